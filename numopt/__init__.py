@@ -1,0 +1,48 @@
+"""numopt: the gradient-descent optimizers of the lecture notes, in readable NumPy.
+
+Every optimizer updates NumPy arrays in place::
+
+    import numpy as np
+    import numopt
+
+    theta = np.array([1.0, -2.0])
+    opt = numopt.Adam(lr=0.1)
+    for _ in range(100):
+        opt.step(theta, 2 * theta)  # gradient of ||theta||²
+
+One module per algorithm holds its equations; :mod:`numopt.base` holds the
+bookkeeping. ``OPTIMIZERS`` maps the registry keys of the reference sheet to
+the classes.
+"""
+
+from __future__ import annotations
+
+from .adadelta import AdaDelta
+from .adagrad import AdaGrad
+from .adam import Adam, AdamW
+from .adax import AdaX, AdaXW
+from .base import Optimizer
+from .egsgd import EGSGD
+from .egu import EGU
+from .funnel import Funnel
+from .momentum import Momentum
+from .nadam import Nadam
+from .nag import NAG
+from .rmsprop import RMSProp
+from .sgd import SGD
+
+__version__ = "0.1.0"
+
+OPTIMIZERS: dict[str, type[Optimizer]] = {
+    cls.key: cls
+    for cls in (
+        SGD, Momentum, NAG, AdaGrad, RMSProp, AdaDelta, Adam, AdamW, Nadam, AdaX, AdaXW,
+        EGU, EGSGD, Funnel,
+    )
+}
+"""Registry: key (``"sgd"``, ..., ``"funnel"``) -> optimizer class."""
+
+__all__ = [  # noqa: RUF022 (the order of the reference sheet)
+    "OPTIMIZERS", "SGD", "Momentum", "NAG", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "AdamW",
+    "Nadam", "AdaX", "AdaXW", "EGU", "EGSGD", "Funnel", "Optimizer",
+]

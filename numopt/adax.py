@@ -1,0 +1,143 @@
+r"""AdaX and AdaXW: Adam with exponential long-term memory of g².
+
+Algorithm (doc 000 §2; Li et al. 2020, Algorithm 2; the authors' AdaX.py)
+------------------------------------------------------------------------
+::
+
+    given lr η, β1, β2, ε, weight decay λ;  m_0 = 0, v_0 = 0
+    t ← t + 1
+    g_t ← ∇J(θ_{t-1})
+    (AdaX, λ > 0)  g_t ← g_t + λ θ_{t-1}              L2 regularisation
+    (AdaXW)        θ_{t-1} ← θ_{t-1} (1 − η λ)        decoupled weight decay
+    m_t ← β1 m_{t-1} + (1 − β1) g_t                   no bias correction
+    v_t ← (1 + β2) v_{t-1} + β2 g_t²
+    v̂_t ← v_t / ((1 + β2)ᵗ − 1)
+    θ_t ← θ_{t-1} − η m_t / (√v̂_t + ε)
+
+Why (doc 000 §1–2): Adam's v̂ obeys v̂_t = β̂_{2,t} v̂_{t-1} + (1 − β̂_{2,t}) g_t²
+with β̂_{2,t} = β2(1 − β2^{t−1})/(1 − β2ᵗ) → β2, so late in training v̂ keeps
+reacting to new gradients. AdaX's v̂ obeys the same recursion with
+β̂_{2,t} = 1 − β2/((1 + β2)ᵗ − 1) → 1: the second moment becomes a long-term
+average (≈ 1 − 1/t while t ≪ 1/β2) and the method approaches SGD with a fixed
+per-coordinate scale. Because v grows by (1 + β2) per step, *older* gradients
+carry the larger weights (1 + β2)^{t−k}.
+
+Symbols and variables
+---------------------
+==========  ================  ==========================================
+symbol      variable          meaning
+==========  ================  ==========================================
+η           ``lr``            step size
+β1          ``beta1``         decay rate of the first-moment EWMA
+β2          ``beta2``         growth rate of the second moment, ``0 < beta2 < 1``
+ε           ``eps``           keeps the denominator away from zero
+λ           ``weight_decay``  L2 (AdaX) or decoupled (AdaXW) decay
+m_t         ``m``             EWMA of g, not bias-corrected (state)
+v_t         ``v``             exponentially growing sum of g² (state)
+v̂_t         ``v_hat``         v_t / ((1 + β2)ᵗ − 1)
+θ, g_t      ``theta``, ``g``  parameter and gradient
+==========  ================  ==========================================
+
+Defaults and where they come from
+---------------------------------
+AdaX: ``lr=1.5e-3``, ``beta1=0.9``, ``beta2=1e-4``, ``eps=1e-12``,
+``weight_decay=0``; AdaXW: ``lr=5e-3``, ``weight_decay=5e-2``. All from the
+authors' code (switchablenorms/AdaX); doc 000 gives only β2 = 1e-4.
+
+Conventions
+-----------
+* (1 + β2)ᵗ − 1 is computed as ``expm1(t·log1p(β2))``: for β2 = 1e-4 the
+  naive ``(1 + beta2)**t - 1`` loses about four significant digits to
+  cancellation at small t.
+* ε is added to √v̂, as in doc 000. The authors' code adds ε to √v before
+  dividing by √((1 + β2)ᵗ − 1), i.e. an effective ε/√((1 + β2)ᵗ − 1); with
+  ε = 1e-12 the two agree to about 1e-10 relative.
+* m is not bias-corrected (doc 000: the first of AdaX's two changes to Adam).
+
+Errata in the documents (reference sheet)
+-----------------------------------------
+13. Doc 000 omits β1, the learning rates and AdaX-W, which the authors
+    recommend; the values above are theirs.
+
+Differences from torch.optim and optax
+--------------------------------------
+Neither library has AdaX.
+
+References
+----------
+W. Li, Z. Zhang, X. Wang, P. Luo. AdaX: Adaptive Gradient Descent with
+Exponential Long Term Memory. arXiv:2004.09740, 2020.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import ClassVar
+
+import numpy as np
+
+from .base import Interval, LearningRate, Optimizer, weight_decay
+
+__all__ = ["AdaX", "AdaXW"]
+
+
+class AdaX(Optimizer):
+    """AdaX (Li et al. 2020), with optional L2 weight decay.
+
+    Parameters
+    ----------
+    lr : float or callable, default 1.5e-3
+        Step size η, or a schedule ``lr(t)``.
+    beta1 : float, default 0.9
+        Decay rate of the first-moment EWMA, ``0 <= beta1 < 1``.
+    beta2 : float, default 1e-4
+        Growth rate of the second moment, ``0 < beta2 < 1``.
+    eps : float, default 1e-12
+        ε, ``> 0``.
+    weight_decay : float, default 0
+        λ. L2 for AdaX (g ← g + λθ); decoupled for :class:`AdaXW`.
+    """
+
+    key = "adax"
+    state_names = ("m", "v")
+    ranges: ClassVar[dict[str, Interval]] = {"beta2": Interval(0.0, 1.0, low_open=True)}
+    decoupled = False
+
+    def __init__(
+        self,
+        lr: LearningRate = 1.5e-3,
+        beta1: float = 0.9,
+        beta2: float = 1e-4,
+        eps: float = 1e-12,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay)
+
+    def _update(self, theta, g, t, lr, m, v):
+        beta1, beta2, eps = self.beta1, self.beta2, self.eps
+        g = weight_decay(theta, g, lr, self.weight_decay, self.decoupled)
+        m[...] = beta1 * m + (1 - beta1) * g  # m_t = β1 m_{t-1} + (1 − β1) g_t
+        v[...] = (1 + beta2) * v + beta2 * g * g  # v_t = (1 + β2) v_{t-1} + β2 g_t²
+        v_hat = v / math.expm1(t * math.log1p(beta2))  # v̂_t = v_t / ((1 + β2)ᵗ − 1)
+        theta -= lr * m / (np.sqrt(v_hat) + eps)  # θ_t = θ_{t-1} − η m_t / (√v̂_t + ε)
+
+
+class AdaXW(AdaX):
+    """AdaX-W: decoupled weight decay θ ← θ(1 − ηλ), then the AdaX step.
+
+    Parameters are those of :class:`AdaX`, with the authors' defaults
+    ``lr=5e-3`` and ``weight_decay=5e-2``.
+    """
+
+    key = "adaxw"
+    decoupled = True
+
+    def __init__(
+        self,
+        lr: LearningRate = 5e-3,
+        beta1: float = 0.9,
+        beta2: float = 1e-4,
+        eps: float = 1e-12,
+        weight_decay: float = 5e-2,
+    ) -> None:
+        super().__init__(lr, beta1, beta2, eps, weight_decay)

@@ -1,0 +1,74 @@
+"""The ``numopt`` command (also ``python -m numopt``).
+
+Each subcommand lives in the module that does its work and exposes
+``register(subparsers)``, which adds its parser and sets ``func`` to a
+function ``func(args) -> int``. This module only collects them, turns a
+:class:`CLIError` into one readable line on stderr with exit status 2, and
+lists the subcommands in ``--help``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+import numpy as np
+
+__all__ = ["CLIError", "main"]
+
+SUBCOMMAND_MODULES = ("numopt.cli",)
+"""Modules whose ``register(subparsers)`` adds subcommands, in ``--help`` order."""
+
+
+class CLIError(Exception):
+    """A user error: printed as ``numopt: error: <message>``, exit status 2."""
+
+
+def _first_line(text: str | None) -> str:
+    return (text or "").strip().splitlines()[0] if text and text.strip() else ""
+
+
+def _run_list(args: argparse.Namespace) -> int:
+    from . import OPTIMIZERS
+
+    for key, cls in OPTIMIZERS.items():
+        defaults = ", ".join(f"{k}={v!r}" for k, v in cls().hyperparameters.items())
+        print(f"{key:<9} {cls.__name__:<9} {_first_line(cls.__doc__)}")
+        print(f"{'':<19} {defaults}")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``numopt list``."""
+    p = subparsers.add_parser(
+        "list",
+        help="list every algorithm with its key, defaults and summary",
+        description="List every algorithm: registry key, class, first docstring line, defaults.",
+    )
+    p.set_defaults(func=_run_list)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``numopt`` argument parser with every registered subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="numopt",
+        description="Readable NumPy gradient-descent optimizers: list, compare, grade, benchmark.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in SUBCOMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        with np.errstate(all="raise"):
+            return args.func(args)
+    except CLIError as err:
+        print(f"numopt: error: {err}", file=sys.stderr)
+        return 2

@@ -1,0 +1,167 @@
+r"""Funnel: momentum SGD with a per-coordinate gain and a per-layer scale, both EG-adapted.
+
+Algorithm (doc 004 §3; Amid et al. 2022; the authors' EGDD in lingvo ``egdd.py``)
+--------------------------------------------------------------------------------
+For each parameter array (a "layer"), with ν, m from before this step::
+
+    given lr η, μ, β, γ_p, γ_s;  ν = 0, m = 0, p = 1, s = 1 (one scalar per array)
+    t ← t + 1
+    g ← ∇J(θ)
+    1. scale   c ← ⟨g/(‖g‖ + 1e-10), ν/(‖ν‖ + 1e-10)⟩      (use_directions=False: c ← ⟨g, ν⟩)
+               s ← clip(s · exp(γ_s c), 0.1, 10)
+    2. gain    m̂ ← m / (1 − β^max(t−1, 1))
+               u ← sign(g) ⊙ sign(m)                      (use_signs=False: u ← g ⊙ m̂)
+               p ← clip(p ⊙ exp(γ_p u), 0.01, 100)
+    3. step    ν ← μ ν + η p ⊙ g
+               m ← β m + (1 − β) g
+               θ ← θ − s ν
+
+With ``use_signs=False, use_directions=False`` and no bounds this is doc
+004's p_{t+1} = p_t ⊙ exp(γ_p m_{t−1} ⊙ g_t), s_{t+1} = s_t · exp(γ_s ν_t · g_t).
+Both exponents are positive because each is an EG step on −∂L/∂(·): θ moved
+by −s ν_t at the last step, so ∂L/∂s = −ν_t · g_t, and ν_t grew by η p ⊙ g
+(with m as its smoothed stand-in), so ∂L/∂p ∝ −m ⊙ g. The gain p grows on
+coordinates whose gradient keeps its sign and shrinks where it flips; the
+scale s grows while successive steps point the same way and shrinks when the
+gradient turns against the velocity, as it does after the data drift.
+
+Symbols and variables
+---------------------
+=============  ===============  ==============================================
+symbol         variable         meaning
+=============  ===============  ==============================================
+η              ``lr``           step size of the velocity
+μ              ``mu``           momentum coefficient of ν
+β              ``beta``         decay rate of the gradient EWMA m
+γ_p, γ_s       ``gamma_p``,     EG step sizes of the gain and the scale
+               ``gamma_s``
+ν              ``nu``           velocity (state)
+m              ``m``            EWMA of g (state); m̂ its bias-corrected value
+p              ``p``            per-coordinate gain, starts at 1 (state)
+s              ``s``            step-size scale, one 0-d array per parameter array (state)
+c              ``c``            the scale's signal, cosine of g and ν by default
+u              ``u``            the gain's signal
+θ, g           ``theta``, ``g`` parameter and gradient
+=============  ===============  ==============================================
+
+Defaults and where they come from
+---------------------------------
+``lr=0.01, mu=0.9, beta=0.9, gamma_p=0.01, gamma_s=0.001``, bounds
+``p_bounds=(0.01, 100)``, ``s_bounds=(0.1, 10)``, ``use_signs=True``,
+``use_directions=True``: the reference sheet, after the authors' EGDD.
+
+Conventions
+-----------
+* ``s`` is one scalar per parameter array (per layer), not per model.
+* ``p_bounds`` and ``s_bounds`` may be ``None`` for no clipping.
+* Not elementwise: the scale needs norms of whole arrays, so this update is
+  never split into blocks.
+
+Errata in the documents (reference sheet)
+-----------------------------------------
+12. Doc 004 uses ν both for the §2 gain and the §3 velocity, never defines
+    m_{t−1} (it is the bias-corrected EWMA m̂ above), calls s a
+    hyperparameter (it is adapted state), and omits the clipping bounds and
+    the normalisations of the authors' code.
+
+Differences from torch.optim and optax
+--------------------------------------
+Neither library has it; lingvo's EGDD is the authors' TensorFlow version.
+
+References
+----------
+E. Amid, R. Anil, C. Fifty, M. K. Warmuth. Step-size Adaptation Using
+Exponentiated Gradient Updates. arXiv:2202.00145, 2022.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .base import LearningRate, Optimizer
+
+__all__ = ["Funnel"]
+
+
+def _clip(x, bounds):
+    """Clip ``x`` to ``bounds = (low, high)``, or return it unchanged for ``None``."""
+    return x if bounds is None else np.clip(x, bounds[0], bounds[1])
+
+
+class Funnel(Optimizer):
+    """The Funnel optimizer (doc 004 §3; the authors' EGDD).
+
+    Parameters
+    ----------
+    lr : float or callable, default 0.01
+        Step size η of the velocity, or a schedule ``lr(t)``.
+    mu : float, default 0.9
+        Momentum coefficient μ, ``0 <= mu < 1``.
+    beta : float, default 0.9
+        Decay rate β of the gradient EWMA m, ``0 <= beta < 1``.
+    gamma_p : float, default 0.01
+        EG step size of the per-coordinate gain p, ``>= 0``.
+    gamma_s : float, default 0.001
+        EG step size of the per-array scale s, ``>= 0``.
+    use_signs : bool, default True
+        Gain signal sign(g) ⊙ sign(m) instead of g ⊙ m̂.
+    use_directions : bool, default True
+        Scale signal from unit vectors (a cosine) instead of ⟨g, ν⟩.
+    p_bounds : (float, float) or None, default (0.01, 100)
+        Clipping interval of p.
+    s_bounds : (float, float) or None, default (0.1, 10)
+        Clipping interval of s.
+    """
+
+    key = "funnel"
+    state_names = ("nu", "m", "p", "s")
+    elementwise = False
+
+    def __init__(
+        self,
+        lr: LearningRate = 0.01,
+        mu: float = 0.9,
+        beta: float = 0.9,
+        gamma_p: float = 0.01,
+        gamma_s: float = 0.001,
+        use_signs: bool = True,
+        use_directions: bool = True,
+        p_bounds: tuple[float, float] | None = (0.01, 100.0),
+        s_bounds: tuple[float, float] | None = (0.1, 10.0),
+    ) -> None:
+        super().__init__(
+            lr=lr, mu=mu, beta=beta, gamma_p=gamma_p, gamma_s=gamma_s, use_signs=use_signs,
+            use_directions=use_directions, p_bounds=p_bounds, s_bounds=s_bounds,
+        )
+
+    def _initial_state(self, theta: np.ndarray) -> dict[str, np.ndarray]:
+        zeros = np.zeros(theta.shape, theta.dtype)
+        return {
+            "nu": zeros,  # ν = 0
+            "m": zeros.copy(),  # m = 0
+            "p": np.ones(theta.shape, theta.dtype),  # p = 1
+            "s": np.ones((), theta.dtype),  # s = 1, one per parameter array
+        }
+
+    def _update(self, theta, g, t, lr, nu, m, p, s):
+        mu, beta = self.mu, self.beta
+        # 1. scale
+        if self.use_directions:
+            norm_g, norm_nu = float(np.linalg.norm(g)), float(np.linalg.norm(nu))  # ‖g‖, ‖ν‖
+            c = float(np.vdot(g, nu)) / ((norm_g + 1e-10) * (norm_nu + 1e-10))  # c = ⟨g/(‖g‖+1e-10), ν/(‖ν‖+1e-10)⟩
+        else:
+            c = float(np.vdot(g, nu))  # c = ⟨g, ν⟩
+        s[...] = _clip(s * math.exp(self.gamma_s * c), self.s_bounds)  # s ← clip(s · exp(γ_s c))
+        # 2. gain
+        if self.use_signs:
+            u = np.sign(g) * np.sign(m)  # u = sign(g) ⊙ sign(m)
+        else:
+            m_hat = m / (1 - beta ** max(t - 1, 1))  # m̂ = m / (1 − β^max(t−1, 1))
+            u = g * m_hat  # u = g ⊙ m̂
+        p[...] = _clip(p * np.exp(self.gamma_p * u), self.p_bounds)  # p ← clip(p ⊙ exp(γ_p u))
+        # 3. step
+        nu[...] = mu * nu + lr * p * g  # ν ← μ ν + η p ⊙ g
+        m[...] = beta * m + (1 - beta) * g  # m ← β m + (1 − β) g
+        theta -= s * nu  # θ ← θ − s ν
