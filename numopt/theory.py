@@ -1,0 +1,146 @@
+r"""Closed forms that the lessons derive and the figures draw.
+
+These are the *analysis* of the algorithms, not their updates: the weights an
+EWMA puts on past observations, the bias correction, the effective window, the
+implied decay rates β̂₂,ₜ of Adam and AdaX, and the EGSGD gain in closed form.
+Each function is vectorised over ``t`` where that makes sense.
+
+References: doc 000 §1–2 (β̂₂,ₜ), doc 003 (EWMA, bias correction), doc 004 §2
+(EGSGD gain); reference sheet, "Facts the lessons derive".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+__all__ = [
+    "adam_beta2_hat",
+    "adax_beta2_hat",
+    "adax_weights",
+    "bias_correction",
+    "effective_window",
+    "egsgd_gain",
+    "ewma",
+    "ewma_weights",
+]
+
+
+def ewma_weights(beta: float, t: int) -> np.ndarray:
+    """Weights of observations x_1..x_t in the EWMA v_t = β v_{t-1} + (1 − β) x_t, v_0 = 0.
+
+    Unrolling gives v_t = Σ_{i=1}^{t} (1 − β) β^{t−i} x_i; entry ``i-1`` is the
+    weight of x_i. They sum to 1 − βᵗ, not 1: the bias that
+    :func:`bias_correction` removes.
+
+    Parameters
+    ----------
+    beta : float
+        Decay rate, 0 <= beta < 1.
+    t : int
+        Number of observations, >= 1.
+
+    Returns
+    -------
+    ndarray of shape (t,)
+    """
+    i = np.arange(1, t + 1)
+    return (1 - beta) * beta ** (t - i)
+
+
+def ewma(x: ArrayLike, beta: float) -> np.ndarray:
+    """The raw EWMA v_t = β v_{t-1} + (1 − β) x_t with v_0 = 0, for every t.
+
+    Parameters
+    ----------
+    x : array_like of shape (T,)
+        Observations x_1..x_T.
+    beta : float
+        Decay rate, 0 <= beta < 1.
+
+    Returns
+    -------
+    ndarray of shape (T,)
+        v_1..v_T (not bias-corrected).
+    """
+    x = np.asarray(x, dtype=float)
+    v = np.empty_like(x)
+    acc = 0.0
+    for k, xk in enumerate(x):
+        acc = beta * acc + (1 - beta) * xk
+        v[k] = acc
+    return v
+
+
+def bias_correction(beta: float, t: ArrayLike) -> np.ndarray:
+    """The factor 1 − βᵗ by which the EWMA's weights fall short of 1 (divide v_t by it).
+
+    Parameters
+    ----------
+    beta : float
+        Decay rate.
+    t : int or array_like of int
+        Step(s), >= 1.
+    """
+    return -np.expm1(np.asarray(t) * np.log(beta)) if beta > 0 else np.ones_like(np.asarray(t), dtype=float)
+
+
+def effective_window(beta: float) -> float:
+    """About how many recent observations an EWMA averages: 1/(1 − β).
+
+    An observation i steps back has *relative* weight βⁱ (relative to the
+    newest); βⁱ < 1/e once i > 1/(1 − β), because β^{1/(1−β)} → 1/e as β → 1.
+    """
+    return 1.0 / (1.0 - beta)
+
+
+def adam_beta2_hat(beta2: float, t: ArrayLike) -> np.ndarray:
+    """Adam's implied decay rate of v̂: β̂₂,ₜ = β2 (1 − β2^{t−1}) / (1 − β2ᵗ).
+
+    With it, v̂_t = β̂₂,ₜ v̂_{t−1} + (1 − β̂₂,ₜ) g_t² (doc 000 §1). It is 0 at
+    t = 1 and tends to β2.
+    """
+    t = np.asarray(t, dtype=float)
+    return beta2 * bias_correction(beta2, t - 1) / bias_correction(beta2, t)
+
+
+def adax_beta2_hat(beta2: float, t: ArrayLike) -> np.ndarray:
+    """AdaX's implied decay rate of v̂: β̂₂,ₜ = 1 − β2 / ((1 + β2)ᵗ − 1).
+
+    0 at t = 1 and tends to 1 (≈ 1 − 1/t while t ≪ 1/β2): v̂ becomes a
+    long-term average (doc 000 §2). (1 + β2)ᵗ − 1 is computed as
+    ``expm1(t·log1p(β2))`` to keep its digits for small β2.
+    """
+    t = np.asarray(t, dtype=float)
+    return 1.0 - beta2 / np.expm1(t * np.log1p(beta2))
+
+
+def adax_weights(beta2: float, t: int) -> np.ndarray:
+    """Weights of g_1²..g_t² in AdaX's v̂_t = v_t / ((1 + β2)ᵗ − 1).
+
+    Unrolling v_t = (1 + β2) v_{t−1} + β2 g_t² gives the weight
+    β2 (1 + β2)^{t−k} / ((1 + β2)ᵗ − 1) on g_k²: the *oldest* gradients weigh
+    most, and the weights sum to 1 exactly (no bias correction needed).
+    """
+    k = np.arange(1, t + 1)
+    return beta2 * np.exp((t - k) * np.log1p(beta2)) / np.expm1(t * np.log1p(beta2))
+
+
+def egsgd_gain(grads: ArrayLike, gamma: float) -> np.ndarray:
+    """The EGSGD gain after each step in closed form: ν_{t+1} = exp(γ Σ_{k≤t} g_{k−1} ⊙ g_k), g_0 = 0.
+
+    Parameters
+    ----------
+    grads : array_like of shape (T, ...)
+        The gradients g_1..g_T.
+    gamma : float
+        The gain's step size γ.
+
+    Returns
+    -------
+    ndarray of shape (T, ...)
+        ν_2..ν_{T+1}, the gain used at steps 1..T.
+    """
+    g = np.asarray(grads, dtype=float)
+    previous = np.concatenate([np.zeros_like(g[:1]), g[:-1]])
+    return np.exp(gamma * np.cumsum(previous * g, axis=0))
