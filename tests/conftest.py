@@ -1,0 +1,108 @@
+"""Shared fixtures: every algorithm and every named variant of the reference sheet.
+
+``variant`` runs a test once per named variant of ``../shared/spec/ALGORITHMS.md``;
+``algorithm`` once per registry key. ``gradient`` is a deterministic, smooth
+gradient source for tests that need many realistic steps but no expected numbers
+(round trips, dtypes, structures): the gradient of a separable quadratic plus a
+small step-dependent drift, so successive gradients differ and sign changes occur.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pytest
+
+import numopt
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One named variant: a registry key and the constructor arguments that select it."""
+
+    name: str
+    key: str
+    kwargs: dict = field(default_factory=dict)
+
+    def make(self, **overrides) -> numopt.Optimizer:
+        """A fresh optimizer of this variant (``overrides`` replace or add arguments)."""
+        return numopt.OPTIMIZERS[self.key](**{**self.kwargs, **overrides})
+
+
+VARIANTS = [
+    Variant("sgd", "sgd"),
+    Variant("momentum", "momentum"),
+    Variant("momentum-ewma", "momentum", {"ewma": True}),
+    Variant("nag", "nag"),
+    Variant("adagrad", "adagrad"),
+    Variant("adagrad-eps_in_sqrt", "adagrad", {"eps_in_sqrt": True}),
+    Variant("adagrad-initial_accumulator", "adagrad", {"initial_accumulator_value": 0.1}),
+    Variant("rmsprop", "rmsprop"),
+    Variant("rmsprop-eps_in_sqrt", "rmsprop", {"eps_in_sqrt": True}),
+    Variant("rmsprop-centered", "rmsprop", {"centered": True}),
+    Variant("rmsprop-centered-eps_in_sqrt", "rmsprop", {"centered": True, "eps_in_sqrt": True}),
+    Variant("adadelta", "adadelta"),
+    Variant("adam", "adam"),
+    Variant("adam-l2", "adam", {"weight_decay": 0.1}),
+    Variant("adam-eps_in_sqrt", "adam", {"eps_in_sqrt": True}),
+    Variant("adam-amsgrad", "adam", {"amsgrad": True}),
+    Variant("adamw", "adamw"),
+    Variant("nadam", "nadam"),
+    Variant("nadam-dozat", "nadam", {"dozat": True}),
+    Variant("nadam-eps_in_sqrt", "nadam", {"eps_in_sqrt": True}),
+    Variant("adax", "adax"),
+    Variant("adax-l2", "adax", {"weight_decay": 0.1}),
+    Variant("adaxw", "adaxw"),
+    Variant("egu", "egu"),
+    Variant("egsgd", "egsgd"),
+    Variant("funnel", "funnel"),
+    Variant("funnel-no_signs", "funnel", {"use_signs": False}),
+    Variant("funnel-no_directions", "funnel", {"use_directions": False}),
+    Variant(
+        "funnel-plain",
+        "funnel",
+        {"use_signs": False, "use_directions": False, "p_bounds": None, "s_bounds": None},
+    ),
+]
+"""Every algorithm and every named variant the issue lists (ids are the names)."""
+
+
+@pytest.fixture(params=VARIANTS, ids=[v.name for v in VARIANTS])
+def variant(request: pytest.FixtureRequest) -> Variant:
+    """Each named variant in turn."""
+    return request.param
+
+
+@pytest.fixture(params=sorted(numopt.OPTIMIZERS))
+def algorithm(request: pytest.FixtureRequest) -> type[numopt.Optimizer]:
+    """Each registered optimizer class in turn (ids are the registry keys)."""
+    return numopt.OPTIMIZERS[request.param]
+
+
+def _drifting_quadratic_gradient(theta: np.ndarray, t: int) -> np.ndarray:
+    """∇ of ½ Σ (θ − 1.2)² plus a bounded drift 0.3·cos(t + index): smooth, sign-changing, finite."""
+    drift = 0.3 * np.cos(t + np.arange(theta.size, dtype=np.float64)).reshape(theta.shape)
+    return (theta - 1.2 + drift).astype(theta.dtype)
+
+
+@pytest.fixture
+def gradient() -> Callable[[np.ndarray, int], np.ndarray]:
+    """``gradient(theta, t)``: a fresh gradient array of theta's shape and dtype."""
+    return _drifting_quadratic_gradient
+
+
+def positive_params(dtype: type = np.float64) -> dict[str, np.ndarray]:
+    """A dict of strictly positive parameters (EGU needs them): a 0-d, a 1-d and a 2-d array."""
+    return {
+        "w": np.array([[0.5, 1.5, 0.8], [2.0, 0.3, 1.1]], dtype=dtype),
+        "b": np.array([0.7, 1.9], dtype=dtype),
+        "scale": np.array(1.3, dtype=dtype),
+    }
+
+
+@pytest.fixture
+def make_params() -> Callable[..., dict[str, np.ndarray]]:
+    """``make_params(dtype=np.float64)``: fresh parameters (see :func:`positive_params`)."""
+    return positive_params
