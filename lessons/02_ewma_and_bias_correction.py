@@ -1,0 +1,293 @@
+# %% [markdown]
+# # Lesson 02 — The exponentially weighted moving average and its bias correction
+#
+# Momentum, RMSProp, AdaDelta, Adam and Nadam all keep a running average of something
+# (the gradient, its square, the squared step). The average they use is the
+# *exponentially weighted moving average* (EWMA), introduced in doc 003 (the survey deck,
+# the EWMA slide right after SGD). This lesson derives its three properties that every
+# later lesson relies on, checks each one with `numopt.theory`, and corrects two slips in
+# the deck (errata 4 and 5 of the reference sheet `ALGORITHMS.md`).
+#
+# **The recursion.** Given observations $x_1, x_2, \dots$ and a decay rate $0 \le \beta < 1$,
+#
+# $$v_0 = 0, \qquad v_t = \beta\, v_{t-1} + (1-\beta)\, x_t .$$
+#
+# **Unrolled.** Substituting the recursion into itself $t$ times,
+#
+# $$v_t = (1-\beta)\,x_t + \beta(1-\beta)\,x_{t-1} + \dots + \beta^{t-1}(1-\beta)\,x_1
+#       = \sum_{i=1}^{t} (1-\beta)\,\beta^{t-i}\, x_i .$$
+#
+# So $x_i$ gets the weight $w_i = (1-\beta)\beta^{t-i}$: the newest observation weighs
+# $1-\beta$, and each step back multiplies the weight by $\beta$.
+#
+# **The weights do not sum to one.** They form a finite geometric series:
+#
+# $$\sum_{i=1}^{t} (1-\beta)\beta^{t-i} = (1-\beta)\,\frac{1-\beta^t}{1-\beta} = 1-\beta^t .$$
+#
+# The missing mass $\beta^t$ is the weight the average would have given to $v_0 = 0$.
+# Early on (small $t$) it is large, so $v_t$ is pulled towards zero: this is the *bias*.
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+
+import numopt
+from numopt import theory
+
+rng = np.random.default_rng(2)
+
+# %% [markdown]
+# ## 1. The unrolled sum and the sum of the weights
+#
+# `theory.ewma(x, beta)` runs the recursion; `theory.ewma_weights(beta, t)` returns the
+# weights $w_1,\dots,w_t$ of the unrolled sum. The two must give the same $v_t$ (up to
+# rounding: the sum of 20 terms of size about $|x|$ carries an error of a few units in the
+# last place, far below the $10^{-12}$ tolerance used here), and the weights must sum to
+# $1-\beta^t$, which `theory.bias_correction(beta, t)` returns.
+
+# %%
+t, beta = 20, 0.9
+x = rng.normal(40.0, 5.0, size=t)
+v_recursive = theory.ewma(x, beta)[-1]
+w = theory.ewma_weights(beta, t)
+v_unrolled = w @ x
+print(f"recursion v_20 = {v_recursive:.12f}")
+print(f"unrolled  v_20 = {v_unrolled:.12f}   |difference| = {abs(v_recursive - v_unrolled):.2e}")
+assert abs(v_recursive - v_unrolled) < 1e-12 * abs(v_recursive)
+
+for b in (0.5, 0.9, 0.99):
+    for n in (1, 5, 20):
+        total = theory.ewma_weights(b, n).sum()
+        closed = 1 - b**n
+        assert abs(total - closed) < 1e-14
+        assert abs(theory.bias_correction(b, n) - closed) < 1e-14
+        print(f"beta={b:<5} t={n:>2}:  sum of weights = {total:.10f}   1 - beta^t = {closed:.10f}")
+
+# %% [markdown]
+# ## 2. Bias correction divides the *output* by $1-\beta^t$
+#
+# Doc 003's example: the first observation is $x_1 = 40$ and $\beta = 0.9$. Then
+# $v_1 = 0.9\cdot 0 + 0.1\cdot 40 = 4$, ten times too small. Since the weights sum to
+# $1-\beta^t$, dividing by that sum turns $v_t$ into a proper weighted *average*
+# (weights summing to one):
+#
+# $$\hat v_t = \frac{v_t}{1-\beta^t}, \qquad \hat v_1 = \frac{4}{1-0.9} = 40 .$$
+#
+# For a constant input $c$ this is exact at every step: $v_t = c\,(1-\beta^t)$, so
+# $\hat v_t = c$. As $t$ grows, $\beta^t \to 0$ and the correction fades out by itself.
+
+# %%
+v1 = theory.ewma([40.0], 0.9)[0]
+v1_hat = v1 / theory.bias_correction(0.9, 1)
+print(f"v_1 = {v1:.6f}, corrected v_1 = {v1_hat:.6f}")
+assert abs(v1 - 4.0) < 1e-12 and abs(v1_hat - 40.0) < 1e-12
+
+steps = np.arange(1, 61)
+constant = np.full(steps.size, 40.0)
+raw = theory.ewma(constant, 0.9)
+corrected = raw / theory.bias_correction(0.9, steps)
+err = np.max(np.abs(corrected - 40.0))
+print(f"constant input 40, 60 steps: max |corrected - 40| = {err:.2e}")
+assert err < 1e-11  # exact in exact arithmetic; rounding of 60 steps of size ~40
+print(f"raw v_t at t = 1, 5, 10, 30, 60: {', '.join(f'{raw[k - 1]:.2f}' for k in (1, 5, 10, 30, 60))}")
+
+# %% [markdown]
+# ## 3. The recursion doc 003 writes down feeds the corrected value back — it blows up
+#
+# After the example, doc 003 writes the corrected average as a single recursion,
+#
+# $$v_t = \frac{\beta v_{t-1} + (1-\beta)\,x_t}{1-\beta^t}\qquad\text{(doc 003, as printed).}$$
+#
+# Read literally, the *corrected* value is stored and used as $v_{t-1}$ in the next step.
+# That is wrong (reference sheet, **erratum 4**): the correction assumes that $v_{t-1}$ is
+# the raw average whose weights sum to $1-\beta^{t-1}$; feeding back an already corrected
+# value divides the old observations by the correction factor again and again. With the
+# constant input 40 the first values are
+#
+# $$40,\quad \frac{0.9\cdot 40 + 4}{0.19} = 210.5,\quad \frac{0.9\cdot 210.5 + 4}{0.271} = 713.9,\ \dots$$
+#
+# The value keeps growing as long as the multiplier $\beta/(1-\beta^t)$ exceeds one, i.e.
+# while $\beta^t > 1-\beta$. For $\beta = 0.9$ that is until $t \approx 22$; it then decays
+# back towards 40 over more than a hundred steps. For Adam's $\beta_2 = 0.999$ the growth
+# phase would last thousands of steps and the value overflows to infinity in floating point.
+#
+# **The correct form** keeps two quantities: the raw EWMA $v_t$ (the state, never touched by
+# the correction) and the corrected output $\hat v_t = v_t/(1-\beta^t)$ (computed fresh each
+# step, never stored). The fed-back version is only a few lines; it exists solely to show
+# the mistake, so it lives here in the notebook and not in `numopt`.
+
+
+# %%
+def doc003_fed_back(x, beta):
+    """Doc 003's printed recursion, with the corrected value fed back (erratum 4): do not use."""
+    values, v = [], 0.0
+    for k, xk in enumerate(x, start=1):
+        v = (beta * v + (1 - beta) * xk) / (1 - beta**k)
+        values.append(v)
+    return np.array(values)
+
+
+fed_back = doc003_fed_back(constant, 0.9)
+print("t   raw EWMA   corrected   doc 003 fed back")
+for k in (1, 2, 3, 4, 10, 21, 40, 60):
+    print(f"{k:<3} {raw[k - 1]:9.4f}   {corrected[k - 1]:9.4f}   {fed_back[k - 1]:14.1f}")
+expected_start = [40.0, (0.9 * 40 + 4) / 0.19, (0.9 * ((0.9 * 40 + 4) / 0.19) + 4) / 0.271]
+assert np.allclose(fed_back[:3], expected_start, rtol=1e-12)
+peak = int(np.argmax(fed_back)) + 1
+t_turn = np.log(0.1) / np.log(0.9)  # where 0.9^t = 1 - 0.9
+print(f"fed-back peak: {fed_back.max():.4g} at t = {peak} (growth stops once 0.9^t < 0.1, i.e. t > {t_turn:.1f})")
+assert peak == 21
+
+with np.errstate(over="ignore"):
+    fed_back_adam = doc003_fed_back(np.full(400, 40.0), 0.999)
+first_inf = int(np.argmax(~np.isfinite(fed_back_adam))) + 1
+print(f"beta = 0.999 (Adam's beta2): the fed-back value is {fed_back_adam[9]:.3g} at t = 10 "
+      f"and overflows to inf at t = {first_inf}")
+assert not np.isfinite(fed_back_adam[-1])
+
+# %% [markdown]
+# ## 4. The effective window: about $1/(1-\beta)$ observations, and the right 1/e argument
+#
+# Doc 003 says an EWMA is "approximately an average over the last $1/(1-\beta)$
+# observations", because older observations weigh less than $1/e$ and can be ignored. The
+# limit it uses is right:
+#
+# $$\lim_{n\to\infty}\Bigl(1-\tfrac1n\Bigr)^n = \tfrac1e
+#   \quad\Longrightarrow\quad
+#   \beta^{1/(1-\beta)} \to \tfrac1e \ \text{ as } \beta\to 1\qquad (n = 1/(1-\beta)).$$
+#
+# But the deck then compares the **absolute** weight $(1-\beta)\beta^i$ with $1/e$. That
+# test is meaningless: the largest absolute weight is $1-\beta$ (0.1 for $\beta = 0.9$), so
+# *every* observation is below $1/e$ and would be "ignored" (reference sheet, **erratum 5**).
+# The meaningful test compares an old observation with the newest one, i.e. the
+# **relative** weight
+#
+# $$\frac{(1-\beta)\beta^i}{1-\beta} = \beta^i < \frac1e
+#   \iff i > \frac{1}{-\ln\beta} \approx \frac{1}{1-\beta}.$$
+#
+# So observations more than about $1/(1-\beta)$ steps old weigh less than $1/e$ of the
+# newest one: the effective window is $1/(1-\beta)$ (`theory.effective_window`). For
+# doc 003's example ($\beta = 0.9$, $t = 20$) the relative test keeps $x_{11},\dots,x_{20}$,
+# the ten most recent observations — the conclusion the deck states, now for the right reason.
+
+# %%
+for b in (0.5, 0.9, 0.99, 0.999):
+    n = theory.effective_window(b)
+    print(f"beta={b:<6} window 1/(1-beta) = {n:7.1f}   beta^(1/(1-beta)) = {b**n:.6f}   "
+          f"gap to 1/e = {np.exp(-1) - b**n:.2e}")
+assert abs(0.999 ** theory.effective_window(0.999) - np.exp(-1)) < 2e-4  # gap ≈ 1/(2e n) for large n
+
+t, beta = 20, 0.9
+w = theory.ewma_weights(beta, t)  # absolute weights of x_1..x_20
+relative = w / w[-1]  # beta^(t-i)
+absolute_kept = np.flatnonzero(w >= np.exp(-1)) + 1
+relative_kept = np.flatnonzero(relative >= np.exp(-1)) + 1
+print(f"\nbeta = {beta}, t = {t}: largest absolute weight = {w.max():.3f} (< 1/e = {np.exp(-1):.4f})")
+print(f"kept by the absolute test (doc 003): {absolute_kept.tolist()}  -> nothing")
+print(f"kept by the relative test:           x_{relative_kept[0]} .. x_{relative_kept[-1]} "
+      f"({relative_kept.size} observations)")
+assert absolute_kept.size == 0
+assert relative_kept.tolist() == list(range(11, 21))
+print(f"relative weight of x_11 = {relative[10]:.4f} >= 1/e,  of x_10 = {relative[9]:.4f} < 1/e")
+print(f"share of the total weight carried by the last 10: {w[10:].sum() / w.sum():.4f}; "
+      f"for large t it is 1 - 0.9^10 = {1 - 0.9**10:.4f}, tending to 1 - 1/e = {1 - np.exp(-1):.4f} as beta -> 1")
+
+# %% [markdown]
+# ## 5. Adam stores the raw EWMAs and corrects only its output
+#
+# Adam (doc 002, doc 003) keeps $m_t$, the EWMA of $g$ with $\beta_1$, and $v_t$, the EWMA of
+# $g^2$ with $\beta_2$, and steps with the corrected $\hat m_t = m_t/(1-\beta_1^t)$,
+# $\hat v_t = v_t/(1-\beta_2^t)$:
+#
+# $$\theta_t = \theta_{t-1} - \eta\,\frac{\hat m_t}{\sqrt{\hat v_t}+\varepsilon}.$$
+#
+# So `numopt.Adam`'s state `opt.state["m"]`, `opt.state["v"]` must equal the raw EWMAs of
+# the gradients it was given, and the change in $\theta$ must be the step built from the
+# corrected values. We feed five random gradients (the gradients are inputs here; no loss is
+# needed to check the bookkeeping). The EWMA of five terms and the step agree to rounding
+# (a relative $10^{-12}$ is generous for five multiply-adds).
+
+# %%
+opt = numopt.Adam(lr=0.1)
+theta = np.array([1.0, -2.0, 0.5])
+grads = rng.normal(size=(5, 3))
+for k, g in enumerate(grads, start=1):
+    before = theta.copy()
+    opt.step(theta, g)
+    m_raw = theory.ewma_weights(opt.beta1, k) @ grads[:k]  # unrolled EWMA of g_1..g_k, per coordinate
+    v_raw = theory.ewma_weights(opt.beta2, k) @ grads[:k] ** 2
+    m_hat = m_raw / theory.bias_correction(opt.beta1, k)
+    v_hat = v_raw / theory.bias_correction(opt.beta2, k)
+    step = -opt.lr * m_hat / (np.sqrt(v_hat) + opt.eps)
+    err_m = np.max(np.abs(opt.state["m"] - m_raw) / np.abs(m_raw))
+    err_v = np.max(np.abs(opt.state["v"] - v_raw) / np.abs(v_raw))
+    err_step = np.max(np.abs((theta - before) - step) / np.abs(step))
+    print(f"t={opt.t}: rel. error of state m {err_m:.1e}, of state v {err_v:.1e}, of the step {err_step:.1e}")
+    assert max(err_m, err_v, err_step) < 1e-12
+print(f"after {opt.t} steps: m / m_hat = {opt.state['m'][0] / m_hat[0]:.6f} = 1 - 0.9^5 = {1 - 0.9**5:.6f}")
+
+# %% [markdown]
+# ## 6. Pictures
+#
+# Left: the weights $(1-\beta)\beta^{t-i}$ that $v_{30}$ gives to $x_1,\dots,x_{30}$ for three
+# values of $\beta$, with the effective window $1/(1-\beta)$ marked. The smaller $\beta$,
+# the taller and narrower the bars; for $\beta = 0.95$ the window (20) covers most of the
+# history and the bars visibly miss a lot of mass ($\beta^{30} = 0.21$ of it).
+#
+# Right: constant input 40, $\beta = 0.9$. The raw EWMA starts at 4 and creeps up; the
+# corrected output is 40 from the first step; doc 003's fed-back recursion explodes (log
+# scale).
+
+# %%
+t = 30
+fig, ax = plt.subplots(figsize=(7, 4))
+width = 0.28
+for j, (b, colour) in enumerate(zip((0.5, 0.8, 0.95), ("tab:red", "tab:blue", "tab:green"), strict=True)):
+    i = np.arange(1, t + 1)
+    ax.bar(i + (j - 1) * width, theory.ewma_weights(b, t), width=width, color=colour,
+           label=f"β = {b}: weights sum to {1 - b**t:.2f}")
+    ax.axvline(t - theory.effective_window(b) + 0.5, color=colour, linestyle="--", linewidth=1)
+ax.set_xlabel("observation index i (t = 30 is the newest)")
+ax.set_ylabel("weight (1 − β) β^(t − i)")
+ax.set_title("EWMA weights; dashed: start of the window 1/(1 − β)")
+ax.legend()
+fig.tight_layout()
+plt.show()
+
+# %%
+fig, ax = plt.subplots(figsize=(7, 4))
+ax.semilogy(steps, constant, color="0.75", linewidth=5, label="input x_t = 40")
+ax.semilogy(steps, raw, label="raw EWMA v_t (the stored state)")
+ax.semilogy(steps, corrected, "--", label="corrected output v_t / (1 − β^t)")
+ax.semilogy(steps, fed_back, label="doc 003 recursion, corrected value fed back")
+ax.set_xlabel("step t")
+ax.set_ylabel("value (log scale)")
+ax.set_title("β = 0.9: correct the output, never the state (erratum 4)")
+ax.legend()
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# ## What to remember
+#
+# - An EWMA is $v_t = \sum_i (1-\beta)\beta^{t-i}x_i$; its weights sum to $1-\beta^t$, not 1,
+#   which biases it towards $v_0 = 0$ early on.
+# - Bias correction divides the **output** by $1-\beta^t$; the stored state stays the raw
+#   EWMA. Feeding the corrected value back (doc 003's printed recursion, erratum 4) blows up.
+# - An observation $i$ steps old weighs $\beta^i$ relative to the newest; that falls below
+#   $1/e$ after about $1/(1-\beta)$ steps, the effective window (erratum 5: test the relative
+#   weight, not the absolute one).
+# - Adam's `m`, `v` in `opt.state` are raw EWMAs; $\hat m$, $\hat v$ are computed each step.
+#
+# ## Exercises
+#
+# 1. Show that for $\beta = 1 - 1/n$ the last $n$ observations carry the fraction
+#    $1-\beta^n$ of the (large-$t$) weight, and that this tends to $1 - 1/e \approx 0.632$.
+#    Check it for $n = 10, 100, 1000$ with `theory.ewma_weights`.
+# 2. Feed a step input ($x_t = 0$ for $t \le 50$, then $x_t = 1$) to `theory.ewma` with
+#    $\beta = 0.9$ and $\beta = 0.99$. After how many steps past the jump does the raw EWMA
+#    reach $1 - 1/e$? Compare with $1/(1-\beta)$. Does bias correction matter here?
+# 3. Doc 003's idea of a single recursion for the corrected value can be repaired: find
+#    $\hat\beta_t$ such that $\hat v_t = \hat\beta_t\,\hat v_{t-1} + (1-\hat\beta_t)\,x_t$
+#    reproduces $v_t/(1-\beta^t)$ exactly (hint: lesson 05 calls it $\hat\beta_{2,t}$;
+#    compare with `theory.adam_beta2_hat`), and verify it numerically on random input.
