@@ -84,7 +84,7 @@ def algorithm(request: pytest.FixtureRequest) -> type[numopt.Optimizer]:
 def _drifting_quadratic_gradient(theta: np.ndarray, t: int) -> np.ndarray:
     """∇ of ½ Σ (θ − 1.2)² plus a bounded drift 0.3·cos(t + index): smooth, sign-changing, finite."""
     drift = 0.3 * np.cos(t + np.arange(theta.size, dtype=np.float64)).reshape(theta.shape)
-    return (theta - 1.2 + drift).astype(theta.dtype)
+    return np.asarray(theta - 1.2 + drift, dtype=theta.dtype)  # a 0-d array, not a NumPy scalar, for 0-d θ
 
 
 @pytest.fixture
