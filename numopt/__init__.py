@@ -28,7 +28,9 @@ from .funnel import Funnel
 from .momentum import Momentum
 from .nadam import Nadam
 from .nag import NAG
+from .problems import PROBLEMS
 from .rmsprop import RMSProp
+from .run import Trajectory, run
 from .sgd import SGD
 
 __version__ = "0.1.0"
@@ -45,4 +47,5 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {
 __all__ = [  # noqa: RUF022 (the order of the reference sheet)
     "OPTIMIZERS", "SGD", "Momentum", "NAG", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "AdamW",
     "Nadam", "AdaX", "AdaXW", "EGU", "EGSGD", "Funnel", "Optimizer",
+    "PROBLEMS", "Trajectory", "run",
 ]

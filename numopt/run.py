@@ -1,0 +1,229 @@
+"""Run an optimizer on a problem and record everything: :func:`run` and :class:`Trajectory`.
+
+::
+
+    from numopt.run import run
+    traj = run("adam", "rosenbrock", steps=500, record_state=True)
+    traj.params        # (501, 2): the start, then the point after every step
+    traj.losses        # (501,): the loss at each of those points
+    traj.state["v"]    # (500, 2): Adam's v after steps 1..500
+
+Indexing: ``params``, ``losses`` and ``metrics`` have ``steps + 1`` entries,
+entry k after k steps (entry 0 is the start); ``grad_norms`` and ``state``
+have ``steps`` entries, entry t − 1 for step t (the gradient handed to step t,
+the state after step t).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .base import Optimizer
+from .problems import PROBLEMS, Problem, learning_rate
+
+__all__ = ["Trajectory", "make_optimizer", "make_problem", "run"]
+
+
+@dataclass
+class Trajectory:
+    """Everything recorded by :func:`run`.
+
+    Attributes
+    ----------
+    optimizer : str
+        The optimizer's ``repr``, e.g. ``"Adam(lr=0.05, ...)"``.
+    key : str
+        The optimizer's registry key (``"adam"``).
+    problem : str
+        The problem's name.
+    params : ndarray or dict of ndarray
+        Shape ``(steps + 1, *shape)``: the start and the point after every step;
+        for dict params a dict name -> such an array.
+    losses : ndarray
+        Shape ``(steps + 1,)``: ``problem.loss`` (the full objective) at each point.
+    grad_norms : ndarray
+        Shape ``(steps,)``: the Euclidean norm of the gradient handed to step t
+        (the mini-batch gradient for stochastic problems), over all arrays.
+    state : dict or None
+        With ``record_state=True``, the optimizer's state after every step, in the
+        structure of ``optimizer.state`` with each array stacked to
+        ``(steps, *shape)``: ``state["v"]`` or ``state["W1"]["v"]``. Else ``None``.
+    metrics : dict of ndarray
+        ``problem.metrics`` by name, shape ``(steps + 1,)`` (e.g. the drifting
+        stream's ``accuracy``); empty for most problems.
+    markers : dict of tuple of int
+        ``problem.markers`` (e.g. ``{"drift": (200, 400, ...)}``).
+    min_value : float or None
+        ``problem.min_value``.
+    seconds : float
+        Wall time of the run, recording included.
+    """
+
+    optimizer: str
+    key: str
+    problem: str
+    params: Any
+    losses: np.ndarray
+    grad_norms: np.ndarray
+    state: Any = None
+    metrics: dict[str, np.ndarray] = field(default_factory=dict)
+    markers: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    min_value: float | None = None
+    seconds: float = 0.0
+
+    @property
+    def steps(self) -> int:
+        """The number of steps taken."""
+        return len(self.losses) - 1
+
+    @property
+    def gaps(self) -> np.ndarray:
+        """``losses − min_value`` where the minimum is known, else ``losses``."""
+        return self.losses if self.min_value is None else self.losses - self.min_value
+
+    def steps_to(self, tol: float) -> int | None:
+        """The first k with ``gaps[k] <= tol`` (loss within ``tol`` of the minimum), or ``None``."""
+        hits = np.flatnonzero(self.gaps <= tol)
+        return int(hits[0]) if hits.size else None
+
+
+def make_problem(problem: Problem | str) -> Problem:
+    """Return ``problem``, or build the problem registered under that name in ``PROBLEMS``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name, listing the valid ones.
+    """
+    if isinstance(problem, Problem):
+        return problem
+    if problem not in PROBLEMS:
+        raise ValueError(f"problem={problem!r} is unknown; expected one of {', '.join(PROBLEMS)}")
+    return PROBLEMS[problem]()
+
+
+def make_optimizer(key: str, problem: Problem | str, **hyperparameters: Any) -> Optimizer:
+    """The optimizer ``key`` with the learning rate the problem suggests, then ``hyperparameters``.
+
+    The suggested rate is :func:`numopt.problems.learning_rate`; every other
+    hyperparameter keeps the algorithm's default unless given.
+
+    Raises
+    ------
+    ValueError
+        For an unknown key, listing the valid ones.
+    """
+    from . import OPTIMIZERS
+
+    if key not in OPTIMIZERS:
+        raise ValueError(f"optimizer={key!r} is unknown; expected one of {', '.join(OPTIMIZERS)}")
+    lr = learning_rate(key, make_problem(problem))
+    settings = ({} if lr is None else {"lr": lr}) | hyperparameters
+    return OPTIMIZERS[key](**settings)
+
+
+def _copy(x: Any) -> Any:
+    """A copy of params or state (array, list/tuple or dict of arrays)."""
+    if isinstance(x, dict):
+        return {k: _copy(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_copy(v) for v in x]
+    return np.array(x, copy=True)
+
+
+def _stack(snapshots: list) -> Any:
+    """Stack a list of equally structured snapshots array by array."""
+    first = snapshots[0]
+    if isinstance(first, dict):
+        return {k: _stack([s[k] for s in snapshots]) for k in first}
+    if isinstance(first, (list, tuple)):
+        return [_stack([s[i] for s in snapshots]) for i in range(len(first))]
+    return np.stack(snapshots)
+
+
+def _norm(g: Any) -> float:
+    """The Euclidean norm over every array of ``g``."""
+    arrays = g.values() if isinstance(g, dict) else g if isinstance(g, (list, tuple)) else [g]
+    return float(np.sqrt(sum(float(np.vdot(a, a)) for a in arrays)))
+
+
+def run(
+    optimizer: Optimizer | str,
+    problem: Problem | str,
+    steps: int,
+    record_state: bool = False,
+    seed: int | None = None,
+    start: Any = None,
+) -> Trajectory:
+    """Run ``optimizer`` on ``problem`` for ``steps`` steps and record the trajectory.
+
+    Each step t takes the batch t from ``problem.batches(seed)``, computes
+    ``g = problem.grad(params, batch)``, calls ``optimizer.step(params, g)`` and
+    then ``problem.project(params)``.
+
+    Parameters
+    ----------
+    optimizer : Optimizer or str
+        An optimizer (it is stepped, so pass a fresh one), or a registry key:
+        then :func:`make_optimizer` builds it with the problem's learning rate.
+    problem : Problem or str
+        A problem, or a name in :data:`numopt.problems.PROBLEMS`.
+    steps : int
+        Number of steps, ``>= 0``.
+    record_state : bool, default False
+        Record the optimizer's state after every step.
+    seed : int or None, default None
+        Seeds the start (``problem.init(seed)``; ``None`` gives the standard start)
+        and the mini-batches (``problem.batches(seed)``; ``None`` means seed 0), so a
+        given seed gives the identical run.
+    start : params, optional
+        The starting point instead of ``problem.init(seed)``; it is copied, never changed.
+
+    Returns
+    -------
+    Trajectory
+
+    Raises
+    ------
+    ValueError
+        For a negative or non-integer ``steps``, or an unknown name.
+    """
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise ValueError(f"steps={steps!r}; expected an int >= 0")
+    problem = make_problem(problem)
+    if isinstance(optimizer, str):
+        optimizer = make_optimizer(optimizer, problem)
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer={optimizer!r}; expected a numopt Optimizer or a registry key")
+    began = time.perf_counter()
+    params = _copy(problem.init(seed) if start is None else start)
+    batches = problem.batches(seed)
+    points, losses, norms, states = [_copy(params)], [problem.loss(params)], [], []
+    metrics = [problem.metrics(params, 0)]
+    for t in range(1, steps + 1):
+        g = problem.grad(params, next(batches))
+        norms.append(_norm(g))
+        optimizer.step(params, g)
+        problem.project(params)
+        points.append(_copy(params))
+        losses.append(problem.loss(params))
+        metrics.append(problem.metrics(params, t))
+        if record_state:
+            states.append(_copy(optimizer.state))
+    return Trajectory(
+        optimizer=repr(optimizer),
+        key=optimizer.key,
+        problem=problem.name,
+        params=_stack(points),
+        losses=np.array(losses),
+        grad_norms=np.array(norms),
+        state=_stack(states) if record_state and states else ({} if record_state else None),
+        metrics={name: np.array([m[name] for m in metrics]) for name in metrics[0]},
+        markers=dict(problem.markers),
+        min_value=problem.min_value,
+        seconds=time.perf_counter() - began,
+    )
