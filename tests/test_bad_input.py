@@ -227,6 +227,17 @@ def test_bad_step_changes_nothing(algorithm, spoil, exc, parts, steps_before) ->
         assert opt.t == 1
 
 
+@pytest.mark.parametrize("count", [1, 3], ids=["fewer", "more"])
+def test_grads_of_another_count(algorithm, count) -> None:
+    opt, params = algorithm(), list(make_params().values())
+    opt.step(params, list(make_grads().values()))
+    before = snapshot(opt, params)
+    grads = [np.full(v.shape, 0.1) for v in params] + [np.zeros(2)]
+    with pytest.raises(ValueError, match=mentions("grads", f"{count} arrays", "2 arrays")):
+        opt.step(params, grads[:count])
+    assert_unchanged(opt, params, before)
+
+
 def later_as_list(p):
     return [p["w"], p["b"]]
 

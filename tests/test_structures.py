@@ -25,9 +25,9 @@ CLASS_NAMES = {
 """Registry key -> class name, as the issue's public contract lists them."""
 
 
-def run(opt: numopt.Optimizer, params, gradient, steps: int = STEPS) -> None:
-    """Step ``opt`` on ``params`` (any structure) with fresh gradients from ``gradient``."""
-    for t in range(1, steps + 1):
+def run(opt: numopt.Optimizer, params, gradient, steps: int = STEPS, first: int = 1) -> None:
+    """Step ``opt`` on ``params`` (any structure) with gradients ``gradient(θ, t)``, t = first, first + 1, ..."""
+    for t in range(first, first + steps):
         if isinstance(params, dict):
             grads = {k: gradient(v, t) for k, v in params.items()}
         elif isinstance(params, (list, tuple)):
