@@ -46,6 +46,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import numopt
+from numopt import plot
 from numopt.problems import Quadratic
 from numopt.run import run
 
@@ -198,23 +199,14 @@ for label, traj in runs.items():
 
 # %%
 colours = {"too small": "tab:blue", "best 2/(1+20)": "tab:green", "too large": "tab:red"}
-(x0, x1), (y0, y1) = problem.bounds
-X, Y = np.meshgrid(np.linspace(x0, x1, 200), np.linspace(y0, y1, 200))
-D = np.stack([X - 1.0, Y - 1.0], axis=-1)
-Z = 0.5 * np.einsum("...i,ij,...j->...", D, problem.A, D)
-fig, axes = plt.subplots(1, 3, figsize=(11, 4), sharey=True)
-for ax, (label, traj) in zip(axes, runs.items(), strict=True):
-    ax.contour(X, Y, Z, levels=np.geomspace(0.01, 40, 12), colors="0.7", linewidths=0.8)
-    path = traj.params[:26]
-    ax.plot(path[:, 0], path[:, 1], "o-", markersize=3, color=colours[label])
-    ax.plot(*problem.minimizer, "k*", markersize=12)
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
+fig, axes = plt.subplots(1, 3, figsize=(12, 4.2), sharey=True)
+for ax, (label, eta) in zip(axes, step_sizes.items(), strict=True):
+    plot.contours(problem, {f"η = {eta:.4f}": run(numopt.SGD(lr=eta), problem, 25, start=start)}, ax=ax)
+    ax.set_title(f"{label}: η = {eta:.4f}, 25 steps", fontsize=10)
     ax.set_aspect("equal")
-    ax.set_xlabel("θ₁")
-    ax.set_title(f"η = {step_sizes[label]:.4f} ({label})", fontsize=10)
-axes[0].set_ylabel("θ₂")
-fig.suptitle("SGD, first 25 steps on the quadratic with κ = 20 (★ = minimum)")
+for ax in axes[1:]:
+    ax.get_legend().remove()  # one legend is enough
+fig.suptitle("SGD on the quadratic with κ = 20")
 fig.tight_layout()
 plt.show()
 

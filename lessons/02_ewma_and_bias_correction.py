@@ -32,7 +32,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import numopt
-from numopt import theory
+from numopt import plot, theory
 
 rng = np.random.default_rng(2)
 
@@ -229,28 +229,21 @@ print(f"after {opt.t} steps: m / m_hat = {opt.state['m'][0] / m_hat[0]:.6f} = 1 
 # %% [markdown]
 # ## 6. Pictures
 #
-# Left: the weights $(1-\beta)\beta^{t-i}$ that $v_{30}$ gives to $x_1,\dots,x_{30}$ for three
-# values of $\beta$, with the effective window $1/(1-\beta)$ marked. The smaller $\beta$,
-# the taller and narrower the bars; for $\beta = 0.95$ the window (20) covers most of the
-# history and the bars visibly miss a lot of mass ($\beta^{30} = 0.21$ of it).
+# First: the weights $(1-\beta)\beta^{t-i}$ that $v_{30}$ gives to $x_1,\dots,x_{30}$ for three
+# values of $\beta$ (blue), the bias-corrected weights (red, divided by $1-\beta^{30}$), and
+# the start of the effective window $1/(1-\beta)$ (dashed). The smaller $\beta$, the taller
+# and narrower the bars; for $\beta = 0.95$ the window (20 steps) covers most of the history
+# and the raw weights miss a visible share of the mass ($\beta^{30} = 0.21$), which the
+# correction restores.
 #
-# Right: constant input 40, $\beta = 0.9$. The raw EWMA starts at 4 and creeps up; the
+# Second: constant input 40, $\beta = 0.9$. The raw EWMA starts at 4 and creeps up; the
 # corrected output is 40 from the first step; doc 003's fed-back recursion explodes (log
 # scale).
 
 # %%
-t = 30
-fig, ax = plt.subplots(figsize=(7, 4))
-width = 0.28
-for j, (b, colour) in enumerate(zip((0.5, 0.8, 0.95), ("tab:red", "tab:blue", "tab:green"), strict=True)):
-    i = np.arange(1, t + 1)
-    ax.bar(i + (j - 1) * width, theory.ewma_weights(b, t), width=width, color=colour,
-           label=f"β = {b}: weights sum to {1 - b**t:.2f}")
-    ax.axvline(t - theory.effective_window(b) + 0.5, color=colour, linestyle="--", linewidth=1)
-ax.set_xlabel("observation index i (t = 30 is the newest)")
-ax.set_ylabel("weight (1 − β) β^(t − i)")
-ax.set_title("EWMA weights; dashed: start of the window 1/(1 − β)")
-ax.legend()
+fig, axes = plt.subplots(1, 3, figsize=(13, 4))
+for ax, b in zip(axes, (0.5, 0.8, 0.95), strict=True):
+    plot.ewma_bars(b, 30, ax=ax)
 fig.tight_layout()
 plt.show()
 
