@@ -173,10 +173,8 @@ def _reference_stepper(update, hyperparameters: dict, **variant):
 _FUNNEL = {"mu": 0.9, "beta": 0.9, "gamma_p": 0.05, "gamma_s": 0.01, "use_signs": True, "use_directions": True,
            "p_bounds": (0.01, 100.0), "s_bounds": (0.1, 10.0)}
 
-# Every setting keeps the closed loops stable: an unstable run multiplies the rounding
-# differences of two correct implementations by a growth factor at every step, and then
-# says nothing about the update rule. The EG gains see g_{t-1} g_t of up to ~2e4 on the
-# Rosenbrock function, hence the small γ.
+# Every setting keeps the closed loops stable (see the note above make_golden.TORCH_CASES).
+# The EG gains see g_{t-1} g_t of up to ~2e4 on the Rosenbrock function, hence the small γ.
 SHEET_CASES = [
     # (name, numopt key, hyperparameters given to both sides, reference update, reference-only switches)
     ("nadam_document_a", "nadam", {"lr": 3e-2, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}, ref_nadam_document, {}),
