@@ -149,8 +149,8 @@ def _split(obj: Any, what: str) -> tuple[str, tuple, list]:
         return "dict", tuple(obj.keys()), list(obj.values())
     if isinstance(obj, (list, tuple)):
         return "sequence", tuple(range(len(obj))), list(obj)
-    if isinstance(obj, np.ndarray):
-        return "array", (None,), [obj]
+    if isinstance(obj, np.ndarray) or (what == "grads" and isinstance(obj, (np.generic, float))):
+        return "array", (None,), [obj]  # a NumPy scalar is the gradient NumPy computes for a 0-d param
     raise TypeError(
         f"{what} is a {type(obj).__name__}; expected a numpy.ndarray, a list/tuple of "
         "ndarrays or a dict name -> ndarray"
@@ -202,17 +202,34 @@ class Optimizer:
 
     def __init__(self, **hyperparameters: Any) -> None:
         object.__setattr__(self, "_hyperparameter_names", tuple(hyperparameters))
-        for name, value in hyperparameters.items():
-            setattr(self, name, value)
         self.t = 0
         self._structure: _Structure | None = None
         self._slots: list[dict[str, np.ndarray]] = []
+        for name, value in hyperparameters.items():
+            setattr(self, name, value)
 
     # ------------------------------------------------------------------ hyperparameters
     def __setattr__(self, name: str, value: Any) -> None:
         if name in self._hyperparameter_names:
             value = self._validate(name, value)
+            if name in SWITCHES and self._slots:
+                self._check_switch_keeps_state(name, value)
         object.__setattr__(self, name, value)
+
+    def _check_switch_keeps_state(self, name: str, value: bool) -> None:
+        """Refuse a variant switch that would need other state arrays than those already kept."""
+        old = getattr(self, name)
+        object.__setattr__(self, name, value)
+        try:
+            wanted = self._state_names()
+        finally:
+            object.__setattr__(self, name, old)
+        kept = tuple(self._slots[0])
+        if set(wanted) != set(kept):
+            raise ValueError(
+                f"{name}={value!r} after step {self.t} would change the state arrays from {kept} to "
+                f"{wanted}; expected {name}={old!r} (create a new optimizer to change this variant)"
+            )
 
     def _validate(self, name: str, value: Any) -> Any:
         """Return ``value`` checked and normalised (Python float/bool/tuple)."""
@@ -340,7 +357,13 @@ class Optimizer:
         if state_dict["structure"] is None:
             structure, slots = None, []
         else:
-            structure = _Structure.from_dict(state_dict["structure"])
+            try:
+                structure = _Structure.from_dict(state_dict["structure"])
+            except (KeyError, TypeError, ValueError) as err:
+                raise ValueError(
+                    f"state_dict['structure'] is malformed ({err!r}); expected the 'structure' "
+                    "written by Optimizer.state_dict()"
+                ) from None
             if self._structure is not None and structure != self._structure:
                 raise ValueError(
                     f"state_dict is for params that are {structure.describe()} with shapes "
@@ -384,6 +407,9 @@ class Optimizer:
     def _structure_of(self, params: Params, grads: Any) -> tuple[_Structure, list, list]:
         """Check params and grads against each other; return the structure and the arrays."""
         kind, keys, thetas = _split(params, "params")
+        if kind == "dict" and self._structure is not None and set(keys) == set(self._structure.keys):
+            keys = self._structure.keys  # the same dict in another insertion order
+            thetas = [params[k] for k in keys]
         gkind, gkeys, gs = _split(grads, "grads")
         if gkind != kind or (kind == "dict" and set(gkeys) != set(keys)) or len(gs) != len(thetas):
             raise ValueError(
@@ -428,6 +454,8 @@ class Optimizer:
                     f"{structure.name('params', key)}"
                 )
             g = g.astype(theta.dtype, copy=False)
+            if np.may_share_memory(g, theta):
+                g = g.copy()  # the update writes theta; the gradient must keep its value
             if not np.isfinite(g).all():
                 bad = int(g.size - np.count_nonzero(np.isfinite(g)))
                 raise FloatingPointError(
