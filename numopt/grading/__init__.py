@@ -1,0 +1,46 @@
+r"""Grade a student's optimizer against numopt and say what is wrong.
+
+Teaching assistants use numopt as the grading reference for coursework::
+
+    from numopt.grading import grade, assert_matches
+
+    report = grade("student.py:Adam", "adam", {"lr": 1e-2})
+    print(report.to_text())          # short human report
+    report.to_gradescope()           # Gradescope results.json as a dict
+    assert_matches(Adam, "adam")     # raises AssertionError with one line (pytest, nbgrader)
+
+or from the shell, ``numopt grade student.py:Adam --algorithm adam``. A
+starter file for students comes from ``numopt assignment adam -o adam.py``.
+
+Modules: :mod:`~numopt.grading.candidates` (the three candidate forms),
+:mod:`~numopt.grading.cases` (the seeded cases), :mod:`~numopt.grading.compare`
+(the tolerance rule), :mod:`~numopt.grading.mutants` (the catalogue of
+mistakes), :mod:`~numopt.grading.grader` (running and diagnosing),
+:mod:`~numopt.grading.report` (the outputs), :mod:`~numopt.grading.assignment`
+(starter files) and :mod:`~numopt.grading.cli` (the commands).
+"""
+
+from __future__ import annotations
+
+from .candidates import Candidate, CandidateLoadError, load_candidate
+from .cases import Case, default_cases
+from .compare import Tolerance, relative_error
+from .grader import CaseResult, assert_matches, grade
+from .mutants import CATALOGUE, Mutant
+from .report import GradeReport
+
+__all__ = [
+    "CATALOGUE",
+    "Candidate",
+    "CandidateLoadError",
+    "Case",
+    "CaseResult",
+    "GradeReport",
+    "Mutant",
+    "Tolerance",
+    "assert_matches",
+    "default_cases",
+    "grade",
+    "load_candidate",
+    "relative_error",
+]

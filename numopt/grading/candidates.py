@@ -1,0 +1,432 @@
+r"""Load a student's optimizer and drive it, whatever its form, through one interface.
+
+Three forms are accepted (``detect_form`` tells them apart):
+
+``"step"``
+    A class or an instance with ``step(params, grads)`` that updates ``params``
+    in place, like numopt's optimizers (returning the new array instead is
+    accepted too). A class is built with the hyperparameters its constructor
+    accepts; an instance is deep-copied for every case, so pass a fresh one.
+``"cs231n"``
+    A function ``update(w, dw, config) -> (next_w, config)`` that keeps its
+    state in ``config`` (CS231n's ``optim.py``). The first call gets a
+    ``config`` holding the hyperparameters under CS231n's names
+    (``learning_rate``, ``epsilon``, ``momentum`` or ``decay_rate``, and
+    ``beta1``, ``beta2`` as they are); the state (``m``, ``v``, ``t``,
+    ``cache``, ``velocity``, ...) is whatever the function puts there. Like
+    numopt, CS231n's Adam counts ``t`` from 0 and increments it *before* use,
+    so the first step computes with t = 1.
+``"pure"``
+    A function ``update(param, grad, state, t) -> (new_param, new_state)``.
+    The first call gets ``state=None``; ``t`` is the step number, 1 on the
+    first step. Hyperparameters are passed as keyword arguments if the function
+    accepts them (``def update(param, grad, state, t, lr=1e-3, beta1=0.9)``).
+
+Hyperparameter names are mapped both ways: a candidate may call the step size
+``lr``, ``learning_rate``, ``alpha``, ``eta`` or ``step_size``, ``eps`` may be
+``epsilon``, and so on (:data:`HP_ALIASES`). A hyperparameter that the
+instructor set explicitly but the candidate cannot accept is an error; one
+left at its default is simply not passed.
+
+The candidate never sees the grader's own arrays: it gets copies, and a
+candidate that writes into its gradient, raises, returns the wrong type or
+shape is reported with a :class:`CandidateError` naming the step, not with a
+crash of the grader. Its printed output is swallowed so that ``--json`` stays
+valid.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import importlib.util
+import inspect
+import io
+import sys
+import traceback
+import warnings
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "FORMS",
+    "HP_ALIASES",
+    "Candidate",
+    "CandidateError",
+    "CandidateLoadError",
+    "detect_form",
+    "load_candidate",
+]
+
+FORMS = ("step", "cs231n", "pure")
+"""The accepted candidate forms (see the module docstring)."""
+
+HP_ALIASES: dict[str, tuple[str, ...]] = {
+    "lr": ("learning_rate", "alpha", "eta", "step_size"),
+    "eps": ("epsilon",),
+    "beta": ("momentum", "decay_rate"),
+    "rho": ("decay_rate",),
+    "beta1": ("b1",),
+    "beta2": ("b2",),
+    "weight_decay": ("wd",),
+    "initial_accumulator_value": ("initial_accumulator",),
+}
+"""numopt hyperparameter name -> other names courses use for it, in order of preference."""
+
+CS231N_NAMES: dict[str, str] = {"lr": "learning_rate", "eps": "epsilon"}
+"""numopt name -> key in a CS231n ``config`` (others keep their names, except ``beta``)."""
+
+CS231N_BETA: dict[str, str] = {"momentum": "momentum", "nag": "momentum", "rmsprop": "decay_rate"}
+"""What CS231n calls numopt's ``beta``, by algorithm."""
+
+
+class CandidateLoadError(ValueError):
+    """The candidate could not be loaded or set up (the message is for the student)."""
+
+
+class CandidateError(Exception):
+    """The candidate misbehaved at a step: raised, wrong type or shape, wrote its gradient.
+
+    Parameters
+    ----------
+    message : str
+        One line for the report, naming the step.
+    details : str, optional
+        The traceback, shown only on request.
+    """
+
+    def __init__(self, message: str, details: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+# ---------------------------------------------------------------------------- loading
+def load_candidate(spec: Any) -> Any:
+    """Resolve ``"path/to/student.py:Name"`` to the object it names; return other objects as they are.
+
+    Parameters
+    ----------
+    spec : str or object
+        A ``FILE.py:NAME`` string, or the candidate itself.
+
+    Raises
+    ------
+    CandidateLoadError
+        If the string is malformed, the file is missing, the module fails to
+        import (the message gives the exception and the line) or lacks NAME.
+    """
+    if not isinstance(spec, str):
+        return spec
+    path_text, sep, name = spec.rpartition(":")
+    if not sep or not path_text or not name:
+        raise CandidateLoadError(
+            f"candidate {spec!r} is not of the form FILE.py:NAME; expected e.g. 'student.py:Adam'"
+        )
+    path = Path(path_text)
+    if not path.is_file():
+        raise CandidateLoadError(f"candidate file {path_text!r} does not exist; expected a Python file")
+    module = _import_file(path)
+    if not hasattr(module, name):
+        defined = sorted(k for k, v in vars(module).items() if not k.startswith("_") and callable(v))
+        raise CandidateLoadError(
+            f"{path.name} defines no {name!r}; expected a class or function of that name "
+            f"(it defines: {', '.join(defined) or 'nothing callable'})"
+        )
+    return getattr(module, name)
+
+
+def _import_file(path: Path) -> Any:
+    module_name = f"_numopt_candidate_{abs(hash(str(path.resolve())))}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise CandidateLoadError(f"cannot import {path.name}; expected a Python source file (.py)")
+    module = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, str(path.parent.resolve()))
+    try:
+        with _quiet():
+            spec.loader.exec_module(module)
+    except (Exception, SystemExit) as err:
+        raise CandidateLoadError(f"could not import {path.name}: {_describe_error(err, path)}") from None
+    finally:
+        sys.path.remove(str(path.parent.resolve()))
+    return module
+
+
+def _describe_error(err: BaseException, path: Path) -> str:
+    """``SyntaxError: invalid syntax (line 12)``: the exception and the line in ``path``."""
+    line = getattr(err, "lineno", None) if isinstance(err, SyntaxError) else None
+    for frame in traceback.extract_tb(err.__traceback__):
+        if Path(frame.filename).resolve() == path.resolve():
+            line = frame.lineno
+    text = str(getattr(err, "msg", None) or err) if isinstance(err, SyntaxError) else str(err)
+    return f"{type(err).__name__}: {text}" + (f" (line {line})" if line else "")
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Swallow the candidate's prints and warnings; let NumPy divide by zero silently."""
+    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        yield
+
+
+# ---------------------------------------------------------------------------- forms
+def detect_form(obj: Any) -> str:
+    """Which of :data:`FORMS` ``obj`` is.
+
+    Raises
+    ------
+    CandidateLoadError
+        If ``obj`` is none of them.
+    """
+    if callable(getattr(obj, "step", None)):
+        return "step"
+    if inspect.isfunction(obj) or inspect.ismethod(obj) or callable(obj):
+        try:
+            params = inspect.signature(obj).parameters.values()
+        except (TypeError, ValueError):
+            params = ()
+        positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        required = [p for p in positional if p.default is p.empty]
+        if len(required) == 4:
+            return "pure"
+        if len(required) == 3 or (len(required) == 2 and len(positional) >= 3 and positional[2].default is None):
+            return "cs231n"  # update(w, dw, config) or CS231n's own update(w, dw, config=None)
+    raise CandidateLoadError(
+        f"candidate {_label(obj)} has an unknown form; expected a class or instance with "
+        "step(params, grads), a function update(w, dw, config) -> (next_w, config), or a "
+        "function update(param, grad, state, t) -> (new_param, new_state)"
+    )
+
+
+def _label(obj: Any) -> str:
+    return getattr(obj, "__qualname__", None) or type(obj).__name__
+
+
+def _keyword_hyperparameters(
+    target: Callable, hp: Mapping[str, Any], explicit: frozenset[str], label: str, skip: int = 0
+) -> dict[str, Any]:
+    """The hyperparameters ``target`` accepts, under the name it uses for each."""
+    try:
+        params = list(inspect.signature(target).parameters.values())[skip:]
+    except (TypeError, ValueError):
+        params = []
+    names = {p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    var_keyword = any(p.kind == p.VAR_KEYWORD for p in params)
+    kwargs = {}
+    for name, value in hp.items():
+        options = (name, *HP_ALIASES.get(name, ()))
+        chosen = next((n for n in options if n in names), name if var_keyword else None)
+        if chosen is not None:
+            kwargs[chosen] = value
+        elif name in explicit:
+            raise CandidateLoadError(
+                f"{label} does not accept the hyperparameter {name}={value!r} set for this "
+                f"assignment; expected a "
+                f"keyword argument named one of {', '.join(options)}"
+            )
+    return kwargs
+
+
+# ---------------------------------------------------------------------------- the adapter
+class Candidate:
+    """A candidate of any form, ready to be run on fresh state for each case.
+
+    Parameters
+    ----------
+    obj : object or str
+        The candidate, or ``"FILE.py:NAME"``.
+    key : str
+        The registry key of the algorithm it implements (``"adam"``); used to
+        name CS231n's ``config`` keys.
+    hp : mapping
+        The reference's hyperparameters, under numopt's names.
+    explicit : collection of str, optional
+        The names in ``hp`` that the instructor set; these must be accepted.
+    form : str, optional
+        One of :data:`FORMS`; detected when omitted.
+    label : str, optional
+        How the report names the candidate (default: the spec or the object's name).
+    """
+
+    def __init__(
+        self,
+        obj: Any,
+        key: str,
+        hp: Mapping[str, Any],
+        explicit: frozenset[str] | set[str] = frozenset(),
+        form: str | None = None,
+        label: str | None = None,
+    ) -> None:
+        self.label = label or (obj if isinstance(obj, str) else _label(obj))
+        obj = load_candidate(obj)
+        if form is not None and form not in FORMS:
+            raise ValueError(f"form={form!r} is not a candidate form; expected one of {', '.join(FORMS)}")
+        self.form = form or detect_form(obj)
+        self.obj = obj
+        self.key = key
+        explicit = frozenset(explicit)
+        if self.form == "step":
+            self.kwargs = (
+                _keyword_hyperparameters(obj, hp, explicit, _label(obj)) if inspect.isclass(obj) else {}
+            )
+        elif self.form == "pure":
+            self.kwargs = _keyword_hyperparameters(obj, hp, explicit, _label(obj), skip=4)
+        else:
+            beta_name = CS231N_BETA.get(key, "beta")
+            self.kwargs = {
+                (beta_name if name == "beta" else CS231N_NAMES.get(name, name)): value
+                for name, value in hp.items()
+            }
+        if self.form == "step" and inspect.isclass(obj):
+            self._fresh()  # construct once now, so that a broken constructor is reported up front
+
+    def _fresh(self) -> Any:
+        if not inspect.isclass(self.obj):
+            return copy.deepcopy(self.obj)
+        try:
+            with _quiet():
+                return self.obj(**self.kwargs)
+        except Exception as err:
+            args = ", ".join(f"{k}={v!r}" for k, v in self.kwargs.items())
+            raise CandidateLoadError(
+                f"{_label(self.obj)}({args}) raised {type(err).__name__}: {err}; expected the constructor "
+                "to accept these hyperparameters"
+            ) from None
+
+    def session(self) -> Session:
+        """Fresh state for one case."""
+        return Session(self)
+
+
+class Session:
+    """One run of a candidate from fresh state: ``step(theta, g, t) -> new theta``.
+
+    Parameters
+    ----------
+    candidate : Candidate
+        What to run.
+    """
+
+    def __init__(self, candidate: Candidate) -> None:
+        self.candidate = candidate
+        self.driver = candidate._fresh() if candidate.form == "step" else None
+        self.params: np.ndarray | None = None
+        self.memory: Any = dict(candidate.kwargs) if candidate.form == "cs231n" else None
+
+    def step(self, theta: np.ndarray, g: np.ndarray, t: int) -> np.ndarray:
+        """Run step ``t`` from ``theta`` with gradient ``g``; return the new parameters (a copy).
+
+        Raises
+        ------
+        CandidateError
+            If the candidate raises, returns something unusable, or writes into ``g``.
+        """
+        form, grads = self.candidate.form, g.copy()
+        what = {"step": "step(params, grads)", "cs231n": "update(w, dw, config)",
+                "pure": "update(param, grad, state, t)"}[form]
+        try:
+            with _quiet():
+                if form == "step":
+                    if self.params is None:
+                        self.params = theta.copy()  # one array for the whole run: state keyed by id() works
+                    self.params[...] = theta
+                    returned = self.driver.step(self.params, grads)
+                    new = returned if isinstance(returned, np.ndarray) else self.params
+                else:
+                    args = (theta.copy(), grads, self.memory)
+                    if form == "pure":
+                        returned = self.candidate.obj(*args, t, **self.candidate.kwargs)
+                    else:
+                        returned = self.candidate.obj(*args)
+                    new, self.memory = self._unpack(returned, what, t)
+        except CandidateError:
+            raise
+        except NotImplementedError as err:
+            raise CandidateError(
+                f"{what} is not implemented yet: it raised NotImplementedError at step {t}"
+                + (f" ({err})" if str(err) else ""),
+                traceback.format_exc(),
+            ) from None
+        except Exception as err:
+            raise CandidateError(
+                f"{what} raised {type(err).__name__} at step {t}: {err}", traceback.format_exc()
+            ) from None
+        if not np.array_equal(grads, g, equal_nan=True):
+            raise CandidateError(
+                f"{what} modified the gradient it was given at step {t}; expected it to leave "
+                "the gradient unchanged (write to a new array, e.g. g = g + ..., not g += ...)"
+            )
+        return self._checked(new, theta, what, t)
+
+    def _unpack(self, returned: Any, what: str, t: int) -> tuple[Any, Any]:
+        if not (isinstance(returned, tuple) and len(returned) == 2):
+            raise CandidateError(
+                f"{what} returned {_kind(returned)} at step {t}; expected a pair "
+                f"({'next_w, config' if self.candidate.form == 'cs231n' else 'new_param, new_state'})"
+            )
+        new, memory = returned
+        if self.candidate.form == "cs231n" and not isinstance(memory, dict):
+            raise CandidateError(
+                f"{what} returned a config that is {_kind(memory)} at step {t}; expected a dict"
+            )
+        return new, memory
+
+    @staticmethod
+    def _checked(new: Any, theta: np.ndarray, what: str, t: int) -> np.ndarray:
+        if new is None:
+            raise CandidateError(
+                f"{what} produced None as the new parameters at step {t}; expected an array of "
+                f"shape {theta.shape}"
+            )
+        try:
+            array = np.array(new, dtype=float)
+        except (TypeError, ValueError):
+            raise CandidateError(
+                f"{what} produced {_kind(new)} as the new parameters at step {t}; expected an "
+                f"array of shape {theta.shape}"
+            ) from None
+        if array.shape != theta.shape:
+            raise CandidateError(
+                f"{what} produced new parameters of shape {array.shape} at step {t}; expected "
+                f"shape {theta.shape}, the shape of the parameters it was given"
+            )
+        return array
+
+    def state(self) -> dict[str, Any]:
+        """The candidate's state after the last step, by the names it uses (arrays and numbers only)."""
+        if self.candidate.form == "step":
+            found = dict(vars(self.driver)) if hasattr(self.driver, "__dict__") else {}
+            inner = getattr(self.driver, "state", None)
+            if isinstance(inner, Mapping):
+                found.update(inner)
+        elif isinstance(self.memory, Mapping):
+            found = dict(self.memory)
+        else:
+            found = dict(vars(self.memory)) if hasattr(self.memory, "__dict__") else {}
+        return {
+            name: np.array(value, dtype=float)
+            for name, value in found.items()
+            if isinstance(name, str) and _is_numeric(value)
+        }
+
+
+def _is_numeric(value: Any) -> bool:
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "fiu"
+    return isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
+
+
+def _kind(value: Any) -> str:
+    """``a list of 2 items``, ``None``, ``an ndarray of shape (3,)``: for messages."""
+    if value is None:
+        return "None"
+    if isinstance(value, np.ndarray):
+        return f"an ndarray of shape {value.shape}"
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)} items"
+    return f"a {type(value).__name__}"

@@ -1,0 +1,132 @@
+r"""``numopt grade`` and ``numopt assignment``.
+
+Exit status of ``numopt grade``: 0 if the candidate passes, 1 if it fails
+(including a candidate that cannot be imported, which still gets a report and,
+with ``--json``, a results.json), 2 for a mistake in the command itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import re
+
+from .. import OPTIMIZERS
+from ..cli import CLIError
+from .assignment import write_starter
+from .candidates import FORMS
+from .grader import grade
+
+__all__ = ["parse_hyperparameters", "register"]
+
+_ITEM = re.compile(r"\s*([A-Za-z_]\w*)\s*=\s*(\([^()]*\)|[^,]*)\s*(?:,|$)")
+
+
+def parse_hyperparameters(text: str) -> dict[str, object]:
+    """Parse ``"lr=1e-2,beta1=0.8,eps_in_sqrt=true,p_bounds=(0.1,10)"``.
+
+    Values are numbers, ``true``/``false``, ``none`` or a pair in parentheses.
+
+    Raises
+    ------
+    CLIError
+        On anything else, naming the offending item.
+    """
+    result: dict[str, object] = {}
+    position, text = 0, text.strip()
+    while position < len(text):
+        match = _ITEM.match(text, position)
+        if match is None or match.end() == position:
+            raise CLIError(
+                f"--hp {text[position:]!r} is not NAME=VALUE; expected e.g. --hp lr=1e-2,beta1=0.8"
+            )
+        name, raw = match.group(1), match.group(2).strip()
+        words = {"true": True, "false": False, "none": None}
+        if raw.lower() in words:
+            value = words[raw.lower()]
+        else:
+            try:
+                value = ast.literal_eval(raw)
+            except (ValueError, SyntaxError):
+                value = raw
+            if isinstance(value, bool) or not isinstance(value, (int, float, tuple)):
+                raise CLIError(
+                    f"--hp {name}={raw!r} is not a value; expected a number, true/false, none or (low, high)"
+                )
+        result[name] = value
+        position = match.end()
+    return result
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in text.split(",") if item.strip())
+
+
+def _run_grade(args: argparse.Namespace) -> int:
+    try:
+        report = grade(
+            args.candidate, args.algorithm, parse_hyperparameters(args.hp), seed=args.seed, rtol=args.rtol,
+            atol=args.atol, allow=_names(args.allow), form=args.form,
+        )
+    except ValueError as err:
+        raise CLIError(str(err)) from None
+    if args.json:
+        print(json.dumps(report.to_gradescope(args.visibility), indent=2, ensure_ascii=False))
+    else:
+        print(report.to_text(tracebacks=args.traceback))
+    return 0 if report.passed else 1
+
+
+def _run_assignment(args: argparse.Namespace) -> int:
+    try:
+        path = write_starter(args.algorithm, args.output, args.name, overwrite=args.force)
+    except (ValueError, FileExistsError) as err:
+        raise CLIError(str(err)) from None
+    name = args.name or OPTIMIZERS[args.algorithm].__name__
+    print(f"wrote {path}; check it with: numopt grade {path.name}:{name} --algorithm {args.algorithm}")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``numopt grade`` and ``numopt assignment``."""
+    p = subparsers.add_parser(
+        "grade",
+        help="grade a student's optimizer against numopt and name the mistake",
+        description=(
+            "Compare a student's optimizer with numopt's on seeded cases (single steps, teacher-forced "
+            "runs, a closed loop on a quadratic). The candidate is a class or instance with "
+            "step(params, grads), a CS231n-style update(w, dw, config), or a pure "
+            "update(param, grad, state, t). Exit status 0 if it passes, 1 if not, 2 on a usage error."
+        ),
+    )
+    p.add_argument("candidate", metavar="FILE.py:NAME", help="the student's file and the class or function in it")
+    p.add_argument("--algorithm", "-a", required=True, metavar="KEY", help="numopt registry key, e.g. adam")
+    p.add_argument("--hp", default="", metavar="NAME=VALUE,...",
+                   help="hyperparameters that differ from numopt's defaults, e.g. lr=1e-2,beta1=0.8")
+    p.add_argument("--seed", type=int, default=0, help="seed of the cases; 0 (default) gives the public ones")
+    p.add_argument("--rtol", type=float, default=1e-6, help="pass if |x − y| <= atol + rtol·|y| (default 1e-6)")
+    p.add_argument("--atol", type=float, default=1e-9, help="(default 1e-9)")
+    p.add_argument("--allow", default="", metavar="VARIANT,...",
+                   help="legitimate variants to accept: eps_in_sqrt, ewma, dozat")
+    p.add_argument("--form", choices=FORMS, help="the candidate's form (detected by default)")
+    p.add_argument("--json", action="store_true", help="print Gradescope's results.json instead of the report")
+    p.add_argument("--visibility", default="visible",
+                   choices=("visible", "hidden", "after_due_date", "after_published"),
+                   help="Gradescope visibility of the tests in --json output (default visible)")
+    p.add_argument("--traceback", action="store_true", help="show the candidate's tracebacks")
+    p.set_defaults(func=_run_grade)
+
+    a = subparsers.add_parser(
+        "assignment",
+        help="write a starter file for students",
+        description=(
+            "Write a starter file: the algorithm's equations in the docstring, the constructor and "
+            "state set-up, a step() that raises NotImplementedError, and the command that grades it."
+        ),
+    )
+    a.add_argument("algorithm", metavar="ALGORITHM", help="numopt registry key, e.g. adam")
+    a.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write")
+    a.add_argument("--name", help="class name (default: numopt's, e.g. Adam)")
+    a.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    a.set_defaults(func=_run_assignment)

@@ -1,0 +1,353 @@
+r"""Grade a candidate against numopt: run the cases, find the first failing step, name the mistake.
+
+The reference is ``numopt.OPTIMIZERS[algorithm](**hp)``. Every case is run on
+fresh state for both; a step passes if every parameter passes
+:class:`~numopt.grading.compare.Tolerance`. When a case fails, the grader
+also looks at the candidate's state (if it keeps arrays under names it
+recognises, :data:`STATE_NAMES`) to say which quantity went wrong first, and
+runs the cases against every entry of the mutant catalogue to say which
+mistake the candidate makes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .. import OPTIMIZERS
+from .candidates import HP_ALIASES, Candidate, CandidateError, CandidateLoadError, Session
+from .cases import Case, default_cases
+from .compare import Tolerance, relative_error
+from .mutants import CORRECTIONS, FAMILY, Mutant, catalogue_for, correction
+from .report import GradeReport
+
+__all__ = ["STATE_NAMES", "CaseResult", "assert_matches", "grade", "resolve_hyperparameters", "run_case"]
+
+STATE_NAMES: dict[str, str] = {
+    **dict.fromkeys(("m", "exp_avg", "m_t", "mt", "first_moment"), "m"),
+    **dict.fromkeys(("v", "exp_avg_sq", "v_t", "vt", "second_moment", "cache", "sum_sq"), "v"),
+    **dict.fromkeys(("m_hat", "mhat"), "m_hat"),
+    **dict.fromkeys(("v_hat", "vhat"), "v_hat"),
+    **dict.fromkeys(("b", "momentum_buffer", "buf"), "b"),
+    **dict.fromkeys(("velocity", "u"), "velocity"),
+    **dict.fromkeys(("E_g2", "square_avg"), "E_g2"),
+    **dict.fromkeys(("E_delta2", "acc_delta"), "E_delta2"),
+    **dict.fromkeys(("g_bar", "grad_avg"), "g_bar"),
+    **dict.fromkeys(("v_max", "max_exp_avg_sq"), "v_max"),
+    **{name: name for name in ("nu", "g_prev", "p", "s", "t")},
+}
+"""Names a candidate may keep its state under -> numopt's quantity (torch's and CS231n's included)."""
+
+
+@dataclass
+class CaseResult:
+    """The outcome of one case.
+
+    Attributes
+    ----------
+    case : Case
+    passed : bool
+    first_failure : int or None
+        The first step that failed.
+    worst_error : float
+        The largest relative error over the compared steps that ran.
+    failure : str or None
+        What the candidate did wrong, if it did more than return other numbers
+        (raised, returned the wrong shape, produced NaN).
+    details : str
+        A traceback, if the candidate raised.
+    state_note : str or None
+        Which state quantity first differed from the reference, if known.
+    """
+
+    case: Case
+    passed: bool = True
+    first_failure: int | None = None
+    worst_error: float = 0.0
+    failure: str | None = None
+    details: str = ""
+    state_note: str | None = None
+
+    def describe(self) -> str:
+        """``step 3: rel. error 4.1e-01`` or the failure message."""
+        if self.failure:
+            return self.failure
+        if self.first_failure is None:
+            return f"rel. error {self.worst_error:.1e}"
+        return f"step {self.first_failure}: rel. error {self.worst_error:.1e}"
+
+
+# ---------------------------------------------------------------------------- hyperparameters
+def resolve_hyperparameters(key: str, hp: Mapping[str, Any] | None) -> tuple[dict[str, Any], frozenset[str]]:
+    """The reference's full hyperparameters and the names the caller set.
+
+    Names may be numopt's or an alias from :data:`HP_ALIASES`
+    (``learning_rate`` for ``lr``, ``epsilon`` for ``eps``, ...).
+
+    Raises
+    ------
+    ValueError
+        For an unknown algorithm or hyperparameter, or a value numopt rejects.
+    """
+    if key not in OPTIMIZERS:
+        raise ValueError(f"algorithm {key!r} is unknown; expected one of {', '.join(OPTIMIZERS)}")
+    defaults = OPTIMIZERS[key]().hyperparameters
+    resolved = {}
+    for name, value in (hp or {}).items():
+        canonical = name if name in defaults else next(
+            (n for n in defaults if name in HP_ALIASES.get(n, ())), None
+        )
+        if canonical is None:
+            raise ValueError(
+                f"hyperparameter {name!r} is not one of {key}'s; expected one of {', '.join(defaults)}"
+            )
+        resolved[canonical] = value
+    full = {**defaults, **resolved}
+    try:
+        OPTIMIZERS[key](**full)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"hyperparameters for {key}: {err}") from None
+    return full, frozenset(resolved)
+
+
+# ---------------------------------------------------------------------------- state
+def _reference_quantities(session: Session, key: str) -> dict[str, list[np.ndarray]]:
+    """numopt's state after the last step, with the values each recognised name may hold."""
+    opt = session.driver
+    quantities = {name: [np.asarray(a, dtype=float)] for name, a in opt.state.items()}
+    quantities["t"] = [np.asarray(float(opt.t))]
+    hp = opt.hyperparameters
+    if "b" in quantities and not callable(hp["lr"]):
+        b = quantities["b"][0]
+        quantities["velocity"] = [b, hp["lr"] * b, -hp["lr"] * b]  # b (torch), u = ηb (doc 003), −ηb (CS231n)
+    if key in FAMILY and opt.t > 0:
+        correct_m, correct_v = CORRECTIONS[FAMILY[key]]
+        b1, b2 = hp.get("beta1", 0.0), hp.get("beta2", hp.get("beta", 0.0))
+        if "m" in quantities:
+            quantities["m_hat"] = [quantities["m"][0] / correction(correct_m, b1, opt.t)]
+        quantities["v_hat"] = [quantities["v"][0] / correction(correct_v, b2, opt.t)]
+    return quantities
+
+
+def _state_differences(cand: Session, ref: Session, key: str, tol: Tolerance) -> tuple[list[str], list[str]]:
+    """The candidate's recognised state names that differ from the reference, and those that agree."""
+    expected = _reference_quantities(ref, key)
+    differ, agree = [], []
+    for name, value in cand.state().items():
+        options = expected.get(STATE_NAMES.get(name, ""), [])
+        options = [o for o in options if o.shape == value.shape]
+        if options:
+            (agree if any(tol.close(value, o) for o in options) else differ).append(name)
+    return differ, agree
+
+
+# ---------------------------------------------------------------------------- running
+def run_case(
+    case: Case,
+    reference: Candidate,
+    candidate: Candidate,
+    tol: Tolerance,
+    key: str,
+    matching: bool = False,
+) -> CaseResult:
+    """Run one case for both and compare every compared step.
+
+    Parameters
+    ----------
+    case : Case
+    reference, candidate : Candidate
+        ``reference`` is numopt's optimizer, or a mutant when matching.
+    tol : Tolerance
+    key : str
+        The algorithm, to interpret the state.
+    matching : bool, default False
+        Test whether the candidate *is* ``reference`` (a mutant): the run
+        stops at the first difference, a reference that fails means no
+        match, and no state is compared.
+
+    Notes
+    -----
+    A NaN or inf of the candidate passes only where the reference has the
+    same value. A closed-loop run ends early if the reference diverges (its
+    gradient is no longer finite); a forced run whose reference produced a
+    non-finite value (a mutant dividing by zero) goes on from the last finite
+    parameters.
+
+    Returns
+    -------
+    CaseResult
+    """
+    result = CaseResult(case)
+    ref, cand = reference.session(), candidate.session()
+    closed = case.kind == "closed"
+    theta, theta_c = case.theta0.copy(), case.theta0.copy()
+    for k in range(1, case.steps + 1):
+        if closed:
+            with np.errstate(all="ignore"):
+                g_ref, g_c = case.problem.grad(theta), case.problem.grad(theta_c)
+            if not np.isfinite(g_ref).all():
+                break  # the reference has diverged: nothing more to compare
+        else:
+            g_ref = g_c = case.grads[k - 1]
+        try:
+            y = ref.step(theta, g_ref, k)
+        except CandidateError:
+            if not matching:
+                raise
+            result.passed, result.first_failure = False, k
+            return result
+        try:
+            x = cand.step(theta_c if closed else theta, g_c, k)
+        except CandidateError as failure:
+            result.passed, result.first_failure = False, k
+            result.failure, result.details = failure.message, failure.details
+            return result
+        if case.compared(k):
+            result.worst_error = max(result.worst_error, relative_error(x, y))
+            if not tol.close(x, y, equal_nan=True):
+                result.passed = False
+                result.first_failure = result.first_failure or k
+                if (~np.isfinite(x) & np.isfinite(y)).any():
+                    result.failure = result.failure or f"step {k} produced NaN or inf where the reference is finite"
+                if matching or closed:
+                    return result
+        if not matching and result.state_note is None:
+            differ, agree = _state_differences(cand, ref, key, tol)
+            if differ:
+                agreed = f" ({', '.join(agree)} agree there)" if agree else ""
+                result.state_note = f"{', '.join(differ)} first differs from the reference at step {k}{agreed}"
+        if closed:
+            theta, theta_c = y, x
+        else:  # a reference that divides by zero (a mutant): go on from the last finite point
+            theta = np.where(np.isfinite(y), y, theta)
+    return result
+
+
+def _run_all(cases: list[Case], reference: Candidate, candidate: Candidate, tol: Tolerance, key: str) -> list:
+    return [run_case(case, reference, candidate, tol, key) for case in cases]
+
+
+def _matches(cases: list[Case], mutant: Candidate, candidate: Candidate, tol: Tolerance, key: str) -> bool:
+    return all(run_case(case, mutant, candidate, tol, key, matching=True).passed for case in cases)
+
+
+def grade(
+    candidate: Any,
+    algorithm: str,
+    hp: Mapping[str, Any] | None = None,
+    *,
+    seed: int = 0,
+    rtol: float = 1e-6,
+    atol: float = 1e-9,
+    allow: Iterable[str] = (),
+    form: str | None = None,
+    label: str | None = None,
+) -> GradeReport:
+    """Grade ``candidate`` against ``numopt.OPTIMIZERS[algorithm](**hp)``.
+
+    Parameters
+    ----------
+    candidate : object or str
+        A class or instance with ``step(params, grads)``, a CS231n-style
+        ``update(w, dw, config)``, a pure ``update(param, grad, state, t)``,
+        or ``"FILE.py:NAME"`` naming one (see :mod:`numopt.grading.candidates`).
+    algorithm : str
+        Registry key of the reference (``"adam"``).
+    hp : mapping, optional
+        Hyperparameters that differ from numopt's defaults; aliases such as
+        ``learning_rate`` are accepted.
+    seed : int, default 0
+        Seed of the cases; 0 gives the public ones.
+    rtol, atol : float, default 1e-6, 1e-9
+        The pass rule ``|x − y| <= atol + rtol·|y|``.
+    allow : iterable of str
+        Legitimate variants to accept (``"eps_in_sqrt"``, ``"ewma"``, ``"dozat"``).
+    form : str, optional
+        ``"step"``, ``"cs231n"`` or ``"pure"``; detected when omitted.
+    label : str, optional
+        How the report names the candidate.
+
+    Returns
+    -------
+    GradeReport
+        Never raises because of the candidate: a candidate that cannot be
+        loaded, raises or misbehaves gets a failing report.
+
+    Raises
+    ------
+    ValueError
+        For a bad algorithm, hyperparameter, seed, tolerance or allowed variant
+        (the instructor's input).
+    """
+    full, explicit = resolve_hyperparameters(algorithm, hp)
+    tol = Tolerance(rtol, atol)
+    allow = tuple(allow)
+    known = sorted({m.variant for m in catalogue_for(algorithm, full) if m.variant})
+    for name in allow:
+        if name not in known:
+            raise ValueError(
+                f"allow={name!r} is not a variant of {algorithm}; expected one of {', '.join(known) or 'none'}"
+            )
+    cls = OPTIMIZERS[algorithm]
+    cases = default_cases(seed, positive=cls.positive_params)
+    report = GradeReport(
+        label=label or (candidate if isinstance(candidate, str) else getattr(candidate, "__qualname__", None)
+                        or type(candidate).__name__),
+        algorithm=algorithm, hp=full, seed=seed, tolerance=tol, allow=allow,
+    )
+    try:
+        cand = Candidate(candidate, algorithm, full, explicit, form, report.label)
+    except CandidateLoadError as err:
+        report.load_error = str(err)
+        return report
+    reference = Candidate(cls(**full), algorithm, full, form="step", label=f"numopt {algorithm}")
+    report.results = _run_all(cases, reference, cand, tol, algorithm)
+    if not report.passed:
+        report.diagnosis = _diagnose(cases, cand, tol, algorithm, full)
+        if report.diagnosis is not None and report.diagnosis.variant in allow:
+            variant = Candidate(report.diagnosis.build(algorithm, full), algorithm, full, form="step")
+            report.results = _run_all(cases, variant, cand, tol, algorithm)
+    return report
+
+
+def _diagnose(cases: list[Case], cand: Candidate, tol: Tolerance, key: str, hp: dict) -> Mutant | None:
+    """The first catalogue entry that the candidate matches on every case."""
+    for mutant in catalogue_for(key, hp):
+        built = Candidate(mutant.build(key, hp), key, hp, form="step", label=mutant.name)
+        if _matches(cases, built, cand, tol, key):
+            return mutant
+    return None
+
+
+def assert_matches(candidate: Any, algorithm: str, hp: Mapping[str, Any] | None = None, **options: Any) -> GradeReport:
+    """Grade ``candidate`` and raise AssertionError with the one-line summary if it fails.
+
+    For pytest or nbgrader test cells::
+
+        from numopt.grading import assert_matches
+        assert_matches(Adam, "adam", {"lr": 1e-2})
+
+    Parameters
+    ----------
+    candidate, algorithm, hp
+        As for :func:`grade`.
+    **options
+        ``seed``, ``rtol``, ``atol``, ``allow``, ``form``, ``label`` as for :func:`grade`.
+
+    Returns
+    -------
+    GradeReport
+        The passing report.
+
+    Raises
+    ------
+    AssertionError
+        If the candidate fails; the message is :meth:`GradeReport.summary`.
+    """
+    report = grade(candidate, algorithm, hp, **options)
+    if not report.passed:
+        raise AssertionError(report.summary())
+    return report

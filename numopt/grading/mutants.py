@@ -1,0 +1,404 @@
+r"""The catalogue of named mistakes (mutants) and legitimate variants, per algorithm.
+
+Each entry is an optimizer that makes one specific change to the reference:
+ε inside instead of outside the square root, a missing bias correction, t
+off by one, β and 1 − β swapped, g in place of g², L2 in place of decoupled
+weight decay, and so on. When a candidate fails, the grader runs the same cases
+against every entry that :meth:`Mutant.applies` to the hyperparameters, and the
+first one the candidate matches names the mistake in one sentence.
+
+*Legitimate variants* (``variant`` set: ε placement, the momentum convention,
+Nadam's momentum correction) are forms that a course may teach. A candidate
+that matches one fails with a sentence that says so, unless the instructor
+allows the variant (``allow=("eps_in_sqrt",)``, ``--allow eps_in_sqrt``); then
+it passes and the report says which variant was accepted.
+
+How the entries are built, without copying whole algorithms:
+
+* a hyperparameter change of the numopt class (``_changed``, ``_flip``): a
+  variant switch, AdaGrad's initial accumulator, β → 1 − β for momentum,
+  η → η² for "η counted twice", λ → λ/η for "decay without the learning rate";
+* another registry class with the same hyperparameters (``_as``): Adam ↔ AdamW,
+  NAG → Momentum, EGU → SGD;
+* a subclass whose ``_update`` calls the reference's with one input changed
+  (``_override``): t ± 1, −η for the wrong sign, θ ⊙ g for EGU in log-space;
+* for the Adam family (Adam, AdamW, Nadam, AdaX, AdaXW, RMSProp, AdaGrad) one
+  generic, knob-controlled textbook update, :func:`_textbook`, written once;
+  with every knob at its default it reproduces numopt (a test checks this),
+  and each mutant turns exactly one knob;
+* one small update written out, AdaDelta with ε outside the roots, where
+  the mistake sits between two of the reference's equations.
+
+``example_hp`` holds the hyperparameters under which an entry differs from
+the reference (weight decay > 0, say); the tests grade every entry under them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .. import OPTIMIZERS
+from ..base import Optimizer, weight_decay
+
+__all__ = ["CATALOGUE", "CORRECTIONS", "FAMILY", "Mutant", "catalogue_for", "correction"]
+
+Builder = Callable[[str, dict], Optimizer]
+"""(algorithm key, hyperparameters) -> a fresh optimizer with ``step(params, grads)``."""
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """One named mistake or legitimate variant.
+
+    Parameters
+    ----------
+    name : str
+        Short identifier, unique per algorithm (``"no_bias_correction_m"``).
+    keys : tuple of str
+        The algorithms (registry keys) it applies to.
+    says : str
+        What the update is, completing "your update matches ..."; ``{name}``
+        is replaced by the class name and ``{hp}`` fields by hyperparameters.
+    build : callable
+        ``build(key, hp)`` -> optimizer.
+    applies : callable, optional
+        ``applies(hp)`` -> whether it differs from the reference under ``hp``.
+    variant : str, optional
+        For a legitimate variant, the name the instructor allows it by.
+    example_hp : mapping, optional
+        Hyperparameters (besides the defaults) under which the tests show it.
+    """
+
+    name: str
+    keys: tuple[str, ...]
+    says: str
+    build: Builder
+    applies: Callable[[Mapping[str, Any]], bool] = lambda hp: True
+    variant: str | None = None
+    example_hp: Mapping[str, Any] = field(default_factory=dict)
+
+    def sentence(self, key: str, hp: Mapping[str, Any]) -> str:
+        """The filled-in description for algorithm ``key`` with hyperparameters ``hp``."""
+        return self.says.format(name=OPTIMIZERS[key].__name__, **hp)
+
+
+# ---------------------------------------------------------------------------- builders
+def _changed(**changes: Any) -> Builder:
+    """The reference with some hyperparameters replaced (a value, or a function of hp)."""
+
+    def build(key: str, hp: dict) -> Optimizer:
+        new = {k: v(hp) if callable(v) else v for k, v in changes.items()}
+        return OPTIMIZERS[key](**{**hp, **new})
+
+    return build
+
+
+def _flip(switch: str) -> Builder:
+    return _changed(**{switch: lambda hp: not hp[switch]})
+
+
+def _as(other: Mapping[str, str]) -> Builder:
+    """Another registry class, built with the same hyperparameters."""
+
+    def build(key: str, hp: dict) -> Optimizer:
+        return OPTIMIZERS[other[key]](**hp)
+
+    return build
+
+
+def _override(make_update: Callable[[type[Optimizer]], Callable]) -> Builder:
+    """A subclass of the reference class whose ``_update`` is ``make_update(reference class)``."""
+
+    def build(key: str, hp: dict) -> Optimizer:
+        base = OPTIMIZERS[key]
+        mutant = type(f"{base.__name__}Mutant", (base,), {"_update": make_update(base)})
+        return mutant(**hp)
+
+    return build
+
+
+def _shift_t(shift: int) -> Builder:
+    def make(base: type[Optimizer]) -> Callable:
+        def _update(self, theta, g, t, lr, **state):
+            base._update(self, theta, g, t + shift, lr, **state)
+
+        return _update
+
+    return _override(make)
+
+
+def _wrong_sign(base: type[Optimizer]) -> Callable:
+    def _update(self, theta, g, t, lr, **state):
+        base._update(self, theta, g, t, -lr, **state)  # θ moves by +η(...) instead of −η(...)
+
+    return _update
+
+
+def _log_space_gradient(base: type[Optimizer]) -> Callable:
+    def _update(self, theta, g, t, lr, **state):
+        base._update(self, theta, theta * g, t, lr, **state)  # ∇_φ L = θ ⊙ ∇_θ L for φ = log θ
+
+    return _update
+
+
+def _gain_from_current_gradient(base: type[Optimizer]) -> Callable:
+    def _update(self, theta, g, t, lr, nu, g_prev):
+        g_prev[...] = g  # g_prev overwritten before the gain uses it: exp(γ g_t ⊙ g_t)
+        base._update(self, theta, g, t, lr, nu=nu, g_prev=g_prev)
+
+    return _update
+
+
+def _adadelta_eps_outside(base: type[Optimizer]) -> Callable:
+    def _update(self, theta, g, t, lr, E_g2, E_delta2):
+        rho, eps = self.rho, self.eps
+        E_g2[...] = rho * E_g2 + (1 - rho) * g * g
+        delta = -((np.sqrt(E_delta2) + eps) / (np.sqrt(E_g2) + eps)) * g  # √E + ε, not √(E + ε)
+        E_delta2[...] = rho * E_delta2 + (1 - rho) * delta * delta
+        theta += lr * delta
+
+    return _update
+
+
+# ---------------------------------------------------------------------------- the Adam family
+FAMILY = {
+    "adam": "adam", "adamw": "adam", "nadam": "nadam", "adax": "adax", "adaxw": "adax",
+    "rmsprop": "rmsprop", "adagrad": "adagrad",
+}
+"""The algorithms :func:`_textbook` covers -> the family whose update they share."""
+
+CORRECTIONS = {
+    "adam": ("adam", "adam"), "nadam": ("adam", "adam"), "adax": ("none", "adax"),
+    "rmsprop": ("none", "none"), "adagrad": ("none", "none"),
+}
+"""Family -> the reference's bias corrections of (m, v), as kinds of :func:`correction`."""
+
+
+def correction(kind: str, beta: float, t: int) -> float:
+    """The divisor of a bias correction: 1 − βᵗ (Adam), (1 + β)ᵗ − 1 (AdaX) or 1 (none)."""
+    if kind == "adam":
+        return 1 - beta**t
+    if kind == "adax":
+        return math.expm1(t * math.log1p(beta))
+    return 1.0
+
+
+@dataclass(frozen=True)
+class _Knobs:
+    swap_beta1: bool = False  # m ← (1 − β1) m + β1 g
+    swap_beta2: bool = False  # v ← (1 − β2) v + β2 g²
+    g_not_squared: bool = False  # v accumulates g
+    correct_m: str | None = None  # "none", "adam" (None: the reference's)
+    correct_v: str | None = None  # "none", "adam", "adax"
+    eps_in_sqrt: bool | None = None
+    adam_v_in_adax: bool = False  # AdaX with v ← β2 v + (1 − β2) g²
+    nesterov: str = "reference"  # Nadam: "none" (Adam's step), "uncorrected_gradient"
+
+
+def _textbook(**knobs: Any) -> Builder:
+    """The Adam family's update written once, with one mistake switched on by ``knobs``."""
+    k = _Knobs(**knobs)
+
+    def make(base: type[Optimizer]) -> Callable:
+        family = FAMILY[base.key]
+        correct_m = k.correct_m or CORRECTIONS[family][0]
+        correct_v = k.correct_v or CORRECTIONS[family][1]
+
+        def _update(self, theta, g, t, lr, v, m=None):
+            hp = self.hyperparameters
+            if "weight_decay" in hp:
+                g = weight_decay(theta, g, lr, self.weight_decay, self.decoupled)
+            b1, b2 = hp.get("beta1", 0.0), hp.get("beta2", hp.get("beta", 0.0))
+            g2 = g if k.g_not_squared else g * g
+            if m is not None:
+                a1 = 1 - b1 if k.swap_beta1 else b1
+                m[...] = a1 * m + (1 - a1) * g
+            if family == "adagrad":
+                v += g2
+            elif family == "adax" and not k.adam_v_in_adax:
+                v[...] = (1 + b2) * v + b2 * g2
+            else:
+                a2 = 1 - b2 if k.swap_beta2 else b2
+                v[...] = a2 * v + (1 - a2) * g2
+            direction = (g if m is None else m) / correction(correct_m, b1, t)
+            if family == "nadam" and k.nesterov != "none":
+                ahead = correction(correct_m, b1, t + 1 if self.dozat else t)
+                now = 1.0 if k.nesterov == "uncorrected_gradient" else correction(correct_m, b1, t)
+                direction = b1 * m / ahead + (1 - b1) * g / now
+            v_hat = v / correction(correct_v, b2, t)
+            in_sqrt = hp.get("eps_in_sqrt", False) if k.eps_in_sqrt is None else k.eps_in_sqrt
+            denom = np.sqrt(v_hat + self.eps) if in_sqrt else np.sqrt(v_hat) + self.eps
+            theta -= lr * direction / denom
+
+        return _update
+
+    return _override(make)
+
+
+# ---------------------------------------------------------------------------- conditions
+def _plain(hp: Mapping[str, Any]) -> bool:
+    """No AMSGrad and no centring: the forms :func:`_textbook` covers."""
+    return not hp.get("amsgrad", False) and not hp.get("centered", False)
+
+
+def _constant_lr(hp: Mapping[str, Any]) -> bool:
+    return not callable(hp["lr"])
+
+
+def _decays(hp: Mapping[str, Any]) -> bool:
+    return hp.get("weight_decay", 0.0) > 0
+
+
+def _swappable(name: str) -> Callable[[Mapping[str, Any]], bool]:
+    """β → 1 − β changes something (β ≠ ½) and stays a valid value."""
+    return lambda hp: 0 < hp[name] < 1 and hp[name] != 0.5
+
+
+ADAM_LIKE = ("adam", "adamw", "nadam")
+ADAX_LIKE = ("adax", "adaxw")
+ALL = tuple(OPTIMIZERS)
+_WD = {"weight_decay": 1e-2}
+
+CATALOGUE: tuple[Mutant, ...] = (
+    # ---- legitimate variants
+    Mutant("eps_in_sqrt", (*ADAM_LIKE, "rmsprop", "adagrad"),
+           "{name} with ε inside the square root, √(v̂ + ε) (doc 003, Keras, optax)",
+           _flip("eps_in_sqrt"), lambda hp: not hp["eps_in_sqrt"], variant="eps_in_sqrt"),
+    Mutant("eps_outside_sqrt", (*ADAM_LIKE, "rmsprop", "adagrad"),
+           "{name} with ε outside the square root, √v̂ + ε (Kingma & Ba, torch), where this "
+           "assignment puts it inside", _flip("eps_in_sqrt"), lambda hp: hp["eps_in_sqrt"],
+           variant="eps_in_sqrt", example_hp={"eps_in_sqrt": True}),
+    Mutant("ewma", ("momentum",),
+           "Momentum in doc 002's EWMA form m ← βm + (1 − β)g, θ ← θ − ηm, which follows the "
+           "same path only with η rescaled by 1/(1 − β)", _flip("ewma"), lambda hp: not hp["ewma"],
+           variant="ewma"),
+    Mutant("heavy_ball", ("momentum",),
+           "Momentum in the torch form b ← βb + g, θ ← θ − ηb, where this assignment uses doc "
+           "002's EWMA form", _flip("ewma"), lambda hp: hp["ewma"], variant="ewma",
+           example_hp={"ewma": True}),
+    Mutant("dozat", ("nadam",),
+           "Nadam with Dozat's correction of the momentum term, β1 m / (1 − β1ᵗ⁺¹) (optax, torch), "
+           "instead of doc 003's β1 m / (1 − β1ᵗ)", _flip("dozat"), lambda hp: not hp["dozat"],
+           variant="dozat"),
+    Mutant("doc003_nadam", ("nadam",),
+           "Nadam with doc 003's correction of the momentum term, β1 m / (1 − β1ᵗ), instead of "
+           "Dozat's β1 m / (1 − β1ᵗ⁺¹)", _flip("dozat"), lambda hp: hp["dozat"], variant="dozat",
+           example_hp={"dozat": True}),
+    # ---- the step's sign, t
+    Mutant("wrong_sign", ALL, "{name} with the wrong sign: θ moves up the gradient, not down",
+           _override(_wrong_sign), lambda hp: callable(hp["lr"]) or hp["lr"] > 0),
+    Mutant("t_from_zero", (*ADAM_LIKE, *ADAX_LIKE),
+           "{name} with t starting at 0 or incremented after use: step k computes with t = k − 1, "
+           "so the first step divides by zero in the bias correction", _shift_t(-1)),
+    Mutant("t_ahead", (*ADAM_LIKE, *ADAX_LIKE),
+           "{name} with t one ahead: the first step computes with t = 2 (t starts at 1 and is "
+           "incremented before use)", _shift_t(+1)),
+    # ---- bias correction
+    Mutant("no_bias_correction_m", ADAM_LIKE,
+           "{name} without bias correction on m̂ (m̂ = m instead of m / (1 − β1ᵗ))",
+           _textbook(correct_m="none"), lambda hp: _plain(hp) and hp["beta1"] > 0),
+    Mutant("no_bias_correction_v", ADAM_LIKE,
+           "{name} without bias correction on v̂ (v̂ = v instead of v / (1 − β2ᵗ))",
+           _textbook(correct_v="none"), lambda hp: _plain(hp) and hp["beta2"] > 0),
+    Mutant("no_bias_correction", ADAM_LIKE,
+           "{name} without bias correction on m̂ and on v̂ (m̂ = m, v̂ = v)",
+           _textbook(correct_m="none", correct_v="none"),
+           lambda hp: _plain(hp) and hp["beta1"] > 0 and hp["beta2"] > 0),
+    Mutant("adam_correction_m", ADAX_LIKE,
+           "{name} with Adam's bias correction on m, m / (1 − β1ᵗ) (AdaX does not correct m)",
+           _textbook(correct_m="adam"), lambda hp: hp["beta1"] > 0),
+    Mutant("adam_correction_v", ADAX_LIKE,
+           "{name} with Adam's bias correction on v, v / (1 − β2ᵗ), instead of v / ((1 + β2)ᵗ − 1)",
+           _textbook(correct_v="adam")),
+    Mutant("no_correction_v", ADAX_LIKE,
+           "{name} without the correction of v (v̂ = v instead of v / ((1 + β2)ᵗ − 1))",
+           _textbook(correct_v="none")),
+    Mutant("adam_correction_rmsprop", ("rmsprop",),
+           "RMSProp with Adam's bias correction v / (1 − βᵗ) (RMSProp has none)",
+           _textbook(correct_v="adam"), lambda hp: _plain(hp) and hp["beta"] > 0),
+    # ---- the moments
+    Mutant("betas_swapped", ADAM_LIKE,
+           "{name} with β and 1 − β swapped in both moments (m ← (1 − β1) m + β1 g, "
+           "v ← (1 − β2) v + β2 g²)", _textbook(swap_beta1=True, swap_beta2=True),
+           lambda hp: _plain(hp) and _swappable("beta1")(hp) and _swappable("beta2")(hp)),
+    Mutant("beta1_swapped", (*ADAM_LIKE, *ADAX_LIKE),
+           "{name} with β1 and 1 − β1 swapped in m (m ← (1 − β1) m + β1 g)",
+           _textbook(swap_beta1=True), lambda hp: _plain(hp) and _swappable("beta1")(hp)),
+    Mutant("beta2_swapped", ADAM_LIKE,
+           "{name} with β2 and 1 − β2 swapped in v (v ← (1 − β2) v + β2 g²)",
+           _textbook(swap_beta2=True), lambda hp: _plain(hp) and _swappable("beta2")(hp)),
+    Mutant("beta_swapped_rmsprop", ("rmsprop",),
+           "RMSProp with β and 1 − β swapped in v (v ← (1 − β) v + β g²)",
+           _textbook(swap_beta2=True), lambda hp: _plain(hp) and _swappable("beta")(hp)),
+    Mutant("g_not_squared", (*ADAM_LIKE, *ADAX_LIKE, "rmsprop", "adagrad"),
+           "{name} with v accumulating g instead of g²", _textbook(g_not_squared=True), _plain),
+    Mutant("adam_second_moment", ADAX_LIKE,
+           "{name} with Adam's second moment v ← β2 v + (1 − β2) g² instead of "
+           "v ← (1 + β2) v + β2 g²", _textbook(adam_v_in_adax=True)),
+    Mutant("eps_in_sqrt_adax", ADAX_LIKE,
+           "{name} with ε inside the square root, √(v̂ + ε) (AdaX adds ε to √v̂)",
+           _textbook(eps_in_sqrt=True)),
+    Mutant("adam_step", ("nadam",),
+           "Adam's update η m̂ / (√v̂ + ε), without Nadam's look-ahead momentum term",
+           _textbook(nesterov="none"), lambda hp: _plain(hp) and hp["beta1"] > 0),
+    Mutant("uncorrected_gradient_term", ("nadam",),
+           "Nadam with the gradient term (1 − β1) g not divided by 1 − β1ᵗ",
+           _textbook(nesterov="uncorrected_gradient"), lambda hp: _plain(hp) and hp["beta1"] > 0),
+    # ---- weight decay
+    Mutant("decoupled_instead_of_l2", ("adam", "adax"),
+           "{name} with decoupled weight decay θ ← θ(1 − ηλ) instead of L2 regularisation g ← g + λθ",
+           _as({"adam": "adamw", "adax": "adaxw"}), _decays, example_hp=_WD),
+    Mutant("l2_instead_of_decoupled", ("adamw", "adaxw"),
+           "{name} with L2 regularisation g ← g + λθ instead of decoupled weight decay θ ← θ(1 − ηλ)",
+           _as({"adamw": "adam", "adaxw": "adax"}), _decays),
+    Mutant("decay_without_lr", ("adamw", "adaxw"),
+           "{name} with decoupled weight decay not scaled by the learning rate, θ ← θ(1 − λ) instead "
+           "of θ ← θ(1 − ηλ)", _changed(weight_decay=lambda hp: hp["weight_decay"] / hp["lr"]),
+           lambda hp: _decays(hp) and _constant_lr(hp) and hp["lr"] not in (0.0, 1.0)),
+    # ---- AdaGrad
+    Mutant("accumulator_optax", ("adagrad",),
+           "AdaGrad with the accumulator starting at 0.1 (optax's default) instead of "
+           "{initial_accumulator_value:g}", _changed(initial_accumulator_value=0.1),
+           lambda hp: hp["initial_accumulator_value"] != 0.1),
+    Mutant("accumulator_zero", ("adagrad",),
+           "AdaGrad with the accumulator starting at 0 instead of {initial_accumulator_value:g}",
+           _changed(initial_accumulator_value=0.0), lambda hp: hp["initial_accumulator_value"] != 0,
+           example_hp={"initial_accumulator_value": 0.1}),
+    # ---- momentum and Nesterov
+    Mutant("lr_twice", ("momentum", "nag"),
+           "{name} with η counted twice (u ← βu + ηg, then θ ← θ − ηu: doc 003's line)",
+           _changed(lr=lambda hp: hp["lr"] ** 2), lambda hp: _constant_lr(hp) and hp["lr"] not in (0.0, 1.0)),
+    Mutant("beta_swapped", ("momentum",), "Momentum with β and 1 − β swapped",
+           _changed(beta=lambda hp: 1 - hp["beta"]), _swappable("beta")),
+    Mutant("plain_momentum", ("nag",),
+           "heavy-ball Momentum θ ← θ − ηb, without Nesterov's look-ahead term η(g + βb)",
+           _as({"nag": "momentum"}), lambda hp: hp["beta"] > 0),
+    # ---- AdaDelta, EGU, EGSGD, Funnel
+    Mutant("eps_outside_roots", ("adadelta",),
+           "AdaDelta with ε outside the square roots, √E + ε (Zeiler puts it inside: √(E + ε))",
+           _override(_adadelta_eps_outside)),
+    Mutant("rho_swapped", ("adadelta",), "AdaDelta with ρ and 1 − ρ swapped in both averages",
+           _changed(rho=lambda hp: 1 - hp["rho"]), lambda hp: hp["rho"] != 0.5),
+    Mutant("additive", ("egu",), "plain gradient descent θ ← θ − ηg instead of θ ← θ ⊙ exp(−ηg)",
+           _as({"egu": "sgd"})),
+    Mutant("log_space_gd", ("egu",),
+           "gradient descent on φ = log θ, θ ← θ ⊙ exp(−η θ ⊙ g), instead of θ ⊙ exp(−ηg) "
+           "(doc 004 §1, erratum 11)", _override(_log_space_gradient)),
+    Mutant("gain_from_current_gradient", ("egsgd",),
+           "EGSGD with the gain updated by g_t ⊙ g_t instead of g_{t−1} ⊙ g_t (g_prev overwritten "
+           "too early)", _override(_gain_from_current_gradient), lambda hp: hp["gamma"] > 0),
+    Mutant("gammas_swapped", ("funnel",), "the Funnel with γ_p and γ_s swapped",
+           _changed(gamma_p=lambda hp: hp["gamma_s"], gamma_s=lambda hp: hp["gamma_p"]),
+           lambda hp: hp["gamma_p"] != hp["gamma_s"]),
+)
+"""Every entry, variants first; within an algorithm the first match names the mistake."""
+
+
+def catalogue_for(key: str, hp: Mapping[str, Any]) -> list[Mutant]:
+    """The entries for algorithm ``key`` that differ from the reference under ``hp``."""
+    return [m for m in CATALOGUE if key in m.keys and m.applies(hp)]
