@@ -390,7 +390,7 @@ CATALOGUE: tuple[Mutant, ...] = (
            "gradient descent on φ = log θ, θ ← θ ⊙ exp(−η θ ⊙ g), instead of θ ⊙ exp(−ηg) "
            "(doc 004 §1, erratum 11)", _override(_log_space_gradient)),
     Mutant("gain_from_current_gradient", ("egsgd",),
-           "EGSGD with the gain updated by g_t ⊙ g_t instead of g_{t−1} ⊙ g_t (g_prev overwritten "
+           "EGSGD with the gain updated by g_t ⊙ g_t instead of g_{{t−1}} ⊙ g_t (g_prev overwritten "
            "too early)", _override(_gain_from_current_gradient), lambda hp: hp["gamma"] > 0),
     Mutant("gammas_swapped", ("funnel",), "the Funnel with γ_p and γ_s swapped",
            _changed(gamma_p=lambda hp: hp["gamma_s"], gamma_s=lambda hp: hp["gamma_p"]),

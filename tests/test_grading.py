@@ -1,0 +1,266 @@
+"""The grading toolkit: tolerance rule, candidate forms, mutant catalogue, failure reports.
+
+The student implementations in ``tests/grading_fixtures`` are written from the
+equations of the reference sheet, independently of numopt's code; the mutants
+are the catalogue's own, and the tests check that each one is caught and named.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import numopt
+from numopt.grading import CATALOGUE, Tolerance, assert_matches, grade, load_candidate, relative_error
+from numopt.grading.cases import default_cases
+from numopt.grading.grader import resolve_hyperparameters
+from numopt.grading.mutants import FAMILY, _textbook
+
+FIXTURES = Path(__file__).parent / "grading_fixtures"
+
+
+def fixture(name: str) -> str:
+    return f"{FIXTURES / name}"
+
+
+# ---------------------------------------------------------------------------- the rule
+def test_tolerance_rule_by_hand():
+    tol = Tolerance(rtol=1e-6, atol=1e-9)
+    # |x − y| = 1e-6 + 1e-16 or so <= 1e-9 + 1e-6·1 = 1.001e-6
+    assert tol.close(np.array([1.0 + 1e-6]), np.array([1.0]))
+    assert not tol.close(np.array([1.0 + 2e-6]), np.array([1.0]))
+    # near zero the absolute part decides: 5e-10 <= 1e-9, 2e-9 > 1e-9
+    assert tol.close(np.array([5e-10]), np.array([0.0]))
+    assert not tol.close(np.array([2e-9]), np.array([0.0]))
+    # NaN passes only against the same NaN, and only when asked
+    assert not tol.close(np.array([np.nan]), np.array([1.0]), equal_nan=True)
+    assert tol.close(np.array([np.nan]), np.array([np.nan]), equal_nan=True)
+    assert not tol.close(np.array([np.nan]), np.array([np.nan]))
+
+
+def test_relative_error_by_hand():
+    assert relative_error(np.array([1.0]), np.array([3.0])) == 0.5  # 2 / 4
+    assert relative_error(np.array([0.0]), np.array([0.0])) == 0.0  # 0 / max(1e-8, 0)
+    assert relative_error(np.array([1e-9]), np.array([0.0])) == pytest.approx(0.1)  # 1e-9 / 1e-8
+    assert relative_error(np.array([1.0, 2.0]), np.array([1.0, 1.0])) == pytest.approx(1 / 3)  # max(0, 1/3)
+    assert relative_error(np.array([np.nan]), np.array([1.0])) == np.inf
+
+
+@pytest.mark.parametrize("bad", [{"rtol": -1.0}, {"atol": float("nan")}, {"rtol": "1e-6"}])
+def test_tolerance_rejects_bad_values(bad):
+    name = next(iter(bad))
+    with pytest.raises(ValueError, match=name):
+        Tolerance(**bad)
+
+
+def test_cases_are_seeded():
+    a, b, c = default_cases(0), default_cases(0), default_cases(1)
+    assert all(np.array_equal(x.theta0, y.theta0) for x, y in zip(a, b, strict=True))
+    assert not any(np.array_equal(x.theta0, y.theta0) for x, y in zip(a, c, strict=True))
+    assert all((case.theta0 > 0).all() for case in default_cases(0, positive=True))
+    tiny = a[1].grads
+    assert 1e-8 <= np.abs(tiny).min() and np.abs(tiny).max() <= 1e-6
+
+
+# ---------------------------------------------------------------------------- numopt against itself
+@pytest.mark.parametrize("key", list(numopt.OPTIMIZERS))
+def test_numopt_passes_against_itself(key):
+    report = grade(numopt.OPTIMIZERS[key], key)
+    assert report.passed, report.summary()
+    assert "public checks passed" in report.summary()
+    assert report.diagnosis is None
+
+
+@pytest.mark.parametrize("key", sorted(FAMILY))
+def test_textbook_update_reproduces_numopt_with_no_knob_turned(key):
+    """The generic update behind most Adam-family mutants equals numopt when it changes nothing."""
+    hp, _ = resolve_hyperparameters(key, {"weight_decay": 1e-2} if "weight_decay" in
+                                    numopt.OPTIMIZERS[key]().hyperparameters else {})
+    report = grade(_textbook()(key, hp), key, hp, rtol=1e-12, atol=0.0)
+    assert report.passed, report.summary()
+
+
+# ---------------------------------------------------------------------------- the mutant table
+TABLE = [(m, key) for m in CATALOGUE for key in m.keys]
+
+
+@pytest.mark.parametrize(("mutant", "key"), TABLE, ids=[f"{k}-{m.name}" for m, k in TABLE])
+def test_every_mutant_fails_and_is_named(mutant, key):
+    hp, _ = resolve_hyperparameters(key, dict(mutant.example_hp))
+    assert mutant.applies(hp), f"{mutant.name} does not apply to {key} under its example_hp"
+    report = grade(mutant.build(key, hp), key, hp, label=mutant.name)
+    assert not report.passed, f"{mutant.name} passes the default cases of {key}"
+    assert report.diagnosis is not None, report.summary()
+    assert report.diagnosis.name == mutant.name, report.summary()
+    assert mutant.sentence(key, hp) in report.summary()
+
+
+VARIANTS = [(m, key) for m, key in TABLE if m.variant]
+
+
+@pytest.mark.parametrize(("variant", "key"), VARIANTS, ids=[f"{k}-{m.name}" for m, k in VARIANTS])
+def test_legitimate_variants_pass_only_when_allowed(variant, key):
+    hp, _ = resolve_hyperparameters(key, dict(variant.example_hp))
+    refused = grade(variant.build(key, hp), key, hp)
+    assert not refused.passed
+    assert f"--allow {variant.variant}" in refused.summary()
+    accepted = grade(variant.build(key, hp), key, hp, allow=[variant.variant])
+    assert accepted.passed and accepted.accepted_variant, accepted.summary()
+    assert "legitimate variant accepted" in accepted.summary()
+
+
+def test_every_algorithm_has_a_catalogue():
+    assert {key for m in CATALOGUE for key in m.keys} == set(numopt.OPTIMIZERS)
+
+
+def test_mutants_that_do_not_apply_are_not_offered():
+    """With weight_decay = 0 (Adam's default) L2 and decoupled decay coincide: no such diagnosis."""
+    hp, _ = resolve_hyperparameters("adam", {})
+    assert not any(m.applies(hp) for m in CATALOGUE if m.name == "decoupled_instead_of_l2")
+
+
+# ---------------------------------------------------------------------------- candidate forms
+@pytest.mark.parametrize(
+    ("spec", "key"),
+    [
+        ("adam_class.py:Adam", "adam"),  # (a) a class with step(params, grads)
+        ("cs231n_style.py:adam", "adam"),  # (b) CS231n update(w, dw, config=None)
+        ("cs231n_style.py:sgd_momentum", "momentum"),  # (b) velocity v = μv − η dw
+        ("cs231n_style.py:rmsprop", "rmsprop"),  # (b) decay_rate and cache
+        ("pure_style.py:adam_update", "adam"),  # (c) update(param, grad, state, t)
+    ],
+)
+@pytest.mark.parametrize("hp", [{}, {"lr": 3e-2}])
+def test_each_candidate_form_passes(spec, key, hp):
+    report = grade(fixture(spec), key, hp)
+    assert report.passed, report.summary()
+
+
+def test_hyperparameters_reach_the_candidate_under_its_names():
+    """beta1=0.8 must reach each form, or the candidate would fail with its default 0.9."""
+    for spec in ("adam_class.py:Adam", "cs231n_style.py:adam", "pure_style.py:adam_update"):
+        assert grade(fixture(spec), "adam", {"learning_rate": 1e-2, "beta1": 0.8}).passed, spec
+
+
+def test_an_instance_is_copied_for_every_case():
+    instance = load_candidate(fixture("adam_class.py:Adam"))(lr=1e-2)
+    assert grade(instance, "adam", {"lr": 1e-2}).passed
+    assert instance.t == 0 and instance.m is None  # the caller's object is untouched
+
+
+def test_a_python_object_works_as_well_as_a_path():
+    adam = load_candidate(fixture("cs231n_style.py:adam"))
+    assert grade(adam, "adam").passed
+    assert_matches(adam, "adam")
+
+
+def test_wrong_student_adam_is_diagnosed_with_its_state():
+    report = grade(fixture("wrong_adam.py:Adam"), "adam")
+    assert not report.passed
+    assert report.diagnosis.name == "no_bias_correction_m"
+    assert "your update matches Adam without bias correction on m̂" in report.summary()
+    note = report.results[0].state_note
+    assert note.startswith("m_hat first differs from the reference at step 1"), note
+    assert "m, v, v_hat agree" in note
+
+
+def test_cs231n_t_incremented_after_use_is_named():
+    report = grade(fixture("cs231n_style.py:adam_t_after_use"), "adam")
+    assert report.diagnosis.name == "t_from_zero"
+    assert "NaN or inf" in report.results[0].describe()
+
+
+def test_assert_matches_raises_the_one_line_summary():
+    with pytest.raises(AssertionError) as info:
+        assert_matches(fixture("wrong_adam.py:Adam"), "adam")
+    message = str(info.value)
+    assert message == grade(fixture("wrong_adam.py:Adam"), "adam").summary()
+    assert "\n" not in message
+    assert assert_matches(fixture("adam_class.py:Adam"), "adam").passed
+
+
+def test_hidden_seed():
+    good = grade(fixture("adam_class.py:Adam"), "adam", seed=7)
+    bad = grade(fixture("wrong_adam.py:Adam"), "adam", seed=7)
+    assert good.passed and "checks with seed 7 passed" in good.summary()
+    assert "public" not in good.summary()
+    assert bad.diagnosis.name == "no_bias_correction_m"
+
+
+# ---------------------------------------------------------------------------- misbehaving candidates
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Raises", "step(params, grads) raised ValueError at step 1: operands could not be broadcast"),
+        ("WrongShape", "produced new parameters of shape (12,) at step 1; expected shape (3, 4)"),
+        ("ReturnsNaN", "step 1 produced NaN or inf where the reference is finite"),
+        ("MutatesGradients", "modified the gradient it was given at step 1"),
+        ("returns_array", "returned an ndarray of shape (3, 4) at step 1; expected a pair (next_w, config)"),
+        ("returns_none", "returned None at step 1; expected a pair (new_param, new_state)"),
+    ],
+)
+def test_misbehaving_candidates_get_a_clear_message(name, expected):
+    report = grade(fixture(f"misbehaving.py:{name}"), "sgd")
+    assert not report.passed
+    assert expected in report.summary()
+    text = report.to_text()
+    assert expected in text and "Traceback" not in text
+
+
+def test_tracebacks_only_on_request():
+    report = grade(fixture("misbehaving.py:Raises"), "sgd")
+    assert "Traceback" not in report.to_text()
+    assert "Traceback" in report.to_text(tracebacks=True)
+
+
+def test_printing_candidate_passes_and_its_output_is_swallowed(capsys):
+    assert grade(fixture("misbehaving.py:Prints"), "sgd").passed
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("import numpy as np\nx = 1 / 0\n", "could not import student.py: ZeroDivisionError: division by zero "
+                                             "(line 2)"),
+        ("def step(:\n", "could not import student.py: SyntaxError"),
+        ("import numpy_that_does_not_exist\n", "ModuleNotFoundError"),
+        ("class Other:\n    pass\n", "student.py defines no 'Adam'; expected a class or function of that name"),
+    ],
+)
+def test_a_student_module_that_fails_to_import_gets_a_clear_message(tmp_path, source, expected):
+    path = tmp_path / "student.py"
+    path.write_text(source)
+    report = grade(f"{path}:Adam", "adam")
+    assert not report.passed
+    assert expected in report.load_error
+    assert expected in report.summary() and expected in report.to_text()
+
+
+def test_malformed_or_missing_candidate_files(tmp_path):
+    assert "not of the form FILE.py:NAME" in grade("student.py", "adam").load_error
+    assert "does not exist" in grade(f"{tmp_path}/nope.py:Adam", "adam").load_error
+    assert "unknown form" in grade(3, "adam").load_error
+
+
+def test_an_explicit_hyperparameter_the_candidate_cannot_take_is_reported():
+    report = grade(fixture("pure_style.py:sgd_update"), "sgd", {"lr": 0.1})
+    assert "does not accept the hyperparameter lr=0.1" in report.load_error
+    assert grade(fixture("pure_style.py:sgd_update"), "sgd").passed  # the default needs no passing
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({"algorithm": "adamm"}, "algorithm 'adamm' is unknown; expected one of sgd"),
+        ({"hp": {"gamma": 1.0}}, "hyperparameter 'gamma' is not one of adam's"),
+        ({"hp": {"beta1": 1.5}}, "beta1=1.5 is out of range"),
+        ({"allow": ["ewma"]}, "allow='ewma' is not a variant of adam; expected one of eps_in_sqrt"),
+        ({"seed": -1}, "seed=-1"),
+        ({"rtol": -1.0}, "rtol=-1.0"),
+    ],
+)
+def test_bad_instructor_input_is_a_value_error(kwargs, expected):
+    kwargs = {"algorithm": "adam", **kwargs}
+    with pytest.raises(ValueError, match=expected.replace("(", r"\(").replace(")", r"\)")):
+        grade(fixture("adam_class.py:Adam"), **kwargs)
