@@ -197,6 +197,7 @@ def test_hidden_seed():
         ("MutatesGradients", "modified the gradient it was given at step 1"),
         ("returns_array", "returned an ndarray of shape (3, 4) at step 1; expected a pair (next_w, config)"),
         ("returns_none", "returned None at step 1; expected a pair (new_param, new_state)"),
+        ("Exits", "step(params, grads) raised SystemExit at step 1: 3"),
     ],
 )
 def test_misbehaving_candidates_get_a_clear_message(name, expected):
@@ -241,6 +242,22 @@ def test_malformed_or_missing_candidate_files(tmp_path):
     assert "not of the form FILE.py:NAME" in grade("student.py", "adam").load_error
     assert "does not exist" in grade(f"{tmp_path}/nope.py:Adam", "adam").load_error
     assert "unknown form" in grade(3, "adam").load_error
+
+
+def test_a_broken_constructor_or_uncopyable_instance_is_reported():
+    class Broken:
+        def __init__(self, lr=0.01):
+            raise RuntimeError("forgot something")
+
+        def step(self, params, grads):
+            pass
+
+    class Uncopyable(Broken):
+        def __init__(self):
+            self.handle = (i for i in range(3))  # generators cannot be deep-copied
+
+    assert "Broken(lr=0.01) raised RuntimeError: forgot something" in grade(Broken, "sgd").load_error
+    assert "cannot be copied (TypeError" in grade(Uncopyable(), "sgd").load_error
 
 
 def test_an_explicit_hyperparameter_the_candidate_cannot_take_is_reported():

@@ -282,12 +282,18 @@ class Candidate:
                 (beta_name if name == "beta" else CS231N_NAMES.get(name, name)): value
                 for name, value in hp.items()
             }
-        if self.form == "step" and inspect.isclass(obj):
-            self._fresh()  # construct once now, so that a broken constructor is reported up front
+        if self.form == "step":
+            self._fresh()  # build or copy once now, so that a broken constructor is reported up front
 
     def _fresh(self) -> Any:
         if not inspect.isclass(self.obj):
-            return copy.deepcopy(self.obj)
+            try:
+                return copy.deepcopy(self.obj)
+            except Exception as err:
+                raise CandidateLoadError(
+                    f"the instance {_label(self.obj)} cannot be copied ({type(err).__name__}: {err}); "
+                    "expected a copyable object, or pass the class instead"
+                ) from None
         try:
             with _quiet():
                 return self.obj(**self.kwargs)
@@ -352,7 +358,7 @@ class Session:
                 + (f" ({err})" if str(err) else ""),
                 traceback.format_exc(),
             ) from None
-        except Exception as err:
+        except (Exception, SystemExit) as err:
             raise CandidateError(
                 f"{what} raised {type(err).__name__} at step {t}: {err}", traceback.format_exc()
             ) from None

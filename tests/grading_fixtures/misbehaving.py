@@ -54,3 +54,11 @@ def returns_array(w, dw, config):
 
 def returns_none(param, grad, state, t):
     """Pure form that returns nothing."""
+
+
+class Exits:
+    def __init__(self, lr=0.01):
+        self.lr = lr
+
+    def step(self, params, grads):
+        raise SystemExit(3)
