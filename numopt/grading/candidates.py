@@ -57,6 +57,7 @@ __all__ = [
     "Candidate",
     "CandidateError",
     "CandidateLoadError",
+    "describe_candidate",
     "detect_form",
     "load_candidate",
 ]
@@ -207,6 +208,11 @@ def _label(obj: Any) -> str:
     return getattr(obj, "__qualname__", None) or type(obj).__name__
 
 
+def describe_candidate(obj: Any) -> str:
+    """How reports name a candidate: the ``FILE.py:NAME`` string, or the object's name."""
+    return obj if isinstance(obj, str) else _label(obj)
+
+
 def _keyword_hyperparameters(
     target: Callable, hp: Mapping[str, Any], explicit: frozenset[str], label: str, skip: int = 0
 ) -> dict[str, Any]:
@@ -262,7 +268,7 @@ class Candidate:
         form: str | None = None,
         label: str | None = None,
     ) -> None:
-        self.label = label or (obj if isinstance(obj, str) else _label(obj))
+        self.label = label or describe_candidate(obj)
         obj = load_candidate(obj)
         if form is not None and form not in FORMS:
             raise ValueError(f"form={form!r} is not a candidate form; expected one of {', '.join(FORMS)}")

@@ -106,7 +106,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="hyperparameters that differ from numopt's defaults, e.g. lr=1e-2,beta1=0.8")
     p.add_argument("--seed", type=int, default=0, help="seed of the cases; 0 (default) gives the public ones")
     p.add_argument("--rtol", type=float, default=1e-6, help="pass if |x − y| <= atol + rtol·|y| (default 1e-6)")
-    p.add_argument("--atol", type=float, default=1e-9, help="(default 1e-9)")
+    p.add_argument("--atol", type=float, default=1e-9, help="see --rtol (default 1e-9)")
     p.add_argument("--allow", default="", metavar="VARIANT,...",
                    help="legitimate variants to accept: eps_in_sqrt, ewma, dozat")
     p.add_argument("--form", choices=FORMS, help="the candidate's form (detected by default)")

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from .. import OPTIMIZERS
-from .candidates import HP_ALIASES, Candidate, CandidateError, CandidateLoadError, Session
+from .candidates import HP_ALIASES, Candidate, CandidateError, CandidateLoadError, Session, describe_candidate
 from .cases import Case, default_cases
 from .compare import Tolerance, relative_error
 from .mutants import CORRECTIONS, FAMILY, Mutant, catalogue_for, correction
@@ -294,9 +294,8 @@ def grade(
     cls = OPTIMIZERS[algorithm]
     cases = default_cases(seed, positive=cls.positive_params)
     report = GradeReport(
-        label=label or (candidate if isinstance(candidate, str) else getattr(candidate, "__qualname__", None)
-                        or type(candidate).__name__),
-        algorithm=algorithm, hp=full, seed=seed, tolerance=tol, allow=allow,
+        label=label or describe_candidate(candidate), algorithm=algorithm, hp=full, seed=seed, tolerance=tol,
+        allow=allow,
     )
     try:
         cand = Candidate(candidate, algorithm, full, explicit, form, report.label)
