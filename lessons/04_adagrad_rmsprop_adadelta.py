@@ -436,17 +436,18 @@ plt.show()
 # ## 7. On a problem
 #
 # The same three methods on `numopt.problems.Quadratic` (condition number 10, valley rotated by 30°,
-# minimum at (1, 1)) for 1000 steps, with the problem's learning rate for the adaptive methods
-# (η = 0.05) and AdaDelta's lr = 1. What to expect from sections 2–4: AdaGrad's shrinking rate
+# minimum at (1, 1)) for 1000 steps, with η = 0.05 for AdaGrad and RMSProp (the problem's suggested
+# rate for adaptive methods) and AdaDelta's lr = 1. What to expect from sections 2–4: AdaGrad's shrinking rate
 # makes it slow down steadily; RMSProp keeps a rate of about $\eta/\mathrm{RMS}[g]$, so it gets close
 # fast but cannot settle, since its steps stay about η long; AdaDelta starts with ε-sized steps
 # and speeds up as $E[\Delta x^2]$ grows.
 
 # %%
 quad = Quadratic()
-runs = {key: run(key, quad, 1000) for key in ("adagrad", "rmsprop", "adadelta")}
+methods = {"adagrad": numopt.AdaGrad(lr=0.05), "rmsprop": numopt.RMSProp(lr=0.05), "adadelta": numopt.AdaDelta()}
+runs = {key: run(opt, quad, 1000) for key, opt in methods.items()}
 for tr in runs.values():
-    print(f"{tr.optimizer:72s} loss - min after 10/100/1000 steps: "
+    print(f"{tr.key:9s} loss - min after 10/100/1000 steps: "
           + " / ".join(f"{tr.gaps[k]:.2e}" for k in (10, 100, 1000)))
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
 numopt.plot.contours(quad, runs, ax=ax1)

@@ -274,7 +274,7 @@ plt.show()
 
 # %%
 rosen = Rosenbrock()
-lr = rosen.learning_rates["adaptive"]
+lr = 0.05  # the problem's suggested rate for adaptive methods, fixed here
 runs = {
     "Adam": run(numopt.Adam(lr=lr), rosen, 1000),
     "Nadam (doc 003)": run(numopt.Nadam(lr=lr), rosen, 1000),
