@@ -9,7 +9,8 @@ that reads well on GitHub). Never edit a ``.ipynb`` by hand; regenerate it::
     python lessons/build.py --check         # are the .ipynb files in sync with the .py files?
 
 Outputs are normalised so that a rerun gives the same file: no execution timestamps, no
-``<... at 0x...>`` reprs, execution counts 1, 2, ..., cell ids ``cell-00``, ``cell-01``, ... .
+``<... at 0x...>`` reprs, consecutive printed chunks merged, execution counts 1, 2, ...,
+cell ids ``cell-00``, ``cell-01``, ... .
 The test suite executes every source and compares its text output with the committed
 notebook, with rounding-level numbers (``1.2e-15``: exponent -10 or below) masked, since
 their last digits may differ between CPUs and NumPy builds while the claim they support
@@ -70,6 +71,9 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 out.execution_count = count
                 if _ADDRESS.search(out.get("data", {}).get("text/plain", "")) and len(out.data) == 1:
                     continue
+            if out.output_type == "stream" and kept and kept[-1].output_type == "stream" and kept[-1].name == out.name:
+                kept[-1].text += out.text  # the kernel splits printed text into chunks at random points
+                continue
             kept.append(out)
         cell.outputs = kept
     return nb
