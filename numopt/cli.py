@@ -18,7 +18,7 @@ import numpy as np
 
 __all__ = ["CLIError", "main"]
 
-SUBCOMMAND_MODULES = ("numopt.cli",)
+SUBCOMMAND_MODULES = ("numopt.cli", "numopt.grading.cli")
 """Modules whose ``register(subparsers)`` adds subcommands, in ``--help`` order."""
 
 
