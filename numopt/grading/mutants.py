@@ -21,11 +21,12 @@ How the entries are built, without copying whole algorithms:
 * another registry class with the same hyperparameters (``_as``): Adam ↔ AdamW,
   NAG → Momentum, EGU → SGD;
 * a subclass whose ``_update`` calls the reference's with one input changed
-  (``_override``): t ± 1, −η for the wrong sign, θ ⊙ g for EGU in log-space;
+  (``_override``): −η for the wrong sign, θ ⊙ g for EGU in log-space;
 * for the Adam family (Adam, AdamW, Nadam, AdaX, AdaXW, RMSProp, AdaGrad) one
   generic, knob-controlled textbook update, :func:`_textbook`, written once;
   with every knob at its default it reproduces numopt (a test checks this),
-  and each mutant turns exactly one knob;
+  and each mutant turns one knob (t ± 1 too: it must divide by zero the way a
+  student's NumPy code does, whatever numopt's own arithmetic does at t = 0);
 * one small update written out, AdaDelta with ε outside the roots, where
   the mistake sits between two of the reference's equations.
 
@@ -112,7 +113,12 @@ def _as(other: Mapping[str, str]) -> Builder:
 
 
 def _override(make_update: Callable[[type[Optimizer]], Callable]) -> Builder:
-    """A subclass of the reference class whose ``_update`` is ``make_update(reference class)``."""
+    """A subclass of the reference class whose ``_update`` is ``make_update(reference class)``.
+
+    An ``_update`` written here takes the state arrays it needs by name and
+    accepts any others (``**arrays``, ``**scratch``): the base class may hand
+    it work arrays as well, which it passes on to the reference or ignores.
+    """
 
     def build(key: str, hp: dict) -> Optimizer:
         base = OPTIMIZERS[key]
@@ -120,16 +126,6 @@ def _override(make_update: Callable[[type[Optimizer]], Callable]) -> Builder:
         return mutant(**hp)
 
     return build
-
-
-def _shift_t(shift: int) -> Builder:
-    def make(base: type[Optimizer]) -> Callable:
-        def _update(self, theta, g, t, lr, **state):
-            base._update(self, theta, g, t + shift, lr, **state)
-
-        return _update
-
-    return _override(make)
 
 
 def _wrong_sign(base: type[Optimizer]) -> Callable:
@@ -147,15 +143,15 @@ def _log_space_gradient(base: type[Optimizer]) -> Callable:
 
 
 def _gain_from_current_gradient(base: type[Optimizer]) -> Callable:
-    def _update(self, theta, g, t, lr, nu, g_prev):
+    def _update(self, theta, g, t, lr, g_prev, **arrays):
         g_prev[...] = g  # g_prev overwritten before the gain uses it: exp(γ g_t ⊙ g_t)
-        base._update(self, theta, g, t, lr, nu=nu, g_prev=g_prev)
+        base._update(self, theta, g, t, lr, g_prev=g_prev, **arrays)
 
     return _update
 
 
 def _adadelta_eps_outside(base: type[Optimizer]) -> Callable:
-    def _update(self, theta, g, t, lr, E_g2, E_delta2):
+    def _update(self, theta, g, t, lr, E_g2, E_delta2, **scratch):
         rho, eps = self.rho, self.eps
         E_g2[...] = rho * E_g2 + (1 - rho) * g * g
         delta = -((np.sqrt(E_delta2) + eps) / (np.sqrt(E_g2) + eps)) * g  # √E + ε, not √(E + ε)
@@ -198,6 +194,7 @@ class _Knobs:
     eps_in_sqrt: bool | None = None
     adam_v_in_adax: bool = False  # AdaX with v ← β2 v + (1 − β2) g²
     nesterov: str = "reference"  # Nadam: "none" (Adam's step), "uncorrected_gradient"
+    t_shift: int = 0  # compute step t with t + t_shift
 
 
 def _textbook(**knobs: Any) -> Builder:
@@ -209,7 +206,8 @@ def _textbook(**knobs: Any) -> Builder:
         correct_m = k.correct_m or CORRECTIONS[family][0]
         correct_v = k.correct_v or CORRECTIONS[family][1]
 
-        def _update(self, theta, g, t, lr, v, m=None):
+        def _update(self, theta, g, t, lr, v, m=None, **scratch):
+            t = t + k.t_shift
             hp = self.hyperparameters
             if "weight_decay" in hp:
                 g = weight_decay(theta, g, lr, self.weight_decay, self.decoupled)
@@ -294,10 +292,10 @@ CATALOGUE: tuple[Mutant, ...] = (
            _override(_wrong_sign), lambda hp: callable(hp["lr"]) or hp["lr"] > 0),
     Mutant("t_from_zero", (*ADAM_LIKE, *ADAX_LIKE),
            "{name} with t starting at 0 or incremented after use: step k computes with t = k − 1, "
-           "so the first step divides by zero in the bias correction", _shift_t(-1)),
+           "so the first step divides by zero in the bias correction", _textbook(t_shift=-1), _plain),
     Mutant("t_ahead", (*ADAM_LIKE, *ADAX_LIKE),
            "{name} with t one ahead: the first step computes with t = 2 (t starts at 1 and is "
-           "incremented before use)", _shift_t(+1)),
+           "incremented before use)", _textbook(t_shift=+1), _plain),
     # ---- bias correction
     Mutant("no_bias_correction_m", ADAM_LIKE,
            "{name} without bias correction on m̂ (m̂ = m instead of m / (1 − β1ᵗ))",
