@@ -68,7 +68,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import LearningRate, Optimizer
+from .base import LearningRate, Optimizer, ewma_of_square, root_plus_eps
 
 __all__ = ["AdaDelta"]
 
@@ -88,13 +88,18 @@ class AdaDelta(Optimizer):
 
     key = "adadelta"
     state_names = ("E_g2", "E_delta2")
+    scratch_names = ("minus_delta", "work")
 
     def __init__(self, lr: LearningRate = 1.0, rho: float = 0.95, eps: float = 1e-6) -> None:
         super().__init__(lr=lr, rho=rho, eps=eps)
 
-    def _update(self, theta, g, t, lr, E_g2, E_delta2):
+    def _update(self, theta, g, t, lr, E_g2, E_delta2, *, minus_delta, work):
         rho, eps = self.rho, self.eps
-        E_g2[...] = rho * E_g2 + (1 - rho) * g * g  # E[g²]_t = ρ E[g²]_{t-1} + (1 − ρ) g_t²
-        delta = -(np.sqrt(E_delta2 + eps) / np.sqrt(E_g2 + eps)) * g  # Δ_t = −(RMS[Δ]_{t-1} / RMS[g]_t) g_t
-        E_delta2[...] = rho * E_delta2 + (1 - rho) * delta * delta  # E[Δ²]_t = ρ E[Δ²]_{t-1} + (1 − ρ) Δ_t²
-        theta += lr * delta  # θ_t = θ_{t-1} + lr · Δ_t
+        ewma_of_square(E_g2, rho, g, work)  # E[g²]_t = ρ E[g²]_{t-1} + (1 − ρ) g_t²
+        rms_delta = root_plus_eps(E_delta2, eps, eps_in_sqrt=True, out=minus_delta)  # RMS[Δ]_{t-1} = √(E[Δ²]_{t-1} + ε)
+        rms_g = root_plus_eps(E_g2, eps, eps_in_sqrt=True, out=work)  # RMS[g]_t = √(E[g²]_t + ε)
+        # Δ_t = −(RMS[Δ]_{t-1} / RMS[g]_t) g_t; the array holds −Δ_t, and the sign folds into the uses below
+        minus_delta = np.divide(rms_delta, rms_g, out=minus_delta)
+        minus_delta *= g
+        ewma_of_square(E_delta2, rho, minus_delta, work)  # E[Δ²]_t = ρ E[Δ²]_{t-1} + (1 − ρ) Δ_t²   ((−Δ_t)² = Δ_t²)
+        theta -= np.multiply(minus_delta, lr, out=work)  # θ_t = θ_{t-1} + lr · Δ_t = θ_{t-1} − lr · (−Δ_t)

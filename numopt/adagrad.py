@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import LearningRate, Optimizer
+from .base import LearningRate, Optimizer, descend, root_plus_eps
 
 __all__ = ["AdaGrad"]
 
@@ -76,6 +76,7 @@ class AdaGrad(Optimizer):
 
     key = "adagrad"
     state_names = ("v",)
+    scratch_names = ("work",)
 
     def __init__(
         self,
@@ -92,8 +93,7 @@ class AdaGrad(Optimizer):
     def _initial_state(self, theta: np.ndarray) -> dict[str, np.ndarray]:
         return {"v": np.full(theta.shape, self.initial_accumulator_value, theta.dtype)}  # v_0
 
-    def _update(self, theta, g, t, lr, v):
-        eps = self.eps
-        v += g * g  # v_t = v_{t-1} + g_t²
-        denom = np.sqrt(v + eps) if self.eps_in_sqrt else np.sqrt(v) + eps  # √(v_t + ε) or √v_t + ε
-        theta -= lr * g / denom  # θ_t = θ_{t-1} − η g_t / denom
+    def _update(self, theta, g, t, lr, v, *, work):
+        v += np.multiply(g, g, out=work)  # v_t = v_{t-1} + g_t²
+        denom = root_plus_eps(v, self.eps, self.eps_in_sqrt, out=work)  # √v_t + ε or √(v_t + ε)
+        descend(theta, lr, g, denom)  # θ_t = θ_{t-1} − η g_t / denom

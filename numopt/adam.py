@@ -85,9 +85,11 @@ S. J. Reddi, S. Kale, S. Kumar. On the Convergence of Adam and Beyond. ICLR 2018
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from .base import LearningRate, Optimizer, weight_decay
+from .base import LearningRate, Optimizer, descend, ewma, ewma_of_square, root_plus_eps, weight_decay
 
 __all__ = ["Adam", "AdamW"]
 
@@ -113,6 +115,7 @@ class Adam(Optimizer):
 
     key = "adam"
     state_names = ("m", "v")
+    scratch_names = ("work",)
     decoupled = False
 
     def __init__(
@@ -133,18 +136,23 @@ class Adam(Optimizer):
     def _state_names(self) -> tuple[str, ...]:
         return ("m", "v", "v_max") if self.amsgrad else ("m", "v")
 
-    def _update(self, theta, g, t, lr, m, v, v_max=None):
+    def _update(self, theta, g, t, lr, m, v, v_max=None, *, work):
         beta1, beta2, eps = self.beta1, self.beta2, self.eps
         g = weight_decay(theta, g, lr, self.weight_decay, self.decoupled)
-        m[...] = beta1 * m + (1 - beta1) * g  # m_t = β1 m_{t-1} + (1 − β1) g_t
-        v[...] = beta2 * v + (1 - beta2) * g * g  # v_t = β2 v_{t-1} + (1 − β2) g_t²
+        ewma(m, beta1, g, work)  # m_t = β1 m_{t-1} + (1 − β1) g_t
+        ewma_of_square(v, beta2, g, work)  # v_t = β2 v_{t-1} + (1 − β2) g_t²
         if v_max is not None:
             np.maximum(v_max, v, out=v_max)  # v_max = max(v_max, v_t)   (AMSGrad)
             v = v_max
-        m_hat = m / (1 - beta1**t)  # m̂_t = m_t / (1 − β1ᵗ)
-        v_hat = v / (1 - beta2**t)  # v̂_t = v_t / (1 − β2ᵗ)
-        denom = np.sqrt(v_hat + eps) if self.eps_in_sqrt else np.sqrt(v_hat) + eps  # √(v̂_t + ε) or √v̂_t + ε
-        theta -= lr * m_hat / denom  # θ_t = θ_{t-1} − η m̂_t / denom
+        # θ_t = θ_{t-1} − η m̂_t / (√v̂_t + ε) with m̂_t = m_t / (1 − β1ᵗ), v̂_t = v_t / (1 − β2ᵗ).
+        # Multiplying numerator and denominator by √(1 − β2ᵗ) folds both corrections into
+        # scalars (Kingma & Ba §2): θ_t = θ_{t-1} − step · m_t / (√v_t + ε √(1 − β2ᵗ)),
+        # step = η √(1 − β2ᵗ) / (1 − β1ᵗ); with eps_in_sqrt the denominator is √(v_t + ε (1 − β2ᵗ)).
+        bias2 = 1 - beta2**t  # 1 − β2ᵗ
+        step = lr * math.sqrt(bias2) / (1 - beta1**t)  # η √(1 − β2ᵗ) / (1 − β1ᵗ)
+        eps_hat = eps * bias2 if self.eps_in_sqrt else eps * math.sqrt(bias2)  # ε (1 − β2ᵗ) or ε √(1 − β2ᵗ)
+        denom = root_plus_eps(v, eps_hat, self.eps_in_sqrt, out=work)  # √(1 − β2ᵗ) (√v̂_t + ε)
+        descend(theta, step, m, denom)  # θ_t = θ_{t-1} − step · m_t / denom
 
 
 class AdamW(Adam):

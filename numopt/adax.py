@@ -76,7 +76,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from .base import Interval, LearningRate, Optimizer, weight_decay
+from .base import Interval, LearningRate, Optimizer, descend, ewma, root_plus_eps, weight_decay
 
 __all__ = ["AdaX", "AdaXW"]
 
@@ -100,6 +100,7 @@ class AdaX(Optimizer):
 
     key = "adax"
     state_names = ("m", "v")
+    scratch_names = ("work",)
     ranges: ClassVar[dict[str, Interval]] = {"beta2": Interval(0.0, 1.0, low_open=True)}
     decoupled = False
 
@@ -113,13 +114,20 @@ class AdaX(Optimizer):
     ) -> None:
         super().__init__(lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay)
 
-    def _update(self, theta, g, t, lr, m, v):
+    def _update(self, theta, g, t, lr, m, v, *, work):
         beta1, beta2, eps = self.beta1, self.beta2, self.eps
         g = weight_decay(theta, g, lr, self.weight_decay, self.decoupled)
-        m[...] = beta1 * m + (1 - beta1) * g  # m_t = β1 m_{t-1} + (1 − β1) g_t
-        v[...] = (1 + beta2) * v + beta2 * g * g  # v_t = (1 + β2) v_{t-1} + β2 g_t²
-        v_hat = v / math.expm1(t * math.log1p(beta2))  # v̂_t = v_t / ((1 + β2)ᵗ − 1)
-        theta -= lr * m / (np.sqrt(v_hat) + eps)  # θ_t = θ_{t-1} − η m_t / (√v̂_t + ε)
+        ewma(m, beta1, g, work)  # m_t = β1 m_{t-1} + (1 − β1) g_t
+        v *= 1 + beta2  # v_t = (1 + β2) v_{t-1} + β2 g_t²
+        g2 = np.multiply(g, beta2, out=work)
+        g2 *= g
+        v += g2
+        # θ_t = θ_{t-1} − η m_t / (√v̂_t + ε) with v̂_t = v_t / ((1 + β2)ᵗ − 1). Multiplying numerator
+        # and denominator by √((1 + β2)ᵗ − 1) folds the correction into scalars:
+        # θ_t = θ_{t-1} − η √((1 + β2)ᵗ − 1) m_t / (√v_t + ε √((1 + β2)ᵗ − 1))
+        root_bias2 = math.sqrt(math.expm1(t * math.log1p(beta2)))  # √((1 + β2)ᵗ − 1)
+        denom = root_plus_eps(v, eps * root_bias2, False, out=work)  # √v_t + ε √((1 + β2)ᵗ − 1)
+        descend(theta, lr * root_bias2, m, denom)  # θ_t = θ_{t-1} − η √((1 + β2)ᵗ − 1) m_t / denom
 
 
 class AdaXW(AdaX):

@@ -45,7 +45,7 @@ Params = np.ndarray | list | tuple | dict
 LearningRate = float | Callable[[int], float]
 """A constant step size, or a schedule ``lr(t)`` called once per step with t >= 1."""
 
-BLOCK_SIZE = 16384
+BLOCK_SIZE = 131072
 """Elements per block handed to an elementwise update (see the module docstring)."""
 
 
@@ -118,9 +118,23 @@ class _Structure:
     shapes: tuple
     dtypes: tuple
 
+    @classmethod
+    def of(cls, kind: str, keys: tuple, arrays: list) -> _Structure:
+        """The structure of ``arrays`` split from params as ``kind`` with ``keys``."""
+        return cls(kind, keys, tuple(a.shape for a in arrays), tuple(a.dtype for a in arrays))
+
+    def matches(self, kind: str, keys: tuple, arrays: list) -> bool:
+        """Whether ``_Structure.of(kind, keys, arrays) == self``, without building it."""
+        if kind != self.kind or keys != self.keys:
+            return False
+        for a, shape, dtype in zip(arrays, self.shapes, self.dtypes, strict=True):
+            if a.shape != shape or a.dtype != dtype:
+                return False
+        return True
+
     def name(self, what: str, key: Any) -> str:
         """The readable name of one array, e.g. ``params['W1']`` or ``grads[2]``."""
-        return what if self.kind == "array" else f"{what}[{key!r}]"
+        return _name(self.kind, what, key)
 
     def describe(self) -> str:
         return _describe(self.kind, self.keys)
@@ -145,11 +159,13 @@ class _Structure:
 
 def _split(obj: Any, what: str) -> tuple[str, tuple, list]:
     """Split ``params`` or ``grads`` into (kind, keys, items); raise TypeError otherwise."""
+    if isinstance(obj, np.ndarray):
+        return "array", (None,), [obj]
     if isinstance(obj, Mapping):
         return "dict", tuple(obj.keys()), list(obj.values())
     if isinstance(obj, (list, tuple)):
         return "sequence", tuple(range(len(obj))), list(obj)
-    if isinstance(obj, np.ndarray) or (what == "grads" and isinstance(obj, (np.generic, float))):
+    if what == "grads" and isinstance(obj, (np.generic, float)):
         return "array", (None,), [obj]  # a NumPy scalar is the gradient NumPy computes for a 0-d param
     raise TypeError(
         f"{what} is a {type(obj).__name__}; expected a numpy.ndarray, a list/tuple of "
@@ -157,12 +173,26 @@ def _split(obj: Any, what: str) -> tuple[str, tuple, list]:
     )
 
 
-def _check_float_dtype(name: str, dtype: np.dtype) -> None:
-    if dtype.kind != "f":
-        raise TypeError(
-            f"{name} has dtype {dtype}; expected a real floating-point array "
-            "(float32 or float64), not integer, bool, complex or object"
-        )
+def _name(kind: str, what: str, key: Any) -> str:
+    """The readable name of one array, e.g. ``params['W1']`` or ``grads[2]``."""
+    return what if kind == "array" else f"{what}[{key!r}]"
+
+
+def _dtype_error(name: str, dtype: np.dtype) -> TypeError:
+    """The error for an array ``name`` whose dtype is not a real floating-point type."""
+    return TypeError(
+        f"{name} has dtype {dtype}; expected a real floating-point array "
+        "(float32 or float64), not integer, bool, complex or object"
+    )
+
+
+def _all_finite(a: np.ndarray) -> bool:
+    """Whether every entry of ``a`` is finite, in one read-only pass and no temporary.
+
+    ⟨a, a⟩ = Σ a² is NaN or +inf if any entry is NaN or ±inf, and finite otherwise
+    unless it overflows; only then are the entries tested one by one.
+    """
+    return math.isfinite(np.vdot(a, a)) or bool(np.isfinite(a).all())
 
 
 class Optimizer:
@@ -200,11 +230,16 @@ class Optimizer:
     positive_params: ClassVar[bool] = False
     """True if every parameter must stay strictly positive (EGU)."""
 
+    scratch_names: ClassVar[tuple[str, ...]] = ()
+    """Names of the work arrays :meth:`_update` gets besides the state: each is an
+    uninitialised array shaped like the block it updates, for ``out=``."""
+
     def __init__(self, **hyperparameters: Any) -> None:
         object.__setattr__(self, "_hyperparameter_names", tuple(hyperparameters))
         self.t = 0
         self._structure: _Structure | None = None
         self._slots: list[dict[str, np.ndarray]] = []
+        self._small_scratch: dict[tuple, dict[str, np.ndarray]] = {}
         for name, value in hyperparameters.items():
             setattr(self, name, value)
 
@@ -404,14 +439,24 @@ class Optimizer:
         return slots
 
     # ------------------------------------------------------------------ the step
-    def _structure_of(self, params: Params, grads: Any) -> tuple[_Structure, list, list]:
-        """Check params and grads against each other; return the structure and the arrays."""
+    def _checked_params(self, params: Params, grads: Any) -> tuple[str, tuple, list, list]:
+        """Check params against grads and against the structure of the first step.
+
+        Returns ``(kind, keys, thetas, gs)``. Every check runs on every step, but
+        cheaply: names and :class:`_Structure` objects are built only for an
+        error message (and once, on the first step, by :meth:`step`).
+        """
         kind, keys, thetas = _split(params, "params")
-        if kind == "dict" and self._structure is not None and set(keys) == set(self._structure.keys):
-            keys = self._structure.keys  # the same dict in another insertion order
+        fixed = self._structure
+        if kind == "dict" and fixed is not None and keys != fixed.keys and set(keys) == set(fixed.keys):
+            keys = fixed.keys  # the same dict in another insertion order
             thetas = [params[k] for k in keys]
         gkind, gkeys, gs = _split(grads, "grads")
-        if gkind != kind or (kind == "dict" and set(gkeys) != set(keys)) or len(gs) != len(thetas):
+        if (
+            gkind != kind
+            or (kind == "dict" and gkeys != keys and set(gkeys) != set(keys))
+            or len(gs) != len(thetas)
+        ):
             raise ValueError(
                 f"grads is {_describe(gkind, gkeys)} but params is {_describe(kind, keys)}; "
                 "expected grads to have the same structure as params"
@@ -419,47 +464,54 @@ class Optimizer:
         if kind == "dict":
             gs = [grads[k] for k in keys]
         for key, theta in zip(keys, thetas, strict=True):
-            name = "params" if kind == "array" else f"params[{key!r}]"
             if not isinstance(theta, np.ndarray):
                 raise TypeError(
-                    f"{name} is a {type(theta).__name__}; expected a numpy.ndarray "
-                    "(numopt updates parameters in place)"
+                    f"{_name(kind, 'params', key)} is a {type(theta).__name__}; expected a "
+                    "numpy.ndarray (numopt updates parameters in place)"
                 )
-            _check_float_dtype(name, theta.dtype)
+            if theta.dtype.kind != "f":
+                raise _dtype_error(_name(kind, "params", key), theta.dtype)
             if not theta.flags.writeable:
                 raise ValueError(
-                    f"{name} is read-only; expected a writeable array (numopt updates "
-                    "parameters in place)"
+                    f"{_name(kind, 'params', key)} is read-only; expected a writeable array "
+                    "(numopt updates parameters in place)"
                 )
-            if self.positive_params and not (theta > 0).all():
+            if self.positive_params and theta.size and not theta.min() > 0:  # min is NaN if any is
                 raise ValueError(
-                    f"{name} has min value {float(theta.min())!r}; expected every entry > 0 "
-                    f"({type(self).__name__} keeps parameters strictly positive)"
+                    f"{_name(kind, 'params', key)} has min value {float(theta.min())!r}; expected "
+                    f"every entry > 0 ({type(self).__name__} keeps parameters strictly positive)"
                 )
-        structure = _Structure(
-            kind, keys, tuple(th.shape for th in thetas), tuple(th.dtype for th in thetas)
-        )
-        return structure, thetas, gs
+        if fixed is not None and not fixed.matches(kind, keys, thetas):
+            structure = _Structure.of(kind, keys, thetas)
+            raise ValueError(
+                f"params is {structure.describe()} with shapes {list(structure.shapes)} and "
+                f"dtypes {[str(d) for d in structure.dtypes]}; expected the structure fixed by "
+                f"the first step: {fixed.describe()} with shapes {list(fixed.shapes)} and dtypes "
+                f"{[str(d) for d in fixed.dtypes]}"
+            )
+        return kind, keys, thetas, gs
 
-    def _checked_grads(self, structure: _Structure, thetas: list, gs: list, t: int) -> list:
+    @staticmethod
+    def _checked_grads(kind: str, keys: tuple, thetas: list, gs: list, t: int) -> list:
         """Gradients as arrays of the parameters' dtypes, checked; never the caller's copy mutated."""
         checked = []
-        for key, theta, g in zip(structure.keys, thetas, gs, strict=True):
-            name = structure.name("grads", key)
+        for key, theta, g in zip(keys, thetas, gs, strict=True):
             g = np.asarray(g)
-            _check_float_dtype(name, g.dtype)
+            if g.dtype.kind != "f":
+                raise _dtype_error(_name(kind, "grads", key), g.dtype)
             if g.shape != theta.shape:
                 raise ValueError(
-                    f"{name} has shape {g.shape}; expected {theta.shape}, the shape of "
-                    f"{structure.name('params', key)}"
+                    f"{_name(kind, 'grads', key)} has shape {g.shape}; expected {theta.shape}, the "
+                    f"shape of {_name(kind, 'params', key)}"
                 )
             g = g.astype(theta.dtype, copy=False)
             if np.may_share_memory(g, theta):
                 g = g.copy()  # the update writes theta; the gradient must keep its value
-            if not np.isfinite(g).all():
+            if not _all_finite(g):
                 bad = int(g.size - np.count_nonzero(np.isfinite(g)))
                 raise FloatingPointError(
-                    f"{name} has {bad} NaN or inf value(s) at step {t}; expected finite gradients"
+                    f"{_name(kind, 'grads', key)} has {bad} NaN or inf value(s) at step {t}; "
+                    "expected finite gradients"
                 )
             checked.append(g)
         return checked
@@ -482,39 +534,47 @@ class Optimizer:
             On bad input, with a message naming the offending array. Nothing
             is changed when an error is raised.
         """
-        structure, thetas, gs = self._structure_of(params, grads)
-        if self._structure is not None and structure != self._structure:
-            raise ValueError(
-                f"params is {structure.describe()} with shapes {list(structure.shapes)} and "
-                f"dtypes {[str(d) for d in structure.dtypes]}; expected the structure fixed by "
-                f"the first step: {self._structure.describe()} with shapes "
-                f"{list(self._structure.shapes)} and dtypes "
-                f"{[str(d) for d in self._structure.dtypes]}"
-            )
+        kind, keys, thetas, gs = self._checked_params(params, grads)
         t = self.t + 1
-        gs = self._checked_grads(structure, thetas, gs, t)
+        gs = self._checked_grads(kind, keys, thetas, gs, t)
         lr = self._learning_rate(t)
         if self._structure is None:
             self._slots = [self._initial_state(theta) for theta in thetas]
-            self._structure = structure
+            self._structure = _Structure.of(kind, keys, thetas)
         self.t = t
         for theta, g, slot in zip(thetas, gs, self._slots, strict=True):
             self._apply(theta, g, slot, t, lr)
 
     def _apply(self, theta: np.ndarray, g: np.ndarray, slot: dict, t: int, lr: float) -> None:
-        """Run :meth:`_update` on the whole array, or block by block if elementwise."""
+        """Run :meth:`_update` on the whole array, or block by block if elementwise and large.
+
+        Blocks are aligned slices of the flattened arrays, ``BLOCK_SIZE`` elements
+        long; each gets views of one block-sized scratch array per name in
+        :attr:`scratch_names`. Small (at most ``BLOCK_SIZE`` elements),
+        non-contiguous and non-elementwise arrays are updated whole, with
+        whole-array scratch; for small arrays it is kept between steps.
+        """
         n = theta.size
-        if not self.elementwise or n <= BLOCK_SIZE or not theta.flags.c_contiguous:
-            self._update(theta, g, t, lr, **slot)
+        if n <= BLOCK_SIZE:
+            scratch = self._small_scratch.get((theta.shape, theta.dtype))
+            if scratch is None:  # kept between steps: small, and allocating it is most of the cost
+                scratch = {name: np.empty(theta.shape, theta.dtype) for name in self.scratch_names}
+                self._small_scratch[theta.shape, theta.dtype] = scratch
+            self._update(theta, g, t, lr, **slot, **scratch)
+            return
+        if not self.elementwise or not theta.flags.c_contiguous:
+            self._update(theta, g, t, lr, **slot, **{name: np.empty_like(theta) for name in self.scratch_names})
             return
         flat_theta, flat_g = theta.reshape(-1), np.ascontiguousarray(g).reshape(-1)
-        flat_slot = {name: a.reshape(-1) for name, a in slot.items()}
+        names = (*slot, *self.scratch_names)
+        flats = [a.reshape(-1) for a in slot.values()]
+        scratch = list(np.empty((len(self.scratch_names), BLOCK_SIZE), theta.dtype))
         for i in range(0, n, BLOCK_SIZE):
-            block = slice(i, i + BLOCK_SIZE)
-            self._update(
-                flat_theta[block], flat_g[block], t, lr,
-                **{name: a[block] for name, a in flat_slot.items()},
-            )
+            j = i + BLOCK_SIZE
+            if j > n:  # the last block is shorter
+                scratch = [a[: n - i] for a in scratch]
+            blocks = [a[i:j] for a in flats]
+            self._update(flat_theta[i:j], flat_g[i:j], t, lr, **dict(zip(names, blocks + scratch, strict=True)))
 
     def _update(self, theta: np.ndarray, g: np.ndarray, t: int, lr: float, **state: np.ndarray) -> None:
         """The algorithm's equations for one array: update ``theta`` and ``state`` in place.
@@ -531,6 +591,8 @@ class Optimizer:
             The step size for this step.
         **state : ndarray
             The state arrays by name (see :attr:`state_names`); update in place.
+            Also one uninitialised work array per name in :attr:`scratch_names`,
+            shaped like ``theta``, to hold intermediate results (``out=``).
         """
         raise NotImplementedError
 
@@ -557,3 +619,41 @@ def weight_decay(theta: np.ndarray, g: np.ndarray, lr: float, decay: float, deco
         theta *= 1.0 - lr * decay  # θ ← θ (1 − η λ)
         return g
     return g + decay * theta  # g ← g + λ θ
+
+
+def ewma(average: np.ndarray, beta: float, x: np.ndarray, work: np.ndarray) -> None:
+    """Update an exponentially weighted moving average in place: ``average ← β average + (1 − β) x``.
+
+    ``work`` is scratch shaped like ``average``; it receives (1 − β) x. Same bits as
+    the expression ``beta * average + (1 - beta) * x``.
+    """
+    average *= beta
+    average += np.multiply(x, 1 - beta, out=work)
+
+
+def ewma_of_square(average: np.ndarray, beta: float, x: np.ndarray, work: np.ndarray) -> None:
+    """Update an EWMA of squares in place: ``average ← β average + (1 − β) x²``.
+
+    ``work`` is scratch shaped like ``average``; it receives (1 − β) x². Same bits
+    as the expression ``beta * average + (1 - beta) * x * x``.
+    """
+    average *= beta
+    square = np.multiply(x, 1 - beta, out=work)
+    square *= x
+    average += square
+
+
+def root_plus_eps(x: np.ndarray, eps: float, eps_in_sqrt: bool, out: np.ndarray) -> np.ndarray:
+    """``√x + ε``, or ``√(x + ε)`` when ``eps_in_sqrt``, computed into ``out`` and returned."""
+    if eps_in_sqrt:
+        return np.sqrt(np.add(x, eps, out=out), out=out)
+    root = np.sqrt(x, out=out)
+    root += eps
+    return root
+
+
+def descend(theta: np.ndarray, step: float, numerator: np.ndarray, denominator: np.ndarray) -> None:
+    """``θ ← θ − step · numerator / denominator`` in place; ``denominator`` is overwritten."""
+    update = np.divide(numerator, denominator, out=denominator)
+    update *= step
+    theta -= update

@@ -76,6 +76,7 @@ class EGSGD(Optimizer):
 
     key = "egsgd"
     state_names = ("nu", "g_prev")
+    scratch_names = ("work",)
 
     def __init__(self, lr: LearningRate = 0.01, gamma: float = 0.01) -> None:
         super().__init__(lr=lr, gamma=gamma)
@@ -86,7 +87,11 @@ class EGSGD(Optimizer):
             "g_prev": np.zeros(theta.shape, theta.dtype),  # g_0 = 0
         }
 
-    def _update(self, theta, g, t, lr, nu, g_prev):
-        nu *= np.exp(self.gamma * g_prev * g)  # ν_{t+1} = ν_t ⊙ exp(γ g_{t-1} ⊙ g_t)
-        theta -= lr * nu * g  # θ_t = θ_{t-1} − η ν_{t+1} ⊙ g_t
+    def _update(self, theta, g, t, lr, nu, g_prev, *, work):
+        exponent = np.multiply(g_prev, self.gamma, out=work)  # ν_{t+1} = ν_t ⊙ exp(γ g_{t-1} ⊙ g_t)
+        exponent *= g
+        nu *= np.exp(exponent, out=work)
+        update = np.multiply(nu, lr, out=work)  # θ_t = θ_{t-1} − η ν_{t+1} ⊙ g_t
+        update *= g
+        theta -= update
         g_prev[...] = g  # keep g_t for the next step

@@ -70,9 +70,10 @@ class EGU(Optimizer):
 
     key = "egu"
     positive_params = True
+    scratch_names = ("work",)
 
     def __init__(self, lr: LearningRate = 0.01) -> None:
         super().__init__(lr=lr)
 
-    def _update(self, theta, g, t, lr):
-        theta *= np.exp(-lr * g)  # θ_t = θ_{t-1} ⊙ exp(−η g_t)
+    def _update(self, theta, g, t, lr, *, work):
+        theta *= np.exp(np.multiply(g, -lr, out=work), out=work)  # θ_t = θ_{t-1} ⊙ exp(−η g_t)

@@ -57,7 +57,9 @@ and momentum in deep learning. ICML 2013.
 
 from __future__ import annotations
 
-from .base import LearningRate, Optimizer
+import numpy as np
+
+from .base import LearningRate, Optimizer, ewma
 
 __all__ = ["Momentum"]
 
@@ -76,6 +78,7 @@ class Momentum(Optimizer):
     """
 
     key = "momentum"
+    scratch_names = ("work",)
 
     def __init__(self, lr: LearningRate = 0.01, beta: float = 0.9, ewma: bool = False) -> None:
         super().__init__(lr=lr, beta=beta, ewma=ewma)
@@ -83,11 +86,12 @@ class Momentum(Optimizer):
     def _state_names(self) -> tuple[str, ...]:
         return ("m",) if self.ewma else ("b",)
 
-    def _update(self, theta, g, t, lr, b=None, m=None):
+    def _update(self, theta, g, t, lr, b=None, m=None, *, work):
         beta = self.beta
         if self.ewma:
-            m[...] = beta * m + (1 - beta) * g  # m_t = β m_{t-1} + (1 − β) g_t
-            theta -= lr * m  # θ_t = θ_{t-1} − η m_t
+            ewma(m, beta, g, work)  # m_t = β m_{t-1} + (1 − β) g_t
+            theta -= np.multiply(m, lr, out=work)  # θ_t = θ_{t-1} − η m_t
         else:
-            b[...] = beta * b + g  # b_t = β b_{t-1} + g_t
-            theta -= lr * b  # θ_t = θ_{t-1} − η b_t
+            b *= beta  # b_t = β b_{t-1} + g_t
+            b += g
+            theta -= np.multiply(b, lr, out=work)  # θ_t = θ_{t-1} − η b_t

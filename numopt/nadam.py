@@ -69,9 +69,11 @@ T. Dozat. Incorporating Nesterov Momentum into Adam. ICLR workshop, 2016.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from .base import LearningRate, Optimizer
+from .base import LearningRate, Optimizer, descend, ewma, ewma_of_square, root_plus_eps
 
 __all__ = ["Nadam"]
 
@@ -96,6 +98,7 @@ class Nadam(Optimizer):
 
     key = "nadam"
     state_names = ("m", "v")
+    scratch_names = ("m_bar", "work")
 
     def __init__(
         self,
@@ -110,15 +113,19 @@ class Nadam(Optimizer):
             lr=lr, beta1=beta1, beta2=beta2, eps=eps, dozat=dozat, eps_in_sqrt=eps_in_sqrt
         )
 
-    def _update(self, theta, g, t, lr, m, v):
+    def _update(self, theta, g, t, lr, m, v, *, m_bar, work):
         beta1, beta2, eps = self.beta1, self.beta2, self.eps
-        m[...] = beta1 * m + (1 - beta1) * g  # m_t = β1 m_{t-1} + (1 − β1) g_t
-        v[...] = beta2 * v + (1 - beta2) * g * g  # v_t = β2 v_{t-1} + (1 − β2) g_t²
-        v_hat = v / (1 - beta2**t)  # v̂_t = v_t / (1 − β2ᵗ)
-        if self.dozat:
-            m_bar = beta1 * m / (1 - beta1 ** (t + 1)) + (1 - beta1) * g / (1 - beta1**t)  # m̄ (Dozat)
-        else:
-            m_hat = m / (1 - beta1**t)  # m̂_t = m_t / (1 − β1ᵗ)
-            m_bar = beta1 * m_hat + (1 - beta1) * g / (1 - beta1**t)  # β1 m̂_t + (1 − β1) g_t/(1 − β1ᵗ)
-        denom = np.sqrt(v_hat + eps) if self.eps_in_sqrt else np.sqrt(v_hat) + eps  # √(v̂_t + ε) or √v̂_t + ε
-        theta -= lr * m_bar / denom  # θ_t = θ_{t-1} − η m̄_t / denom
+        ewma(m, beta1, g, work)  # m_t = β1 m_{t-1} + (1 − β1) g_t
+        ewma_of_square(v, beta2, g, work)  # v_t = β2 v_{t-1} + (1 − β2) g_t²
+        # m̄_t = β1 m̂_t + (1 − β1) g_t / (1 − β1ᵗ) with m̂_t = m_t / (1 − β1ᵗ)   (doc 003),
+        # m̄_t = β1 m_t / (1 − β1ᵗ⁺¹) + (1 − β1) g_t / (1 − β1ᵗ)                   (dozat):
+        # both bias corrections fold into the coefficients of m_t and g_t.
+        m_correction = 1 - beta1 ** (t + 1) if self.dozat else 1 - beta1**t  # 1 − β1ᵗ⁺¹ or 1 − β1ᵗ
+        np.multiply(m, beta1 / m_correction, out=m_bar)
+        m_bar += np.multiply(g, (1 - beta1) / (1 - beta1**t), out=work)
+        # θ_t = θ_{t-1} − η m̄_t / (√v̂_t + ε) with v̂_t = v_t / (1 − β2ᵗ); multiplying by √(1 − β2ᵗ)
+        # as in Adam: θ_t = θ_{t-1} − η √(1 − β2ᵗ) m̄_t / (√v_t + ε √(1 − β2ᵗ))   (eps_in_sqrt: √(v_t + ε (1 − β2ᵗ)))
+        bias2 = 1 - beta2**t  # 1 − β2ᵗ
+        eps_hat = eps * bias2 if self.eps_in_sqrt else eps * math.sqrt(bias2)  # ε (1 − β2ᵗ) or ε √(1 − β2ᵗ)
+        denom = root_plus_eps(v, eps_hat, self.eps_in_sqrt, out=work)  # √(1 − β2ᵗ) (√v̂_t + ε)
+        descend(theta, lr * math.sqrt(bias2), m_bar, denom)  # θ_t = θ_{t-1} − η √(1 − β2ᵗ) m̄_t / denom

@@ -57,6 +57,8 @@ recurrent networks. ICASSP 2013.
 
 from __future__ import annotations
 
+import numpy as np
+
 from .base import LearningRate, Optimizer
 
 __all__ = ["NAG"]
@@ -75,11 +77,16 @@ class NAG(Optimizer):
 
     key = "nag"
     state_names = ("b",)
+    scratch_names = ("work",)
 
     def __init__(self, lr: LearningRate = 0.01, beta: float = 0.9) -> None:
         super().__init__(lr=lr, beta=beta)
 
-    def _update(self, theta, g, t, lr, b):
+    def _update(self, theta, g, t, lr, b, *, work):
         beta = self.beta
-        b[...] = beta * b + g  # b_t = β b_{t-1} + g_t
-        theta -= lr * (g + beta * b)  # θ_t = θ_{t-1} − η (g_t + β b_t)
+        b *= beta  # b_t = β b_{t-1} + g_t
+        b += g
+        update = np.multiply(b, beta, out=work)  # θ_t = θ_{t-1} − η (g_t + β b_t)
+        update += g
+        update *= lr
+        theta -= update

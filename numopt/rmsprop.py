@@ -61,7 +61,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import LearningRate, Optimizer
+from .base import LearningRate, Optimizer, descend, ewma, ewma_of_square, root_plus_eps
 
 __all__ = ["RMSProp"]
 
@@ -84,6 +84,7 @@ class RMSProp(Optimizer):
     """
 
     key = "rmsprop"
+    scratch_names = ("work",)
 
     def __init__(
         self,
@@ -98,11 +99,11 @@ class RMSProp(Optimizer):
     def _state_names(self) -> tuple[str, ...]:
         return ("v", "g_bar") if self.centered else ("v",)
 
-    def _update(self, theta, g, t, lr, v, g_bar=None):
-        beta, eps = self.beta, self.eps
-        v[...] = beta * v + (1 - beta) * g * g  # v_t = β v_{t-1} + (1 − β) g_t²
+    def _update(self, theta, g, t, lr, v, g_bar=None, *, work):
+        beta = self.beta
+        ewma_of_square(v, beta, g, work)  # v_t = β v_{t-1} + (1 − β) g_t²
         if g_bar is not None:
-            g_bar[...] = beta * g_bar + (1 - beta) * g  # ḡ_t = β ḡ_{t-1} + (1 − β) g_t
-            v = v - g_bar * g_bar  # v_t − ḡ_t²   (centered)
-        denom = np.sqrt(v + eps) if self.eps_in_sqrt else np.sqrt(v) + eps  # √(v_t + ε) or √v_t + ε
-        theta -= lr * g / denom  # θ_t = θ_{t-1} − η g_t / denom
+            ewma(g_bar, beta, g, work)  # ḡ_t = β ḡ_{t-1} + (1 − β) g_t
+            v = np.subtract(v, np.multiply(g_bar, g_bar, out=work), out=work)  # v_t − ḡ_t²   (centered)
+        denom = root_plus_eps(v, self.eps, self.eps_in_sqrt, out=work)  # √v_t + ε or √(v_t + ε)
+        descend(theta, lr, g, denom)  # θ_t = θ_{t-1} − η g_t / denom

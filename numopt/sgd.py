@@ -44,6 +44,8 @@ H. Robbins, S. Monro. A Stochastic Approximation Method. Ann. Math. Stat. 1951.
 
 from __future__ import annotations
 
+import numpy as np
+
 from .base import LearningRate, Optimizer
 
 __all__ = ["SGD"]
@@ -59,9 +61,10 @@ class SGD(Optimizer):
     """
 
     key = "sgd"
+    scratch_names = ("work",)
 
     def __init__(self, lr: LearningRate = 0.01) -> None:
         super().__init__(lr=lr)
 
-    def _update(self, theta, g, t, lr):
-        theta -= lr * g  # θ_t = θ_{t-1} − η g_t
+    def _update(self, theta, g, t, lr, *, work):
+        theta -= np.multiply(g, lr, out=work)  # θ_t = θ_{t-1} − η g_t

@@ -1,0 +1,176 @@
+"""Blocking changes speed, never results; validation happens before any array is changed.
+
+``Optimizer._apply`` hands an elementwise update aligned blocks of ``BLOCK_SIZE``
+elements. These tests run the same seeded steps twice, once with tiny blocks
+(many blocks per array, a ragged last block) and once with blocks larger than
+any array (every update on the whole array), and require the parameters and
+every state array to be bitwise identical. No expected value is computed here:
+the unblocked run is the reference for the blocked one.
+"""
+
+import math
+import tracemalloc
+
+import numpy as np
+import pytest
+
+import numopt
+from numopt import base
+
+TINY_BLOCK = 7
+HUGE_BLOCK = 10**9
+STEPS = 4
+
+CONFIGS = [
+    ("sgd", {}),
+    ("momentum", {}),
+    ("momentum", {"ewma": True}),
+    ("nag", {}),
+    ("adagrad", {}),
+    ("adagrad", {"eps_in_sqrt": True, "initial_accumulator_value": 0.1}),
+    ("rmsprop", {}),
+    ("rmsprop", {"centered": True}),
+    ("rmsprop", {"eps_in_sqrt": True}),
+    ("adadelta", {}),
+    ("adam", {}),
+    ("adam", {"amsgrad": True, "weight_decay": 0.1}),
+    ("adam", {"eps_in_sqrt": True}),
+    ("adamw", {}),
+    ("nadam", {}),
+    ("nadam", {"dozat": True, "eps_in_sqrt": True}),
+    ("adax", {}),
+    ("adax", {"weight_decay": 0.1}),
+    ("adaxw", {}),
+    ("egu", {}),
+    ("egsgd", {}),
+    ("funnel", {}),
+    ("funnel", {"use_signs": False, "use_directions": False, "p_bounds": None, "s_bounds": None}),
+]
+IDS = [key + "".join(f"-{k}={v}" for k, v in hp.items()) for key, hp in CONFIGS]
+
+
+def _arrays(dtype: str) -> list[np.ndarray]:
+    """Seeded parameters in [0.5, 1.5] (EGU needs them positive) of four layouts.
+
+    A 1-D array of 1000 elements (143 blocks of 7, the last one of 6), a C-ordered
+    2-D array, a non-contiguous strided view into a larger array and a 0-d array.
+    """
+    rng = np.random.default_rng(1)
+    strided = rng.uniform(0.5, 1.5, (12, 18)).astype(dtype)[:, ::2]
+    return [
+        rng.uniform(0.5, 1.5, 1000).astype(dtype),
+        rng.uniform(0.5, 1.5, (20, 13)).astype(dtype),
+        strided,
+        np.array(rng.uniform(0.5, 1.5), dtype=dtype),
+    ]
+
+
+def _gradients(like: list[np.ndarray], step: int) -> list[np.ndarray]:
+    """Seeded gradients, new at every step, of the parameters' shapes and dtypes."""
+    rng = np.random.default_rng(100 + step)
+    return [(0.1 * rng.standard_normal(a.shape)).astype(a.dtype) for a in like]
+
+
+def _run(monkeypatch, block_size: int, key: str, hp: dict, dtype: str, as_dict: bool):
+    monkeypatch.setattr(base, "BLOCK_SIZE", block_size)
+    params = _arrays(dtype)
+    opt = numopt.OPTIMIZERS[key](**hp)
+    for step in range(STEPS):
+        grads = _gradients(params, step)
+        if as_dict:
+            opt.step(dict(zip("abcd", params, strict=True)), dict(zip("abcd", grads, strict=True)))
+        else:
+            opt.step(params, grads)
+    states = opt.state.values() if as_dict else opt.state
+    return params, [{name: a.copy() for name, a in state.items()} for state in states]
+
+
+def _same_bits(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+
+
+@pytest.mark.parametrize("as_dict", [False, True], ids=["list", "dict"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize(("key", "hp"), CONFIGS, ids=IDS)
+def test_blocked_and_unblocked_steps_are_bitwise_identical(monkeypatch, key, hp, dtype, as_dict):
+    blocked_params, blocked_state = _run(monkeypatch, TINY_BLOCK, key, hp, dtype, as_dict)
+    whole_params, whole_state = _run(monkeypatch, HUGE_BLOCK, key, hp, dtype, as_dict)
+    for i, (p, q) in enumerate(zip(blocked_params, whole_params, strict=True)):
+        assert p.dtype == np.dtype(dtype)
+        assert _same_bits(p, q), f"params[{i}] differ between blocked and whole-array updates"
+    for i, (s, r) in enumerate(zip(blocked_state, whole_state, strict=True)):
+        assert s.keys() == r.keys()
+        for name in s:
+            assert _same_bits(s[name], r[name]), f"state[{i}][{name!r}] differs"
+
+
+@pytest.mark.parametrize("key", [key for key, cls in numopt.OPTIMIZERS.items() if cls.elementwise])
+def test_tiny_blocks_really_split_the_update(monkeypatch, key):
+    """The bitwise test above would pass trivially if nothing were blocked."""
+    monkeypatch.setattr(base, "BLOCK_SIZE", TINY_BLOCK)
+    opt = numopt.OPTIMIZERS[key]()
+    sizes = []
+    update = opt._update
+
+    def spy(theta, *args, **kwargs):
+        sizes.append(theta.size)
+        return update(theta, *args, **kwargs)
+
+    monkeypatch.setattr(opt, "_update", spy)
+    theta = np.linspace(0.5, 1.5, 1000)
+    opt.step(theta, np.full(1000, 0.01))
+    assert sizes == [TINY_BLOCK] * (1000 // TINY_BLOCK) + [1000 % TINY_BLOCK]
+
+
+@pytest.mark.parametrize("block_size", [TINY_BLOCK, HUGE_BLOCK], ids=["blocked", "whole"])
+@pytest.mark.parametrize("key", list(numopt.OPTIMIZERS))
+def test_bad_gradient_on_the_second_array_leaves_the_first_unchanged(monkeypatch, key, block_size):
+    monkeypatch.setattr(base, "BLOCK_SIZE", block_size)
+    params = [np.linspace(0.5, 1.5, 100), np.linspace(0.5, 1.5, 10)]
+    opt = numopt.OPTIMIZERS[key]()
+    opt.step(params, [np.full(100, 0.01), np.full(10, 0.02)])
+    before = [p.copy() for p in params], [{k: a.copy() for k, a in s.items()} for s in opt.state]
+    bad = np.full(10, 0.02)
+    bad[3] = np.nan
+    with pytest.raises(FloatingPointError, match=r"grads\[1\] has 1 NaN or inf value\(s\) at step 2"):
+        opt.step(params, [np.full(100, 0.01), bad])
+    assert opt.t == 1
+    for p, q in zip(params, before[0], strict=True):
+        assert _same_bits(p, q)
+    for s, r in zip(opt.state, before[1], strict=True):
+        assert all(_same_bits(s[name], r[name]) for name in r)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("key", [key for key, cls in numopt.OPTIMIZERS.items() if cls.elementwise])
+def test_extra_memory_during_a_step_is_a_few_blocks_not_the_array(monkeypatch, key, dtype):
+    """Peak allocation during a step (tracemalloc sees NumPy's buffers) is bounded by the block size.
+
+    The array is 100 blocks long; the scratch is one block per name in
+    ``scratch_names``, and one more block is allowed for anything else.
+    """
+    block = 1024
+    monkeypatch.setattr(base, "BLOCK_SIZE", block)
+    opt = numopt.OPTIMIZERS[key]()
+    theta = np.linspace(0.5, 1.5, 100 * block).astype(dtype)
+    g = np.full(theta.shape, 1e-3, dtype)
+    opt.step(theta, g)  # the state is allocated on the first step
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        opt.step(theta, g)
+        extra = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+    bound = (len(opt.scratch_names) + 1) * block * theta.itemsize
+    assert extra <= bound, f"{extra} bytes allocated during a step; expected at most {bound}"
+    assert theta.nbytes > bound  # so a single whole-array temporary could not pass
+
+
+def test_finite_check_falls_back_when_the_sum_of_squares_overflows():
+    """Σg² overflows for |g| ~ 1e30 in float32 although every entry is finite."""
+    theta = np.zeros(3, np.float32)
+    numopt.SGD(lr=1e-40).step(theta, np.array([1e30, -1e30, 1.0], np.float32))
+    assert np.all(np.isfinite(theta))
+    assert math.isinf(float(np.vdot(np.float32([1e30]), np.float32([1e30]))))
