@@ -56,6 +56,10 @@ Conventions
   which differs from this form when ``lr`` is not the schedule multiplier.
 * ``amsgrad=True`` follows torch: the running max is taken of the raw ``v``
   and then bias-corrected.
+* The code folds both bias corrections into two scalars per step, the
+  "more efficient" ordering of Kingma & Ba §2: θ ← θ − η√(1 − β2ᵗ)/(1 − β1ᵗ) ·
+  m/(√v + ε√(1 − β2ᵗ)). It is the update above multiplied through by
+  √(1 − β2ᵗ) and differs from it by rounding only.
 
 Errata in the documents (reference sheet)
 -----------------------------------------

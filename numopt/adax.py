@@ -53,6 +53,9 @@ Conventions
   dividing by √((1 + β2)ᵗ − 1), i.e. an effective ε/√((1 + β2)ᵗ − 1); with
   ε = 1e-12 the two agree to about 1e-10 relative.
 * m is not bias-corrected (doc 000: the first of AdaX's two changes to Adam).
+* The code folds the correction of v into scalars, multiplying numerator and
+  denominator by √((1 + β2)ᵗ − 1): θ ← θ − η√((1 + β2)ᵗ − 1) · m/(√v +
+  ε√((1 + β2)ᵗ − 1)). This differs from the update above by rounding only.
 
 Errata in the documents (reference sheet)
 -----------------------------------------

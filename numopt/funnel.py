@@ -80,14 +80,14 @@ import math
 
 import numpy as np
 
-from .base import LearningRate, Optimizer
+from .base import LearningRate, Optimizer, ewma
 
 __all__ = ["Funnel"]
 
 
-def _clip(x, bounds):
-    """Clip ``x`` to ``bounds = (low, high)``, or return it unchanged for ``None``."""
-    return x if bounds is None else np.clip(x, bounds[0], bounds[1])
+def _clip(x, bounds, out=None):
+    """Clip ``x`` to ``bounds = (low, high)`` (into ``out`` if given), or return it unchanged for ``None``."""
+    return x if bounds is None else np.clip(x, bounds[0], bounds[1], out=out)
 
 
 class Funnel(Optimizer):
@@ -117,6 +117,7 @@ class Funnel(Optimizer):
 
     key = "funnel"
     state_names = ("nu", "m", "p", "s")
+    scratch_names = ("u", "work")
     elementwise = False
 
     def __init__(
@@ -145,23 +146,29 @@ class Funnel(Optimizer):
             "s": np.ones((), theta.dtype),  # s = 1, one per parameter array
         }
 
-    def _update(self, theta, g, t, lr, nu, m, p, s):
+    def _update(self, theta, g, t, lr, nu, m, p, s, *, u, work):
         mu, beta = self.mu, self.beta
         # 1. scale
         if self.use_directions:
-            norm_g, norm_nu = float(np.linalg.norm(g)), float(np.linalg.norm(nu))  # ‖g‖, ‖ν‖
+            norm_g, norm_nu = float(np.sqrt(np.vdot(g, g))), float(np.sqrt(np.vdot(nu, nu)))  # ‖g‖, ‖ν‖
             c = float(np.vdot(g, nu)) / ((norm_g + 1e-10) * (norm_nu + 1e-10))  # c = ⟨g/(‖g‖+1e-10), ν/(‖ν‖+1e-10)⟩
         else:
             c = float(np.vdot(g, nu))  # c = ⟨g, ν⟩
         s[...] = _clip(s * math.exp(self.gamma_s * c), self.s_bounds)  # s ← clip(s · exp(γ_s c))
         # 2. gain
         if self.use_signs:
-            u = np.sign(g) * np.sign(m)  # u = sign(g) ⊙ sign(m)
+            u = np.sign(g, out=u)  # u = sign(g) ⊙ sign(m)
+            u *= np.sign(m, out=work)
         else:
-            m_hat = m / (1 - beta ** max(t - 1, 1))  # m̂ = m / (1 − β^max(t−1, 1))
-            u = g * m_hat  # u = g ⊙ m̂
-        p[...] = _clip(p * np.exp(self.gamma_p * u), self.p_bounds)  # p ← clip(p ⊙ exp(γ_p u))
+            m_hat = np.divide(m, 1 - beta ** max(t - 1, 1), out=u)  # m̂ = m / (1 − β^max(t−1, 1))
+            u = np.multiply(g, m_hat, out=u)  # u = g ⊙ m̂
+        u *= self.gamma_p  # p ← clip(p ⊙ exp(γ_p u))
+        p *= np.exp(u, out=u)
+        _clip(p, self.p_bounds, out=p)
         # 3. step
-        nu[...] = mu * nu + lr * p * g  # ν ← μ ν + η p ⊙ g
-        m[...] = beta * m + (1 - beta) * g  # m ← β m + (1 − β) g
-        theta -= s * nu  # θ ← θ − s ν
+        nu *= mu  # ν ← μ ν + η p ⊙ g
+        step = np.multiply(p, lr, out=work)
+        step *= g
+        nu += step
+        ewma(m, beta, g, work)  # m ← β m + (1 − β) g
+        theta -= np.multiply(nu, s, out=work)  # θ ← θ − s ν

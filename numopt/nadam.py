@@ -47,6 +47,10 @@ Conventions
 * ε outside the root; doc 003 writes it inside: ``eps_in_sqrt=True``
   (reference sheet, erratum 2).
 * A constant momentum coefficient β1 (no schedule).
+* The code folds the bias corrections into scalars: m̄ as a m + b g with
+  Python-float coefficients a, b, and v̂ as in :mod:`numopt.adam` (numerator
+  and denominator multiplied by √(1 − β2ᵗ)). This differs from the update
+  above by rounding only.
 
 Errata in the documents (reference sheet)
 -----------------------------------------
