@@ -8,6 +8,7 @@ every state array to be bitwise identical. No expected value is computed here:
 the unblocked run is the reference for the blocked one.
 """
 
+import json
 import math
 import tracemalloc
 
@@ -174,3 +175,35 @@ def test_finite_check_falls_back_when_the_sum_of_squares_overflows():
     numopt.SGD(lr=1e-40).step(theta, np.array([1e30, -1e30, 1.0], np.float32))
     assert np.all(np.isfinite(theta))
     assert math.isinf(float(np.vdot(np.float32([1e30]), np.float32([1e30]))))
+
+
+def test_numopt_bench_reports_every_algorithm_as_json(capsys):
+    """``numopt bench`` (which reads these timings; no timing is asserted) runs every algorithm."""
+    from numopt.cli import main
+
+    args = ["bench", "--sizes", "1e3", "--dtypes", "float32", "--repeats", "1", "--json"]
+    assert main(args) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [r["algorithm"] for r in report["rows"]] == list(numopt.OPTIMIZERS)
+    assert [o["algorithm"] for o in report["overhead"]] == list(numopt.OPTIMIZERS)
+    for row in report["rows"]:
+        assert (row["size"], row["dtype"]) == (1000, "float32")
+        assert row["seconds"] > 0 and row["floor_seconds"] > 0
+        assert row["ratio_to_floor"] == pytest.approx(row["seconds"] / row["floor_seconds"])
+        assert row["extra_bytes"] >= 0
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--sizes", "0", "--sizes contains '0'; expected positive integers"),
+        ("--dtypes", "float16", "--dtypes contains 'float16'; expected some of float32, float64"),
+        ("--algorithms", "adamax", "--algorithms contains 'adamax'; expected some of sgd, momentum"),
+        ("--repeats", "0", "--repeats 0 is too small; expected an integer >= 1"),
+    ],
+)
+def test_numopt_bench_rejects_bad_options(capsys, option, value, message):
+    from numopt.cli import main
+
+    assert main(["bench", option, value]) == 2
+    assert message in capsys.readouterr().err
