@@ -88,18 +88,17 @@ class AdaDelta(Optimizer):
 
     key = "adadelta"
     state_names = ("E_g2", "E_delta2")
-    scratch_names = ("minus_delta", "work")
+    scratch_names = ("delta", "work")
 
     def __init__(self, lr: LearningRate = 1.0, rho: float = 0.95, eps: float = 1e-6) -> None:
         super().__init__(lr=lr, rho=rho, eps=eps)
 
-    def _update(self, theta, g, t, lr, E_g2, E_delta2, *, minus_delta, work):
+    def _update(self, theta, g, t, lr, E_g2, E_delta2, *, delta, work):
         rho, eps = self.rho, self.eps
         ewma_of_square(E_g2, rho, g, work)  # E[g²]_t = ρ E[g²]_{t-1} + (1 − ρ) g_t²
-        rms_delta = root_plus_eps(E_delta2, eps, eps_in_sqrt=True, out=minus_delta)  # RMS[Δ]_{t-1} = √(E[Δ²]_{t-1} + ε)
+        rms_delta = root_plus_eps(E_delta2, eps, eps_in_sqrt=True, out=delta)  # RMS[Δ]_{t-1} = √(E[Δ²]_{t-1} + ε)
         rms_g = root_plus_eps(E_g2, eps, eps_in_sqrt=True, out=work)  # RMS[g]_t = √(E[g²]_t + ε)
-        # Δ_t = −(RMS[Δ]_{t-1} / RMS[g]_t) g_t; the array holds −Δ_t, and the sign folds into the uses below
-        minus_delta = np.divide(rms_delta, rms_g, out=minus_delta)
-        minus_delta *= g
-        ewma_of_square(E_delta2, rho, minus_delta, work)  # E[Δ²]_t = ρ E[Δ²]_{t-1} + (1 − ρ) Δ_t²   ((−Δ_t)² = Δ_t²)
-        theta -= np.multiply(minus_delta, lr, out=work)  # θ_t = θ_{t-1} + lr · Δ_t = θ_{t-1} − lr · (−Δ_t)
+        np.negative(np.divide(rms_delta, rms_g, out=delta), out=delta)  # Δ_t = −(RMS[Δ]_{t-1} / RMS[g]_t) g_t
+        delta *= g
+        ewma_of_square(E_delta2, rho, delta, work)  # E[Δ²]_t = ρ E[Δ²]_{t-1} + (1 − ρ) Δ_t²
+        theta += np.multiply(delta, lr, out=work)  # θ_t = θ_{t-1} + lr · Δ_t

@@ -56,10 +56,11 @@ Conventions
   which differs from this form when ``lr`` is not the schedule multiplier.
 * ``amsgrad=True`` follows torch: the running max is taken of the raw ``v``
   and then bias-corrected.
-* The code folds both bias corrections into two scalars per step, the
-  "more efficient" ordering of Kingma & Ba §2: θ ← θ − η√(1 − β2ᵗ)/(1 − β1ᵗ) ·
-  m/(√v + ε√(1 − β2ᵗ)). It is the update above multiplied through by
-  √(1 − β2ᵗ) and differs from it by rounding only.
+* The code computes m̂ and v̂ as written above. Kingma & Ba §2 note a "more
+  efficient" ordering that folds both corrections into the step size,
+  θ ← θ − η√(1 − β2ᵗ)/(1 − β1ᵗ) · m/(√v + ε̂) with ε̂ = ε√(1 − β2ᵗ); it saves
+  two array passes and differs by rounding only, but hides m̂ and v̂, so this
+  reference keeps them.
 
 Errata in the documents (reference sheet)
 -----------------------------------------
@@ -89,8 +90,6 @@ S. J. Reddi, S. Kale, S. Kumar. On the Convergence of Adam and Beyond. ICLR 2018
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from .base import LearningRate, Optimizer, descend, ewma, ewma_of_square, root_plus_eps, weight_decay
@@ -119,7 +118,7 @@ class Adam(Optimizer):
 
     key = "adam"
     state_names = ("m", "v")
-    scratch_names = ("work",)
+    scratch_names = ("m_hat", "v_hat", "work")
     decoupled = False
 
     def __init__(
@@ -140,7 +139,7 @@ class Adam(Optimizer):
     def _state_names(self) -> tuple[str, ...]:
         return ("m", "v", "v_max") if self.amsgrad else ("m", "v")
 
-    def _update(self, theta, g, t, lr, m, v, v_max=None, *, work):
+    def _update(self, theta, g, t, lr, m, v, v_max=None, *, m_hat, v_hat, work):
         beta1, beta2, eps = self.beta1, self.beta2, self.eps
         g = weight_decay(theta, g, lr, self.weight_decay, self.decoupled)
         ewma(m, beta1, g, work)  # m_t = β1 m_{t-1} + (1 − β1) g_t
@@ -148,16 +147,10 @@ class Adam(Optimizer):
         if v_max is not None:
             np.maximum(v_max, v, out=v_max)  # v_max = max(v_max, v_t)   (AMSGrad)
             v = v_max
-        # θ_t = θ_{t-1} − η m̂_t / (√v̂_t + ε) with m̂_t = m_t / (1 − β1ᵗ), v̂_t = v_t / (1 − β2ᵗ).
-        # Multiplying numerator and denominator by √(1 − β2ᵗ) folds both corrections into
-        # scalars (Kingma & Ba §2): θ_t = θ_{t-1} − step · m_t / (√v_t + ε √(1 − β2ᵗ)),
-        # step = η √(1 − β2ᵗ) / (1 − β1ᵗ); with eps_in_sqrt the denominator is √(v_t + ε (1 − β2ᵗ)).
-        bias2 = 1 - beta2**t  # 1 − β2ᵗ
-        step = lr * math.sqrt(bias2) / (1 - beta1**t)  # η √(1 − β2ᵗ) / (1 − β1ᵗ)
-        eps_hat = eps * bias2 if self.eps_in_sqrt else eps * math.sqrt(bias2)  # ε (1 − β2ᵗ) or ε √(1 − β2ᵗ)
-        denom = root_plus_eps(v, eps_hat, self.eps_in_sqrt, out=work)  # √(1 − β2ᵗ) (√v̂_t + ε)
-        descend(theta, step, m, denom)  # θ_t = θ_{t-1} − step · m_t / denom
-
+        np.divide(m, 1 - beta1**t, out=m_hat)  # m̂_t = m_t / (1 − β1ᵗ)
+        np.divide(v, 1 - beta2**t, out=v_hat)  # v̂_t = v_t / (1 − β2ᵗ)
+        denom = root_plus_eps(v_hat, eps, self.eps_in_sqrt, out=work)  # √v̂_t + ε, or √(v̂_t + ε)
+        descend(theta, lr, m_hat, denom)  # θ_t = θ_{t-1} − η m̂_t / denom
 
 class AdamW(Adam):
     """AdamW: decoupled weight decay θ ← θ(1 − ηλ), then the Adam step (doc 002).

@@ -51,11 +51,9 @@ Conventions
   cancellation at small t.
 * ε is added to √v̂, as in doc 000. The authors' code adds ε to √v before
   dividing by √((1 + β2)ᵗ − 1), i.e. an effective ε/√((1 + β2)ᵗ − 1); with
-  ε = 1e-12 the two agree to about 1e-10 relative.
+  ε = 1e-12 the two agree to about 1e-10 relative for gradients of order 1
+  (the gap grows like 1e-10/|g| for tiny gradients).
 * m is not bias-corrected (doc 000: the first of AdaX's two changes to Adam).
-* The code folds the correction of v into scalars, multiplying numerator and
-  denominator by √((1 + β2)ᵗ − 1): θ ← θ − η√((1 + β2)ᵗ − 1) · m/(√v +
-  ε√((1 + β2)ᵗ − 1)). This differs from the update above by rounding only.
 
 Errata in the documents (reference sheet)
 -----------------------------------------
@@ -103,7 +101,7 @@ class AdaX(Optimizer):
 
     key = "adax"
     state_names = ("m", "v")
-    scratch_names = ("work",)
+    scratch_names = ("v_hat", "work")
     ranges: ClassVar[dict[str, Interval]] = {"beta2": Interval(0.0, 1.0, low_open=True)}
     decoupled = False
 
@@ -117,7 +115,7 @@ class AdaX(Optimizer):
     ) -> None:
         super().__init__(lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay)
 
-    def _update(self, theta, g, t, lr, m, v, *, work):
+    def _update(self, theta, g, t, lr, m, v, *, v_hat, work):
         beta1, beta2, eps = self.beta1, self.beta2, self.eps
         g = weight_decay(theta, g, lr, self.weight_decay, self.decoupled)
         ewma(m, beta1, g, work)  # m_t = β1 m_{t-1} + (1 − β1) g_t
@@ -125,13 +123,9 @@ class AdaX(Optimizer):
         g2 = np.multiply(g, beta2, out=work)
         g2 *= g
         v += g2
-        # θ_t = θ_{t-1} − η m_t / (√v̂_t + ε) with v̂_t = v_t / ((1 + β2)ᵗ − 1). Multiplying numerator
-        # and denominator by √((1 + β2)ᵗ − 1) folds the correction into scalars:
-        # θ_t = θ_{t-1} − η √((1 + β2)ᵗ − 1) m_t / (√v_t + ε √((1 + β2)ᵗ − 1))
-        root_bias2 = math.sqrt(math.expm1(t * math.log1p(beta2)))  # √((1 + β2)ᵗ − 1)
-        denom = root_plus_eps(v, eps * root_bias2, False, out=work)  # √v_t + ε √((1 + β2)ᵗ − 1)
-        descend(theta, lr * root_bias2, m, denom)  # θ_t = θ_{t-1} − η √((1 + β2)ᵗ − 1) m_t / denom
-
+        np.divide(v, math.expm1(t * math.log1p(beta2)), out=v_hat)  # v̂_t = v_t / ((1 + β2)ᵗ − 1)
+        denom = root_plus_eps(v_hat, eps, False, out=work)  # √v̂_t + ε
+        descend(theta, lr, m, denom)  # θ_t = θ_{t-1} − η m_t / denom
 
 class AdaXW(AdaX):
     """AdaX-W: decoupled weight decay θ ← θ(1 − ηλ), then the AdaX step.

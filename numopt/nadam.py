@@ -47,10 +47,8 @@ Conventions
 * ε outside the root; doc 003 writes it inside: ``eps_in_sqrt=True``
   (reference sheet, erratum 2).
 * A constant momentum coefficient β1 (no schedule).
-* The code folds the bias corrections into scalars: m̄ as a m + b g with
-  Python-float coefficients a, b, and v̂ as in :mod:`numopt.adam` (numerator
-  and denominator multiplied by √(1 − β2ᵗ)). This differs from the update
-  above by rounding only.
+* m̄_t is built in the array that holds m̂_t (the doc 003 form scales m̂_t by
+  β1 in place), so the code keeps the symbols m̂, v̂ and m̄ of the box above.
 
 Errata in the documents (reference sheet)
 -----------------------------------------
@@ -72,8 +70,6 @@ T. Dozat. Incorporating Nesterov Momentum into Adam. ICLR workshop, 2016.
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
@@ -102,7 +98,7 @@ class Nadam(Optimizer):
 
     key = "nadam"
     state_names = ("m", "v")
-    scratch_names = ("m_bar", "work")
+    scratch_names = ("m_hat", "v_hat", "work")
 
     def __init__(
         self,
@@ -117,19 +113,16 @@ class Nadam(Optimizer):
             lr=lr, beta1=beta1, beta2=beta2, eps=eps, dozat=dozat, eps_in_sqrt=eps_in_sqrt
         )
 
-    def _update(self, theta, g, t, lr, m, v, *, m_bar, work):
+    def _update(self, theta, g, t, lr, m, v, *, m_hat, v_hat, work):
         beta1, beta2, eps = self.beta1, self.beta2, self.eps
         ewma(m, beta1, g, work)  # m_t = β1 m_{t-1} + (1 − β1) g_t
         ewma_of_square(v, beta2, g, work)  # v_t = β2 v_{t-1} + (1 − β2) g_t²
-        # m̄_t = β1 m̂_t + (1 − β1) g_t / (1 − β1ᵗ) with m̂_t = m_t / (1 − β1ᵗ)   (doc 003),
-        # m̄_t = β1 m_t / (1 − β1ᵗ⁺¹) + (1 − β1) g_t / (1 − β1ᵗ)                   (dozat):
-        # both bias corrections fold into the coefficients of m_t and g_t.
-        m_correction = 1 - beta1 ** (t + 1) if self.dozat else 1 - beta1**t  # 1 − β1ᵗ⁺¹ or 1 − β1ᵗ
-        np.multiply(m, beta1 / m_correction, out=m_bar)
-        m_bar += np.multiply(g, (1 - beta1) / (1 - beta1**t), out=work)
-        # θ_t = θ_{t-1} − η m̄_t / (√v̂_t + ε) with v̂_t = v_t / (1 − β2ᵗ); multiplying by √(1 − β2ᵗ)
-        # as in Adam: θ_t = θ_{t-1} − η √(1 − β2ᵗ) m̄_t / (√v_t + ε √(1 − β2ᵗ))   (eps_in_sqrt: √(v_t + ε (1 − β2ᵗ)))
-        bias2 = 1 - beta2**t  # 1 − β2ᵗ
-        eps_hat = eps * bias2 if self.eps_in_sqrt else eps * math.sqrt(bias2)  # ε (1 − β2ᵗ) or ε √(1 − β2ᵗ)
-        denom = root_plus_eps(v, eps_hat, self.eps_in_sqrt, out=work)  # √(1 − β2ᵗ) (√v̂_t + ε)
-        descend(theta, lr * math.sqrt(bias2), m_bar, denom)  # θ_t = θ_{t-1} − η √(1 − β2ᵗ) m̄_t / denom
+        np.divide(v, 1 - beta2**t, out=v_hat)  # v̂_t = v_t / (1 − β2ᵗ)
+        if self.dozat:
+            m_bar = np.multiply(m, beta1 / (1 - beta1 ** (t + 1)), out=m_hat)  # β1 m_t / (1 − β1ᵗ⁺¹)
+        else:
+            np.divide(m, 1 - beta1**t, out=m_hat)  # m̂_t = m_t / (1 − β1ᵗ)
+            m_bar = np.multiply(m_hat, beta1, out=m_hat)  # β1 m̂_t
+        m_bar += np.multiply(g, (1 - beta1) / (1 - beta1**t), out=work)  # m̄_t = … + (1 − β1) g_t / (1 − β1ᵗ)
+        denom = root_plus_eps(v_hat, eps, self.eps_in_sqrt, out=work)  # √v̂_t + ε, or √(v̂_t + ε)
+        descend(theta, lr, m_bar, denom)  # θ_t = θ_{t-1} − η m̄_t / denom
