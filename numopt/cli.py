@@ -18,7 +18,7 @@ import numpy as np
 
 __all__ = ["CLIError", "main"]
 
-SUBCOMMAND_MODULES = ("numopt.cli", "numopt.grading.cli", "numopt.bench")
+SUBCOMMAND_MODULES = ("numopt.cli", "numopt.race", "numopt.figures", "numopt.grading.cli", "numopt.bench")
 """Modules whose ``register(subparsers)`` adds subcommands, in ``--help`` order."""
 
 

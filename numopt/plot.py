@@ -9,8 +9,9 @@ notebook shows them), and returns the axes.
 * :func:`loss_curves`: loss (minus the minimum, where known) per step, log scale;
 * :func:`curves`: any per-step quantity, e.g. β̂₂,ₜ, a gain or a learning-rate multiplier;
 * :func:`ewma_bars`: the weights an EWMA gives to past inputs, with and without bias correction;
-* :func:`figure` and :func:`save`: figures without pyplot's global state, saved
-  deterministically (Agg, fixed dpi, no time stamp or version in the file).
+* :func:`figure`, :func:`style` and :func:`save`: figures without pyplot's
+  global state, with the fonts of the saved figures, saved deterministically
+  (Agg, fixed dpi, no time stamp or version in the file).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -28,7 +30,7 @@ from matplotlib.figure import Figure
 from .problems import Problem
 from .run import Trajectory
 
-__all__ = ["COLORS", "DPI", "contours", "curves", "ewma_bars", "figure", "loss_curves", "save"]
+__all__ = ["COLORS", "DPI", "contours", "curves", "ewma_bars", "figure", "loss_curves", "save", "style"]
 
 DPI = 100
 """Resolution of saved figures, dots per inch."""
@@ -102,7 +104,7 @@ def contours(
     for i, (label, tr) in enumerate(_labelled(trajectories)):
         path = np.asarray(tr.params)
         color = _color(label, tr, i)
-        ax.plot(path[:, 0], path[:, 1], "-", color=color, lw=1.4, label=label)
+        ax.plot(path[:, 0], path[:, 1], "-", color=color, lw=1.3, alpha=0.85, label=label)
         ax.plot(path[-1, 0], path[-1, 1], "o", color=color, ms=4)
     if len(trajectories):
         start = np.asarray(_labelled(trajectories)[0][1].params)[0]
@@ -114,7 +116,7 @@ def contours(
     ax.set_xlabel("θ₁")
     ax.set_ylabel("θ₂")
     ax.set_title(f"{problem.name}: level sets of the loss (log-spaced)")
-    ax.legend(loc="best", ncol=2, fontsize="small")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, fontsize="small")
     return ax
 
 
@@ -166,6 +168,7 @@ def curves(
     first_step: int = 1,
     log: bool = False,
     markers: Sequence[int] = (),
+    colors: Mapping[str, Any] | None = None,
 ) -> Axes:
     """Per-step curves of any quantity: β̂ schedules, gains, learning-rate multipliers, accuracy.
 
@@ -183,16 +186,21 @@ def curves(
         Log-scaled y axis.
     markers : sequence of int
         Steps to mark with vertical dashed lines (e.g. drift times).
+    colors : mapping label -> colour, optional
+        Colours for some labels (an algorithm key such as ``"adam"`` is also
+        accepted as a colour and gives that algorithm's colour).
 
     Returns
     -------
     Axes
     """
     ax = _axes(ax)
+    colors = colors or {}
     for i, (label, values) in enumerate(series.items()):
         values = np.asarray(values, dtype=float)
         steps = np.arange(first_step, first_step + len(values))
-        lines = ax.plot(steps, values.reshape(len(values), -1), color=_color(label, None, i), lw=1.2, alpha=0.9)
+        color = COLORS.get(colors.get(label), colors.get(label)) or _color(label, None, i)
+        lines = ax.plot(steps, values.reshape(len(values), -1), color=color, lw=1.2, alpha=0.9)
         lines[0].set_label(label)
     for k, step in enumerate(markers):
         ax.axvline(step, color="0.4", ls="--", lw=0.8, label="drift" if k == 0 else None)
@@ -247,6 +255,13 @@ def ewma_bars(beta: float, t: int, ax: Axes | None = None, corrected: bool = Tru
     ax.set_title(f"EWMA weights after t = {t} steps, β = {beta:g}")
     ax.legend(loc="upper left", fontsize="small")
     return ax
+
+
+def style() -> Any:
+    """A context manager with the font sizes of the saved figures (wrap the making and the saving)."""
+    return matplotlib.rc_context(
+        {"font.size": 12, "axes.titlesize": 12, "axes.labelsize": 12, "legend.fontsize": 11}
+    )
 
 
 def figure(nrows: int = 1, ncols: int = 1, size: tuple[float, float] = (6.0, 4.0), **kwargs: Any) -> tuple[Figure, Any]:

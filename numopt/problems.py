@@ -20,9 +20,10 @@ Every problem is a :class:`Problem`:
   (the drifting stream's accuracy), and ``markers``: step numbers worth
   marking in plots (the stream's drift times);
 * ``learning_rates``: the step sizes ``numopt race`` and the figures use, by
-  algorithm family (see :func:`learning_rate`). They are chosen by hand so that
-  every method makes visible progress in a few hundred steps; they are not
-  tuned to make any method win.
+  algorithm family (see :func:`learning_rate`), and ``overrides``: any other
+  hyperparameter they change, by algorithm. They are chosen by hand so that
+  every method makes visible progress in a few hundred steps without
+  overflowing; they are not tuned to make any method win.
 
 :data:`PROBLEMS` maps the names used by ``numopt race`` to factories.
 """
@@ -101,6 +102,10 @@ class Problem:
         True if :meth:`batches` yields mini-batches (or online losses) rather than ``None``.
     learning_rates : dict
         ``{"gradient": η, "adaptive": η}``, see :func:`learning_rate`.
+    overrides : dict
+        Other hyperparameters by algorithm key that ``numopt race`` and the
+        figures use on this problem (e.g. a smaller EGSGD γ where the gradients
+        are large, so that its gain exp(γ Σ g g) does not overflow).
     """
 
     name: str = ""
@@ -109,6 +114,7 @@ class Problem:
     bounds: tuple[tuple[float, float], tuple[float, float]] | None = None
     stochastic: bool = False
     learning_rates: Mapping[str, float] = {"gradient": 0.01, "adaptive": 0.01}
+    overrides: Mapping[str, Mapping[str, Any]] = {}
 
     def loss(self, params: Any, batch: Any = None) -> float:
         """The objective at ``params`` (on ``batch`` if given)."""
@@ -212,6 +218,7 @@ class Rosenbrock(Problem):
     name = "rosenbrock"
     bounds = ((-2.0, 2.0), (-1.0, 3.0))
     learning_rates: ClassVar[Mapping[str, float]] = {"gradient": 1e-3, "adaptive": 0.05}
+    overrides: ClassVar[Mapping[str, Mapping[str, Any]]] = {"egsgd": {"gamma": 1e-3}}
 
     def __init__(self, dim: int = 2) -> None:
         self.dim = _check_int("dim", dim, 2)
@@ -250,6 +257,7 @@ class Beale(Problem):
     name = "beale"
     bounds = ((-1.0, 4.0), (-1.5, 2.5))
     learning_rates: ClassVar[Mapping[str, float]] = {"gradient": 1e-3, "adaptive": 0.02}
+    overrides: ClassVar[Mapping[str, Mapping[str, Any]]] = {"egsgd": {"gamma": 1e-4}}
     C = (1.5, 2.25, 2.625)
 
     def __init__(self) -> None:
@@ -354,6 +362,18 @@ class _FiniteSum(Problem):
     stochastic = True
     n: int
     batch_size: int
+    X: np.ndarray
+    y: np.ndarray
+
+    def _checked_batch_size(self, batch_size: Any) -> int:
+        value = _check_int("batch_size", batch_size, 1)
+        if value > self.n:
+            raise ValueError(f"batch_size={batch_size!r}; expected an int <= n = {self.n}")
+        return value
+
+    def _data(self, batch: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """The whole data set (``batch=None``) or the rows ``batch``."""
+        return (self.X, self.y) if batch is None else (self.X[batch], self.y[batch])
 
     def batches(self, seed: int | None = None) -> Iterator[np.ndarray]:
         """Sorted index arrays of ``batch_size`` distinct samples, seeded (``None`` means 0)."""
@@ -389,9 +409,7 @@ class LogisticRegression(_FiniteSum):
 
     def __init__(self, n: int = 400, batch_size: int = 32, lam: float = 0.01, data_seed: int = 0) -> None:
         self.n = _check_int("n", n, 2)
-        self.batch_size = _check_int("batch_size", batch_size, 1)
-        if self.batch_size > self.n:
-            raise ValueError(f"batch_size={batch_size!r}; expected an int <= n = {self.n}")
+        self.batch_size = self._checked_batch_size(batch_size)
         self.lam = _check_real("lam", lam, 0.0, strict=True)
         rng = np.random.default_rng(data_seed)
         self.y = np.where(np.arange(self.n) % 2 == 0, 1.0, -1.0)
@@ -399,9 +417,6 @@ class LogisticRegression(_FiniteSum):
         self.X = np.column_stack([points, np.ones(self.n)])
         self.minimizer = self._newton()
         self.min_value = self.loss(self.minimizer)
-
-    def _data(self, batch: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-        return (self.X, self.y) if batch is None else (self.X[batch], self.y[batch])
 
     def loss(self, params: np.ndarray, batch: np.ndarray | None = None) -> float:
         X, y = self._data(batch)
@@ -473,9 +488,7 @@ class MLP(_FiniteSum):
     ) -> None:
         self.n = _check_int("n", n, 2)
         self.hidden = _check_int("hidden", hidden, 1)
-        self.batch_size = _check_int("batch_size", batch_size, 1)
-        if self.batch_size > self.n:
-            raise ValueError(f"batch_size={batch_size!r}; expected an int <= n = {self.n}")
+        self.batch_size = self._checked_batch_size(batch_size)
         self.noise = _check_real("noise", noise, 0.0)
         self.X, self.y = two_moons(self.n, self.noise, data_seed)
 
@@ -483,9 +496,6 @@ class MLP(_FiniteSum):
         h = np.tanh(X @ params["W1"] + params["b1"])  # hidden layer
         z = (h @ params["W2"] + params["b2"])[:, 0]  # logits
         return h, z
-
-    def _data(self, batch: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-        return (self.X, self.y) if batch is None else (self.X[batch], self.y[batch])
 
     def loss(self, params: Mapping[str, np.ndarray], batch: np.ndarray | None = None) -> float:
         X, y = self._data(batch)
@@ -609,10 +619,13 @@ class DriftingStream(Problem):
             yield X, y
 
     def metrics(self, params: Mapping[str, np.ndarray], k: int) -> dict[str, float]:
-        """``accuracy`` and ``phase_loss`` after k steps, on the boundary of step k's phase."""
+        """``accuracy`` and ``phase_loss`` after k steps, on the boundary of step k's phase.
+
+        The model predicts +1 where xᵀw + b >= 0, as the labels do.
+        """
         y = self._labels(self.phase(k))
-        margins = y * (self.X_eval @ params["w"] + params["b"][0])
-        return {"accuracy": float(np.mean(margins > 0)), "phase_loss": self._loss(params, self.X_eval, y)}
+        predicted = np.where(self.X_eval @ params["w"] + params["b"][0] >= 0.0, 1.0, -1.0)
+        return {"accuracy": float(np.mean(predicted == y)), "phase_loss": self._loss(params, self.X_eval, y)}
 
     @property
     def markers(self) -> dict[str, tuple[int, ...]]:

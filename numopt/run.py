@@ -107,10 +107,11 @@ def make_problem(problem: Problem | str) -> Problem:
 
 
 def make_optimizer(key: str, problem: Problem | str, **hyperparameters: Any) -> Optimizer:
-    """The optimizer ``key`` with the learning rate the problem suggests, then ``hyperparameters``.
+    """The optimizer ``key`` with the settings the problem suggests, then ``hyperparameters``.
 
-    The suggested rate is :func:`numopt.problems.learning_rate`; every other
-    hyperparameter keeps the algorithm's default unless given.
+    The suggested settings are the learning rate :func:`numopt.problems.learning_rate`
+    and ``problem.overrides[key]``; every other hyperparameter keeps the
+    algorithm's default unless given.
 
     Raises
     ------
@@ -121,8 +122,9 @@ def make_optimizer(key: str, problem: Problem | str, **hyperparameters: Any) -> 
 
     if key not in OPTIMIZERS:
         raise ValueError(f"optimizer={key!r} is unknown; expected one of {', '.join(OPTIMIZERS)}")
-    lr = learning_rate(key, make_problem(problem))
-    settings = ({} if lr is None else {"lr": lr}) | hyperparameters
+    problem = make_problem(problem)
+    lr = learning_rate(key, problem)
+    settings = ({} if lr is None else {"lr": lr}) | dict(problem.overrides.get(key, {})) | hyperparameters
     return OPTIMIZERS[key](**settings)
 
 
