@@ -43,6 +43,7 @@ UNIT_ROUNDOFF = 2.0**-53  # half the spacing of doubles near 1
 # \qquad \hat\beta_{2,t} = \beta_2\,\frac{1-\beta_2^{t-1}}{1-\beta_2^{t}}.$$
 #
 # The two coefficients add up to 1 because $\beta_2(1-\beta_2^{t-1}) + (1-\beta_2) = 1-\beta_2^t$.
+# (Lesson 05 checks this rewriting for Adam; here it is the starting point for AdaX.)
 # So the *corrected* second moment is itself an EWMA, with a rate that starts at $\hat\beta_{2,1} = 0$
 # ($\hat v_1 = g_1^2$: the first step trusts only the first gradient) and rises to $\beta_2$.
 #
@@ -230,8 +231,9 @@ plt.show()
 #   subtraction.
 #
 # `log1p` and `expm1` never form $1+\beta_2$, so the result keeps (almost) all 16 digits. We measure both against
-# the exact value of $(1+\beta_2)^t - 1$ for the double nearest $10^{-4}$, computed in rational arithmetic; in
-# float32 the naive form is far worse, since rounding $1+\beta_2$ costs $\approx 10^{-8}/10^{-4} = 10^{-4}$ relative.
+# the exact value of $(1+\beta_2)^t - 1$ for the double nearest $10^{-4}$, computed in rational arithmetic, in units
+# of roundoff $u = 2^{-53}$. In float32 the first error alone is ruinous: there $1+\beta_2$ is rounded by about
+# $10^{-8}$, which is $10^{-4}$ relative to $\beta_2$.
 
 # %%
 def relative_error(x: float, exact: Fraction) -> float:
@@ -239,21 +241,22 @@ def relative_error(x: float, exact: Fraction) -> float:
 
 
 delta = float(Fraction(1 + beta2_x) - 1 - Fraction(beta2_x))
-print(f"rounding of 1 + β2: δ = {delta:.3e}, δ/β2 = {delta / beta2_x:.3e}")
-print(f"{'t':>6} {'naive f64':>10} {'expm1 f64':>10} {'naive f32':>10} {'digits lost (naive f64)':>24}")
+delta32 = float(Fraction(float(np.float32(1) + np.float32(beta2_x))) - 1 - Fraction(beta2_x))
+print(f"float64: 1 + β2 is stored with error δ = {delta:.3e}, so δ/β2 = {delta / beta2_x:.3e}")
+print(f"float32: 1 + β2 is stored with error δ = {delta32:.3e}, so δ/β2 = {delta32 / beta2_x:.2e}")
+print(f"{'t':>6} {'naive, in u':>12} {'expm1/log1p, in u':>18}")
 for t in (1, 2, 5, 10, 100, 1_000):
     exact = (1 + Fraction(beta2_x)) ** t - 1
-    naive = relative_error((1 + beta2_x) ** t - 1, exact)
-    careful = relative_error(math.expm1(t * math.log1p(beta2_x)), exact)
-    single = relative_error(float((np.float32(1) + np.float32(beta2_x)) ** t - np.float32(1)), exact)
-    lost = math.log10(naive / UNIT_ROUNDOFF)
-    print(f"{t:>6} {naive:>10.1e} {careful:>10.1e} {single:>10.1e} {lost:>24.1f}")
-    assert careful < 8 * UNIT_ROUNDOFF  # two correctly rounded functions and a product: a few units of roundoff
-    assert naive > 100 * UNIT_ROUNDOFF  # the δ/β2 term alone is 1e-13 ≈ 1000 units of roundoff
+    naive = relative_error((1 + beta2_x) ** t - 1, exact) / UNIT_ROUNDOFF
+    careful = relative_error(math.expm1(t * math.log1p(beta2_x)), exact) / UNIT_ROUNDOFF
+    print(f"{t:>6} {naive:>12.0f} {careful:>18.1f}")
+    assert careful < 8  # two correctly rounded functions and a product: a few units of roundoff
+    assert naive > 100  # the δ/β2 term alone is 1.1e-13 ≈ 1000 u
 
 # %% [markdown]
-# About three of the sixteen digits are gone in float64 at every $t$ (the $\delta/\beta_2$ term; an unluckier
-# $\beta_2$ could lose four), and in float32 only three or four correct digits remain. `numopt.AdaX` and
+# The naive form is off by about a thousand units of roundoff at every $t$: three of the sixteen digits are gone
+# (the $\delta/\beta_2$ term; an unluckier $\beta_2$, with $|\delta|$ near $2^{-53}$, could lose four). In float32,
+# $\delta/\beta_2 \approx 2\cdot10^{-4}$ leaves only three or four correct digits of seven. `numopt.AdaX` and
 # `theory.adax_beta2_hat` both use the `expm1`/`log1p` form.
 #
 # ## 5. Two differences from Adam that doc 000 states only in passing
