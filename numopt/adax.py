@@ -41,13 +41,16 @@ v̂_t         ``v_hat``         v_t / ((1 + β2)ᵗ − 1)
 Defaults and where they come from
 ---------------------------------
 AdaX: ``lr=1.5e-3``, ``beta1=0.9``, ``beta2=1e-4``, ``eps=1e-12``,
-``weight_decay=0``; AdaXW: ``lr=5e-3``, ``weight_decay=5e-2``. All from the
-authors' code (switchablenorms/AdaX); doc 000 gives only β2 = 1e-4.
+``weight_decay=0``; AdaXW: ``lr=5e-3``, ``weight_decay=5e-2``. The learning
+rates, β1, ε and AdaXW's decay are the authors' (switchablenorms/AdaX); doc 000
+gives only β2 = 1e-4. AdaX's ``weight_decay=0`` is the reference sheet's, so
+that plain AdaX is the update of doc 000 (the authors' AdaX class defaults to an
+L2 term of 5e-4).
 
 Conventions
 -----------
 * (1 + β2)ᵗ − 1 is computed as ``expm1(t·log1p(β2))``: for β2 = 1e-4 the
-  naive ``(1 + beta2)**t - 1`` loses about four significant digits to
+  naive ``(1 + beta2)**t - 1`` loses about three significant digits to
   cancellation at small t.
 * ε is added to √v̂, as in doc 000. The authors' code adds ε to √v before
   dividing by √((1 + β2)ᵗ − 1), i.e. an effective ε/√((1 + β2)ᵗ − 1); with

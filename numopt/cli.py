@@ -3,7 +3,8 @@
 Each subcommand lives in the module that does its work and exposes
 ``register(subparsers)``, which adds its parser and sets ``func`` to a
 function ``func(args) -> int``. This module only collects them, turns a
-:class:`CLIError` into one readable line on stderr with exit status 2, and
+:class:`CLIError` into one readable line on stderr with exit status 2 (and a
+closed output pipe into the shell's status 141, without a traceback), and
 lists the subcommands in ``--help``.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -68,7 +70,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         with np.errstate(all="raise"):
-            return args.func(args)
+            status = args.func(args)
+        sys.stdout.flush()  # a closed pipe is reported here, not after main has returned
+        return status
     except CLIError as err:
         print(f"numopt: error: {err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (``numopt list | head``): stop quietly, and point stdout
+        # at /dev/null so that the interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141

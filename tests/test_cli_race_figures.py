@@ -74,6 +74,15 @@ def test_the_command_exits_with_status_2_and_lists_the_names():
     assert result.stderr.strip() == f"numopt: error: unknown problem 'nope'; expected one of: {', '.join(PROBLEMS)}"
 
 
+def test_a_closed_pipe_ends_the_command_quietly():
+    """``numopt list | head -1`` when head has gone before numopt writes: no traceback, status 141."""
+    process = subprocess.Popen([sys.executable, "-m", "numopt", "list"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # the only reader leaves before the first write
+    err = process.stderr.read()
+    assert process.wait() == 141
+    assert err == b""
+
+
 @pytest.mark.parametrize(
     ("command", "options"),
     [("race", ["--optimizers", "--steps", "--tol", "--seed", "--out", "--no-plot"]), ("figures", ["--out", "--small"])],
