@@ -5,6 +5,7 @@ equations of the reference sheet, independently of numopt's code; the mutants
 are the catalogue's own, and the tests check that each one is caught and named.
 """
 
+import signal
 from pathlib import Path
 
 import numpy as np
@@ -208,6 +209,31 @@ def test_misbehaving_candidates_get_a_clear_message(name, expected):
     assert expected in text and "Traceback" not in text
 
 
+def test_a_candidate_that_never_returns_fails_once_after_the_time_limit():
+    loops = load_candidate(fixture("misbehaving.py:Loops"))
+    report = grade(loops, "sgd", time_limit=0.2)
+    assert not report.passed
+    assert "step(params, grads) did not return within 0.2 s at step 1" in report.summary()
+    assert report.diagnosis is None
+    assert loops.calls == 1  # not called again in the other cases or for the diagnosis
+    built = grade(fixture("misbehaving.py:LoopsInConstructor"), "sgd", time_limit=0.2)
+    assert "LoopsInConstructor(lr=0.01) did not return within 0.2 s" in built.load_error
+
+
+def test_a_module_that_loops_when_imported_fails_after_the_time_limit(tmp_path):
+    path = tmp_path / "student.py"
+    path.write_text("while True:\n    pass\n")
+    report = grade(f"{path}:SGD", "sgd", time_limit=0.2)
+    assert "importing student.py did not finish within 0.2 s" in report.load_error
+
+
+def test_the_time_limit_leaves_no_alarm_behind():
+    previous = signal.getsignal(signal.SIGALRM)
+    assert grade(fixture("adam_class.py:Adam"), "adam", time_limit=5).passed
+    assert signal.getsignal(signal.SIGALRM) is previous
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
 def test_tracebacks_only_on_request():
     report = grade(fixture("misbehaving.py:Raises"), "sgd")
     assert "Traceback" not in report.to_text()
@@ -275,6 +301,9 @@ def test_an_explicit_hyperparameter_the_candidate_cannot_take_is_reported():
         ({"allow": ["ewma"]}, "allow='ewma' is not a variant of adam; expected one of eps_in_sqrt"),
         ({"seed": -1}, "seed=-1"),
         ({"rtol": -1.0}, "rtol=-1.0"),
+        ({"time_limit": 0}, "time_limit=0 is not allowed; expected a number of seconds > 0, or None"),
+        ({"time_limit": "10"}, "time_limit='10' is not allowed"),
+        ({"time_limit": True}, "time_limit=True is not allowed"),
     ],
 )
 def test_bad_instructor_input_is_a_value_error(kwargs, expected):

@@ -47,6 +47,10 @@ def test_options_reach_the_grader(capsys):
     assert run(capsys, "grade", WRONG, "-a", "adam", "--rtol", "1", "--atol", "1")[0] == 0
     status, out, _ = run(capsys, "grade", RIGHT, "-a", "adam", "--seed", "3")
     assert status == 0 and "Checks with seed 3 passed" in out
+    status, out, _ = run(capsys, "grade", f"{FIXTURES / 'misbehaving.py'}:Loops", "-a", "sgd", "--time-limit", "0.25")
+    assert status == 1 and "did not return within 0.25 s at step 1" in out
+    status, _, err = run(capsys, "grade", RIGHT, "-a", "adam", "--time-limit", "-1")
+    assert status == 2 and "time_limit=-1.0 is not allowed" in err
 
 
 RESULT_KEYS = {"name", "score", "max_score", "output", "visibility"}

@@ -32,7 +32,10 @@ The candidate never sees the grader's own arrays: it gets copies, and a
 candidate that writes into its gradient, raises, returns the wrong type or
 shape is reported with a :class:`CandidateError` naming the step, not with a
 crash of the grader. Its printed output is swallowed so that ``--json`` stays
-valid.
+valid. Each call into the candidate's code (the import, the constructor, a
+step) may take at most ``time_limit`` seconds, so that one endless loop does
+not stop a batch of two hundred submissions; the limit uses ``SIGALRM`` and
+applies where that exists (POSIX, the main thread).
 """
 
 from __future__ import annotations
@@ -42,7 +45,9 @@ import copy
 import importlib.util
 import inspect
 import io
+import signal
 import sys
+import threading
 import traceback
 import warnings
 from collections.abc import Callable, Iterator, Mapping
@@ -88,6 +93,13 @@ class CandidateLoadError(ValueError):
     """The candidate could not be loaded or set up (the message is for the student)."""
 
 
+class _TimeLimit(BaseException):
+    """Raised inside the candidate's code when it overruns its time limit.
+
+    A ``BaseException``, so that a student's ``except Exception`` cannot swallow it.
+    """
+
+
 class CandidateError(Exception):
     """The candidate misbehaved at a step: raised, wrong type or shape, wrote its gradient.
 
@@ -106,19 +118,22 @@ class CandidateError(Exception):
 
 
 # ---------------------------------------------------------------------------- loading
-def load_candidate(spec: Any) -> Any:
+def load_candidate(spec: Any, time_limit: float | None = None) -> Any:
     """Resolve ``"path/to/student.py:Name"`` to the object it names; return other objects as they are.
 
     Parameters
     ----------
     spec : str or object
         A ``FILE.py:NAME`` string, or the candidate itself.
+    time_limit : float, optional
+        Seconds the module's import may take (no limit when omitted).
 
     Raises
     ------
     CandidateLoadError
         If the string is malformed, the file is missing, the module fails to
-        import (the message gives the exception and the line) or lacks NAME.
+        import (the message gives the exception and the line) or within the
+        time limit, or lacks NAME.
     """
     if not isinstance(spec, str):
         return spec
@@ -130,7 +145,7 @@ def load_candidate(spec: Any) -> Any:
     path = Path(path_text)
     if not path.is_file():
         raise CandidateLoadError(f"candidate file {path_text!r} does not exist; expected a Python file")
-    module = _import_file(path)
+    module = _import_file(path, time_limit)
     if not hasattr(module, name):
         defined = sorted(k for k, v in vars(module).items() if not k.startswith("_") and callable(v))
         raise CandidateLoadError(
@@ -140,7 +155,7 @@ def load_candidate(spec: Any) -> Any:
     return getattr(module, name)
 
 
-def _import_file(path: Path) -> Any:
+def _import_file(path: Path, time_limit: float | None) -> Any:
     module_name = f"_numopt_candidate_{abs(hash(str(path.resolve())))}"
     spec = importlib.util.spec_from_file_location(module_name, path)
     if spec is None or spec.loader is None:
@@ -148,8 +163,13 @@ def _import_file(path: Path) -> Any:
     module = importlib.util.module_from_spec(spec)
     sys.path.insert(0, str(path.parent.resolve()))
     try:
-        with _quiet():
+        with _quiet(time_limit):
             spec.loader.exec_module(module)
+    except _TimeLimit:
+        raise CandidateLoadError(
+            f"importing {path.name} did not finish within {time_limit:g} s; expected a module that only "
+            "defines things (is there an endless loop at module level?)"
+        ) from None
     except (Exception, SystemExit) as err:
         raise CandidateLoadError(f"could not import {path.name}: {_describe_error(err, path)}") from None
     finally:
@@ -168,11 +188,34 @@ def _describe_error(err: BaseException, path: Path) -> str:
 
 
 @contextlib.contextmanager
-def _quiet() -> Iterator[None]:
-    """Swallow the candidate's prints and warnings; let NumPy divide by zero silently."""
-    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings(), np.errstate(all="ignore"):
+def _quiet(time_limit: float | None = None) -> Iterator[None]:
+    """Run the candidate's code: swallow its prints and warnings, let NumPy divide by zero
+    silently, and stop it with :class:`_TimeLimit` after ``time_limit`` seconds."""
+    with (
+        contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings(), np.errstate(all="ignore"),
+        _alarm(time_limit),
+    ):
         warnings.simplefilter("ignore")
         yield
+
+
+@contextlib.contextmanager
+def _alarm(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`_TimeLimit` in the running code after ``seconds`` (POSIX, main thread only)."""
+    if seconds is None or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _expire(signum: int, frame: Any) -> None:
+    raise _TimeLimit
 
 
 # ---------------------------------------------------------------------------- forms
@@ -257,6 +300,8 @@ class Candidate:
         One of :data:`FORMS`; detected when omitted.
     label : str, optional
         How the report names the candidate (default: the spec or the object's name).
+    time_limit : float, optional
+        Seconds each call into the candidate's code may take (no limit when omitted).
     """
 
     def __init__(
@@ -267,9 +312,12 @@ class Candidate:
         explicit: frozenset[str] | set[str] = frozenset(),
         form: str | None = None,
         label: str | None = None,
+        time_limit: float | None = None,
     ) -> None:
         self.label = label or describe_candidate(obj)
-        obj = load_candidate(obj)
+        self.time_limit = time_limit
+        self.overran = False  # set by a step that overran: the candidate is not called again
+        obj = load_candidate(obj, time_limit)
         if form is not None and form not in FORMS:
             raise ValueError(f"form={form!r} is not a candidate form; expected one of {', '.join(FORMS)}")
         self.form = form or detect_form(obj)
@@ -300,11 +348,16 @@ class Candidate:
                     f"the instance {_label(self.obj)} cannot be copied ({type(err).__name__}: {err}); "
                     "expected a copyable object, or pass the class instead"
                 ) from None
+        args = ", ".join(f"{k}={v!r}" for k, v in self.kwargs.items())
         try:
-            with _quiet():
+            with _quiet(self.time_limit):
                 return self.obj(**self.kwargs)
+        except _TimeLimit:
+            raise CandidateLoadError(
+                f"{_label(self.obj)}({args}) did not return within {self.time_limit:g} s; expected the "
+                "constructor to store the hyperparameters (is there an endless loop?)"
+            ) from None
         except Exception as err:
-            args = ", ".join(f"{k}={v!r}" for k, v in self.kwargs.items())
             raise CandidateLoadError(
                 f"{_label(self.obj)}({args}) raised {type(err).__name__}: {err}; expected the constructor "
                 "to accept these hyperparameters"
@@ -336,13 +389,16 @@ class Session:
         Raises
         ------
         CandidateError
-            If the candidate raises, returns something unusable, or writes into ``g``.
+            If the candidate raises, returns something unusable, writes into ``g``,
+            or overruns its time limit (then, without calling it, at every later step).
         """
         form, grads = self.candidate.form, g.copy()
         what = {"step": "step(params, grads)", "cs231n": "update(w, dw, config)",
                 "pure": "update(param, grad, state, t)"}[form]
+        if self.candidate.overran:
+            raise CandidateError(f"not run: {what} overran its time limit in an earlier case")
         try:
-            with _quiet():
+            with _quiet(self.candidate.time_limit):
                 if form == "step":
                     if self.params is None:
                         self.params = theta.copy()  # one array for the whole run: state keyed by id() works
@@ -358,6 +414,13 @@ class Session:
                     new, self.memory = self._unpack(returned, what, t)
         except CandidateError:
             raise
+        except _TimeLimit:
+            self.candidate.overran = True
+            raise CandidateError(
+                f"{what} did not return within {self.candidate.time_limit:g} s at step {t}; expected a step "
+                "on a few numbers to take microseconds (is there an endless loop?)",
+                traceback.format_exc(),
+            ) from None
         except NotImplementedError as err:
             raise CandidateError(
                 f"{what} is not implemented yet: it raised NotImplementedError at step {t}"

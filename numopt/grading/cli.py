@@ -67,7 +67,7 @@ def _run_grade(args: argparse.Namespace) -> int:
     try:
         report = grade(
             args.candidate, args.algorithm, parse_hyperparameters(args.hp), seed=args.seed, rtol=args.rtol,
-            atol=args.atol, allow=_names(args.allow), form=args.form,
+            atol=args.atol, allow=_names(args.allow), form=args.form, time_limit=args.time_limit,
         )
     except ValueError as err:
         raise CLIError(str(err)) from None
@@ -110,6 +110,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--allow", default="", metavar="VARIANT,...",
                    help="legitimate variants to accept: eps_in_sqrt, ewma, dozat")
     p.add_argument("--form", choices=FORMS, help="the candidate's form (detected by default)")
+    p.add_argument("--time-limit", type=float, default=10.0, metavar="SECONDS",
+                   help="seconds the candidate's import, constructor and each step may take (default 10)")
     p.add_argument("--json", action="store_true", help="print Gradescope's results.json instead of the report")
     p.add_argument("--visibility", default="visible",
                    choices=("visible", "hidden", "after_due_date", "after_published"),

@@ -11,6 +11,7 @@ mistake the candidate makes.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -245,6 +246,7 @@ def grade(
     allow: Iterable[str] = (),
     form: str | None = None,
     label: str | None = None,
+    time_limit: float | None = 10.0,
 ) -> GradeReport:
     """Grade ``candidate`` against ``numopt.OPTIMIZERS[algorithm](**hp)``.
 
@@ -269,6 +271,10 @@ def grade(
         ``"step"``, ``"cs231n"`` or ``"pure"``; detected when omitted.
     label : str, optional
         How the report names the candidate.
+    time_limit : float or None, default 10
+        Seconds that the candidate's import, constructor and each of its steps
+        may take before it fails with "did not return within"; ``None`` for no
+        limit. Enforced with ``SIGALRM`` (POSIX, main thread only).
 
     Returns
     -------
@@ -279,11 +285,14 @@ def grade(
     Raises
     ------
     ValueError
-        For a bad algorithm, hyperparameter, seed, tolerance or allowed variant
+        For a bad algorithm, hyperparameter, seed, tolerance, time limit or allowed variant
         (the instructor's input).
     """
     full, explicit = resolve_hyperparameters(algorithm, hp)
     tol = Tolerance(rtol, atol)
+    number = isinstance(time_limit, (int, float)) and not isinstance(time_limit, bool)
+    if time_limit is not None and not (number and 0 < time_limit < math.inf):
+        raise ValueError(f"time_limit={time_limit!r} is not allowed; expected a number of seconds > 0, or None")
     allow = tuple(allow)
     known = sorted({m.variant for m in catalogue_for(algorithm, full) if m.variant})
     for name in allow:
@@ -298,7 +307,7 @@ def grade(
         allow=allow,
     )
     try:
-        cand = Candidate(candidate, algorithm, full, explicit, form, report.label)
+        cand = Candidate(candidate, algorithm, full, explicit, form, report.label, time_limit)
     except CandidateLoadError as err:
         report.load_error = str(err)
         return report

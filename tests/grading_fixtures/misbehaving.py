@@ -62,3 +62,30 @@ class Exits:
 
     def step(self, params, grads):
         raise SystemExit(3)
+
+
+class Loops:
+    """Never returns from its first step (a while loop whose condition never changes)."""
+
+    calls = 0
+
+    def __init__(self, lr=0.01):
+        self.lr = lr
+
+    def step(self, params, grads):
+        Loops.calls += 1
+        done = False
+        while not done:
+            try:
+                params -= 0.0 * grads
+            except Exception:  # a student's blanket handler must not swallow the time limit
+                done = True
+
+
+class LoopsInConstructor:
+    def __init__(self, lr=0.01):
+        while lr:
+            pass
+
+    def step(self, params, grads):
+        params -= grads
