@@ -3,9 +3,10 @@
 Each subcommand lives in the module that does its work and exposes
 ``register(subparsers)``, which adds its parser and sets ``func`` to a
 function ``func(args) -> int``. This module only collects them, turns a
-:class:`CLIError` into one readable line on stderr with exit status 2 (and a
-closed output pipe into the shell's status 141, without a traceback), and
-lists the subcommands in ``--help``.
+:class:`CLIError`, a usage error or a file that cannot be written into one
+readable line on stderr with exit status 2 (and a closed output pipe into the
+shell's status 141, without a traceback), and lists the subcommands in
+``--help``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 import numpy as np
 
@@ -26,6 +28,13 @@ SUBCOMMAND_MODULES = ("numopt.cli", "numopt.race", "numopt.figures", "numopt.gra
 
 class CLIError(Exception):
     """A user error: printed as ``numopt: error: <message>``, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line (argparse prints the usage first)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}; see {self.prog} --help\n")
 
 
 def _first_line(text: str | None) -> str:
@@ -54,7 +63,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``numopt`` argument parser with every registered subcommand."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="numopt",
         description="Readable NumPy gradient-descent optimizers: list, compare, grade, benchmark.",
     )
@@ -81,3 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # at /dev/null so that the interpreter's final flush does not fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except OSError as err:  # an output file that cannot be written (--out in a missing or read-only place)
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"numopt: error: {where}{err.strerror or err}", file=sys.stderr)
+        return 2

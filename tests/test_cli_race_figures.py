@@ -74,6 +74,32 @@ def test_the_command_exits_with_status_2_and_lists_the_names():
     assert result.stderr.strip() == f"numopt: error: unknown problem 'nope'; expected one of: {', '.join(PROBLEMS)}"
 
 
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ([], "numopt: error: the following arguments are required: COMMAND; see numopt --help"),
+        (["race"], "numopt race: error: the following arguments are required: PROBLEM; see numopt race --help"),
+        (["race", "quadratic", "--bogus"], "numopt: error: unrecognized arguments: --bogus; see numopt --help"),
+        (["nosuch"], "numopt: error: argument COMMAND: invalid choice: 'nosuch'"),
+    ],
+)
+def test_usage_errors_are_one_line_with_exit_status_2(capsys, argv, message):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(message)
+    assert err.count("\n") == 1
+
+
+def test_an_output_file_that_cannot_be_written_is_one_line_with_exit_status_2(capsys, tmp_path):
+    blocker = tmp_path / "a file"
+    blocker.write_text("")
+    assert main(["race", "quadratic", "--steps", "3", "--optimizers", "sgd", "--out", str(blocker / "x.png")]) == 2
+    err = capsys.readouterr().err
+    assert err == f"numopt: error: {blocker}: File exists\n"  # the folder of --out cannot be made
+
+
 def test_a_closed_pipe_ends_the_command_quietly():
     """``numopt list | head -1`` when head has gone before numopt writes: no traceback, status 141."""
     process = subprocess.Popen([sys.executable, "-m", "numopt", "list"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
