@@ -315,7 +315,7 @@ plt.show()
 # ## Exercises
 # 1. Derive the first step of torch's default NAdam for a constant gradient
 #    ($\mu_2(1-\beta_1)/(1-\mu_1\mu_2) + 1$ in units of η) and evaluate it with
-#    `torch_nadam_coefficients`.
+#    `torch_nadam_weights`.
 # 2. Show that with `eps_in_sqrt=True` (doc 003's ε) the two Nadam forms still differ by the same
 #    coefficient ratio, and check it with `numopt.Nadam(eps_in_sqrt=True)`.
 # 3. Rerun section 6 with learning rates 0.01 and 0.2. Does the ranking of Adam and the two Nadam

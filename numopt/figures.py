@@ -204,7 +204,7 @@ def ewma(small: bool) -> Any:
 
     fig, axes = plot.figure(1, 2, size=(14.0, 4.8))
     plot.ewma_bars(0.9, 30, ax=axes[0])
-    beta, x, n = 0.9, 40.0, 12
+    beta, x, n = 0.9, 40.0, 120
     raw, doc, raws, corrected, docs = 0.0, 0.0, [], [], []
     for t in range(1, n + 1):
         raw = beta * raw + (1 - beta) * x  # v_t = β v_{t−1} + (1 − β) x
@@ -213,7 +213,8 @@ def ewma(small: bool) -> Any:
         corrected.append(raw / (1 - beta**t))
         docs.append(doc)
     plot.curves(
-        {"raw EWMA v_t": raws, "corrected v_t/(1 − βᵗ)": corrected, "doc 003's recursion (diverges)": docs},
+        {"raw EWMA v_t": raws, "corrected v_t/(1 − βᵗ)": corrected,
+         "doc 003's recursion (blows up, then decays)": docs},
         ax=axes[1], log=True, ylabel="average of the constant input 40",
         title="bias correction on a constant input 40, β = 0.9",
     )
@@ -331,7 +332,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Regenerate every figure deterministically (seeded runs, fixed dpi, no time stamps: "
             "a rerun writes the same bytes), printing progress. Figures: "
-            + "; ".join(f"{name}: {fig.description}" for name, fig in FIGURES.items())
+            + "; ".join(f"{name}: {fig.description.rstrip('.')}" for name, fig in FIGURES.items())
             + "."
         ),
     )

@@ -38,7 +38,7 @@ DPI = 100
 COLORS = {
     "sgd": "#000000", "momentum": "#1f77b4", "nag": "#17becf", "adagrad": "#8c564b", "rmsprop": "#bcbd22",
     "adadelta": "#7f7f7f", "adam": "#d62728", "adamw": "#ff9896", "nadam": "#9467bd", "adax": "#2ca02c",
-    "adaxw": "#98df8a", "egu": "#e377c2", "egsgd": "#ff7f0e", "funnel": "#0b3d91",
+    "adaxw": "#98df8a", "egu": "#e377c2", "egsgd": "#ff7f0e", "funnel": "#b8860b",
 }
 """A fixed colour per algorithm key, so that every figure uses the same one."""
 
