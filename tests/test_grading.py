@@ -6,6 +6,7 @@ are the catalogue's own, and the tests check that each one is caught and named.
 """
 
 import signal
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -310,3 +311,50 @@ def test_bad_instructor_input_is_a_value_error(kwargs, expected):
     kwargs = {"algorithm": "adam", **kwargs}
     with pytest.raises(ValueError, match=expected.replace("(", r"\(").replace(")", r"\)")):
         grade(fixture("adam_class.py:Adam"), **kwargs)
+
+
+# ---------------------------------------------------------------------------- how students write code
+def _eps_inside_adam(tmp_path: Path) -> str:
+    """The correct fixture Adam with doc 003's ε inside the root, as a file."""
+    source = (FIXTURES / "adam_class.py").read_text()
+    assert "(np.sqrt(v_hat) + self.eps)" in source
+    path = tmp_path / "eps_inside.py"
+    path.write_text(source.replace("(np.sqrt(v_hat) + self.eps)", "np.sqrt(v_hat + self.eps)"))
+    return f"{path}:Adam"
+
+
+def test_a_variant_switch_chooses_the_reference_and_is_not_passed_to_the_candidate(tmp_path):
+    spec = _eps_inside_adam(tmp_path)
+    assert grade(spec, "adam", {"eps_in_sqrt": True}).passed  # Adam(lr, beta1, beta2, eps) has no eps_in_sqrt
+    assert not grade(spec, "adam").passed
+
+
+def test_the_state_note_comes_from_cases_with_the_same_gradients(tmp_path):
+    """With ε inside the root only θ differs; m and v agree whenever both sides get the same g."""
+    text = grade(_eps_inside_adam(tmp_path), "adam").to_text()
+    assert "m first differs" not in text and "v first differs" not in text
+
+
+def test_a_dataclass_student_imports(tmp_path):
+    path = tmp_path / "student.py"
+    path.write_text(
+        "from __future__ import annotations\n\nfrom dataclasses import dataclass\n\n\n@dataclass\n"
+        "class SGD:\n    lr: float = 0.01\n\n    def step(self, params, grads):\n        params -= self.lr * grads\n"
+    )
+    report = grade(f"{path}:SGD", "sgd")
+    assert report.load_error is None and report.passed
+
+
+def test_each_student_in_a_batch_gets_their_own_helper_module(tmp_path):
+    """Two folders with student.py importing helpers.py: the second student must not get the first's helpers."""
+    for folder, sign in (("right", 1.0), ("wrong", -1.0)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "helpers.py").write_text(f"SIGN = {sign}\n")
+        (tmp_path / folder / "student.py").write_text(
+            "import helpers\n\n\nclass SGD:\n    def __init__(self, lr=0.01):\n        self.lr = lr\n\n"
+            "    def step(self, params, grads):\n        params -= helpers.SIGN * self.lr * grads\n"
+        )
+    folders = ("right", "wrong", "right")
+    verdicts = [grade(f"{tmp_path / folder / 'student.py'}:SGD", "sgd").passed for folder in folders]
+    assert verdicts == [True, False, True]
+    assert "helpers" not in sys.modules

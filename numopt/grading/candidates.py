@@ -26,7 +26,8 @@ Hyperparameter names are mapped both ways: a candidate may call the step size
 ``lr``, ``learning_rate``, ``alpha``, ``eta`` or ``step_size``, ``eps`` may be
 ``epsilon``, and so on (:data:`HP_ALIASES`). A hyperparameter that the
 instructor set explicitly but the candidate cannot accept is an error; one
-left at its default is simply not passed.
+left at its default, or a variant switch such as ``eps_in_sqrt`` (it chooses
+the reference's form), is simply not passed.
 
 The candidate never sees the grader's own arrays: it gets copies, and a
 candidate that writes into its gradient, raises, returns the wrong type or
@@ -161,7 +162,10 @@ def _import_file(path: Path, time_limit: float | None) -> Any:
     if spec is None or spec.loader is None:
         raise CandidateLoadError(f"cannot import {path.name}; expected a Python source file (.py)")
     module = importlib.util.module_from_spec(spec)
-    sys.path.insert(0, str(path.parent.resolve()))
+    folder = path.parent.resolve()
+    before = set(sys.modules)
+    sys.path.insert(0, str(folder))
+    sys.modules[module_name] = module  # as a normal import does: dataclasses and pickle look the module up
     try:
         with _quiet(time_limit):
             spec.loader.exec_module(module)
@@ -173,8 +177,27 @@ def _import_file(path: Path, time_limit: float | None) -> Any:
     except (Exception, SystemExit) as err:
         raise CandidateLoadError(f"could not import {path.name}: {_describe_error(err, path)}") from None
     finally:
-        sys.path.remove(str(path.parent.resolve()))
+        sys.path.remove(str(folder))
+        _forget_modules_from(folder, set(sys.modules) - before)
     return module
+
+
+def _forget_modules_from(folder: Path, names: set[str]) -> None:
+    """Drop the student's own modules (``student.py``, its ``helpers.py``) from ``sys.modules``.
+
+    Otherwise the next student's ``import helpers`` in a batch would get this
+    student's module. A module counts as the student's if its file lies beside
+    ``student.py`` or in a package folder there named like the module; modules
+    from elsewhere (NumPy's, the standard library's, a virtualenv's even if it
+    sits in the same folder) stay imported.
+    """
+    for name in names:
+        file = getattr(sys.modules.get(name), "__file__", None)
+        if file is None:
+            continue
+        where = Path(file).resolve()
+        if where.parent == folder or where.is_relative_to(folder / name.partition(".")[0]):
+            del sys.modules[name]
 
 
 def _describe_error(err: BaseException, path: Path) -> str:

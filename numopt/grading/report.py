@@ -83,6 +83,10 @@ class GradeReport:
             f"can accept it with --allow {self.diagnosis.variant})."
         )
 
+    def _state_note(self) -> str | None:
+        """Which state quantity went wrong first, from the first failing case that says."""
+        return next((r.state_note for r in self.results if r.state_note and not r.passed), None)
+
     def _first_failure(self) -> CaseResult | None:
         return next((r for r in self.results if not r.passed), None)
 
@@ -102,7 +106,7 @@ class GradeReport:
             return f"{text}; {sentence}"
         if first.failure:
             return text
-        note = next((r.state_note for r in self.results if r.state_note), None)
+        note = self._state_note()
         if note:
             return f"{text}; in your state, {note}; it matches no mistake in the catalogue."
         return f"{text}; it matches no mistake in the catalogue."
@@ -124,7 +128,7 @@ class GradeReport:
             if tracebacks and r.details:
                 lines += ["        " + line for line in r.details.rstrip().splitlines()]
         lines.append("")
-        note = next((r.state_note for r in self.results if r.state_note), None)
+        note = self._state_note()
         if note and not self.passed:
             lines.append(f"State: {note}.")
         sentence = self._diagnosis_sentence()
