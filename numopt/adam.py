@@ -39,7 +39,8 @@ m̂_t, v̂_t      ``m_hat``,      bias-corrected moments
 Defaults and where they come from
 ---------------------------------
 ``lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8``: Kingma & Ba (2015) §2, also
-torch.optim.Adam and optax.adam. ``weight_decay=0`` for Adam; ``1e-2`` for
+torch.optim.Adam (optax.adam has the same β1, β2, ε and no default learning
+rate). ``weight_decay=0`` for Adam; ``1e-2`` for
 AdamW, as torch.optim.AdamW.
 
 Conventions

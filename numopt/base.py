@@ -178,11 +178,15 @@ def _name(kind: str, what: str, key: Any) -> str:
     return what if kind == "array" else f"{what}[{key!r}]"
 
 
+PARAM_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+"""The dtypes numopt steps in. float16 is refused: ε = 1e-8 rounds to 0 there and a zero gradient gives NaN."""
+
+
 def _dtype_error(name: str, dtype: np.dtype) -> TypeError:
-    """The error for an array ``name`` whose dtype is not a real floating-point type."""
+    """The error for an array ``name`` whose dtype numopt does not step in."""
     return TypeError(
-        f"{name} has dtype {dtype}; expected a real floating-point array "
-        "(float32 or float64), not integer, bool, complex or object"
+        f"{name} has dtype {dtype}; expected a float32 or float64 array "
+        "(params), or a real floating-point one (grads), not float16, integer, bool, complex or object"
     )
 
 
@@ -469,7 +473,7 @@ class Optimizer:
                     f"{_name(kind, 'params', key)} is a {type(theta).__name__}; expected a "
                     "numpy.ndarray (numopt updates parameters in place)"
                 )
-            if theta.dtype.kind != "f":
+            if theta.dtype not in PARAM_DTYPES:
                 raise _dtype_error(_name(kind, "params", key), theta.dtype)
             if not theta.flags.writeable:
                 raise ValueError(

@@ -40,7 +40,8 @@ m̄_t            ``m_bar``        the Nesterov momentum term
 Defaults and where they come from
 ---------------------------------
 ``lr=2e-3``, ``beta1=0.9``, ``beta2=0.999``, ``eps=1e-8``: Dozat 2016 and
-Keras (torch.optim.NAdam also uses lr=2e-3).
+standalone Keras up to 2.3 (torch.optim.NAdam also uses lr=2e-3; tf.keras now
+defaults to lr=1e-3, eps=1e-7).
 
 Conventions
 -----------

@@ -208,6 +208,8 @@ STEP_CASES = [
         for dtype in (np.int64, np.bool_, np.complex128, object)
         for make, name in ((params_of_dtype(dtype), "params['w']"), (grads_of_dtype(dtype), "grads['w']"))
     ],
+    pytest.param(params_of_dtype(np.float16), TypeError, ["params['w']", "float16", "float32 or float64"],
+                 id="params-float16"),
 ]
 
 

@@ -276,8 +276,9 @@ def test_adax_eps_placement_matters_for_tiny_gradients():
 def test_torch_live(case):
     """Re-run torch.optim now and compare it with numopt and with the committed golden data.
 
-    Deselected by default (pyproject's addopts); `pytest -m torch` runs it and needs torch.
+    Deselected by default (pyproject's addopts); `pytest -m torch` runs it, and skips it without torch.
     """
+    pytest.importorskip("torch")
     stream = _stream()
     live = golden.run_torch_case(case, stream)
     for problem in golden.PROBLEM_NAMES:
