@@ -2,11 +2,9 @@ r"""AdaDelta: step sizes in the units of θ, from two EWMAs and no learning rate
 
 Algorithm (Zeiler 2012, Algorithm 1; doc 001; doc 003 "RMSProp/AdaDelta")
 ------------------------------------------------------------------------
-::
+Given ρ, ε, lr (1.0 in the paper) and E[g²]_0 = 0, E[Δ²]_0 = 0, step t = 1, 2, …
+receives g_t = ∇J(θ_{t-1}) and runs::
 
-    given ρ, ε, lr (1.0 in the paper);  E[g²]_0 = 0, E[Δ²]_0 = 0
-    t ← t + 1
-    g_t ← ∇J(θ_{t-1})
     E[g²]_t ← ρ E[g²]_{t-1} + (1 − ρ) g_t²
     Δ_t ← −(√(E[Δ²]_{t-1} + ε) / √(E[g²]_t + ε)) g_t
     E[Δ²]_t ← ρ E[Δ²]_{t-1} + (1 − ρ) Δ_t²
@@ -68,7 +66,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import LearningRate, Optimizer, ewma_of_square, root_plus_eps
+from .base import LearningRate, Optimizer
 
 __all__ = ["AdaDelta"]
 
@@ -88,17 +86,13 @@ class AdaDelta(Optimizer):
 
     key = "adadelta"
     state_names = ("E_g2", "E_delta2")
-    scratch_names = ("delta", "work")
 
     def __init__(self, lr: LearningRate = 1.0, rho: float = 0.95, eps: float = 1e-6) -> None:
         super().__init__(lr=lr, rho=rho, eps=eps)
 
-    def _update(self, theta, g, t, lr, E_g2, E_delta2, *, delta, work):
+    def _update(self, theta, g, t, lr, E_g2, E_delta2):
         rho, eps = self.rho, self.eps
-        ewma_of_square(E_g2, rho, g, work)  # E[g²]_t = ρ E[g²]_{t-1} + (1 − ρ) g_t²
-        rms_delta = root_plus_eps(E_delta2, eps, eps_in_sqrt=True, out=delta)  # RMS[Δ]_{t-1} = √(E[Δ²]_{t-1} + ε)
-        rms_g = root_plus_eps(E_g2, eps, eps_in_sqrt=True, out=work)  # RMS[g]_t = √(E[g²]_t + ε)
-        np.negative(np.divide(rms_delta, rms_g, out=delta), out=delta)  # Δ_t = −(RMS[Δ]_{t-1} / RMS[g]_t) g_t
-        delta *= g
-        ewma_of_square(E_delta2, rho, delta, work)  # E[Δ²]_t = ρ E[Δ²]_{t-1} + (1 − ρ) Δ_t²
-        theta += np.multiply(delta, lr, out=work)  # θ_t = θ_{t-1} + lr · Δ_t
+        E_g2[...] = rho * E_g2 + (1 - rho) * g**2  # E[g²]_t ← ρ E[g²]_{t-1} + (1 − ρ) g_t²
+        delta = -(np.sqrt(E_delta2 + eps) / np.sqrt(E_g2 + eps)) * g  # Δ_t ← −(√(E[Δ²]_{t-1} + ε) / √(E[g²]_t + ε)) g_t
+        E_delta2[...] = rho * E_delta2 + (1 - rho) * delta**2  # E[Δ²]_t ← ρ E[Δ²]_{t-1} + (1 − ρ) Δ_t²
+        theta += lr * delta  # θ_t ← θ_{t-1} + lr · Δ_t

@@ -2,13 +2,13 @@ r"""AdaGrad: per-coordinate step sizes from the sum of squared gradients.
 
 Algorithm (Duchi, Hazan & Singer 2011; doc 003 "AdaGrad"; doc 001)
 -----------------------------------------------------------------
-::
+Given η, ε and v_0 (``initial_accumulator_value``, default 0), step t = 1, 2, … receives
+g_t = ∇J(θ_{t-1}) and runs, in this order (a line marked ``(switch)`` runs only in
+that variant, ``(otherwise)`` only without it)::
 
-    given lr η, ε, v_0 (initial_accumulator_value, default 0)
-    t ← t + 1
-    g_t ← ∇J(θ_{t-1})
-    v_t ← v_{t-1} + g_t²                          (v_t = v_0 + Σ_{k≤t} g_k²)
-    θ_t ← θ_{t-1} − η g_t / (√v_t + ε)            (eps_in_sqrt: η g_t / √(v_t + ε))
+    v_t ← v_{t-1} + g_t²
+    (eps_in_sqrt)  θ_t ← θ_{t-1} − η g_t / √(v_t + ε)
+    (otherwise)    θ_t ← θ_{t-1} − η g_t / (√v_t + ε)
 
 Each coordinate gets the step size η/√v_t: large for coordinates whose
 gradients have been small, small for those whose gradients have been large,
@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import LearningRate, Optimizer, descend, root_plus_eps
+from .base import LearningRate, Optimizer
 
 __all__ = ["AdaGrad"]
 
@@ -76,7 +76,6 @@ class AdaGrad(Optimizer):
 
     key = "adagrad"
     state_names = ("v",)
-    scratch_names = ("work",)
 
     def __init__(
         self,
@@ -93,7 +92,10 @@ class AdaGrad(Optimizer):
     def _initial_state(self, theta: np.ndarray) -> dict[str, np.ndarray]:
         return {"v": np.full(theta.shape, self.initial_accumulator_value, theta.dtype)}  # v_0
 
-    def _update(self, theta, g, t, lr, v, *, work):
-        v += np.multiply(g, g, out=work)  # v_t = v_{t-1} + g_t²
-        denom = root_plus_eps(v, self.eps, self.eps_in_sqrt, out=work)  # √v_t + ε or √(v_t + ε)
-        descend(theta, lr, g, denom)  # θ_t = θ_{t-1} − η g_t / denom
+    def _update(self, theta, g, t, lr, v):
+        eps = self.eps
+        v += g**2  # v_t ← v_{t-1} + g_t²
+        if self.eps_in_sqrt:
+            theta -= lr * g / np.sqrt(v + eps)  # (eps_in_sqrt) θ_t ← θ_{t-1} − η g_t / √(v_t + ε)
+        else:
+            theta -= lr * g / (np.sqrt(v) + eps)  # (otherwise) θ_t ← θ_{t-1} − η g_t / (√v_t + ε)

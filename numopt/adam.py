@@ -2,19 +2,20 @@ r"""Adam and AdamW: adaptive moment estimation, with L2 or decoupled weight deca
 
 Algorithm (doc 002 "Adam Optimizer"; doc 000 §1; Kingma & Ba 2015, Alg. 1)
 ---------------------------------------------------------------------------
-::
+Given η, β1, β2, ε, λ and m_0 = 0, v_0 = 0, step t = 1, 2, … receives
+g_t = ∇J(θ_{t-1}) and runs, in this order (a line marked ``(switch)`` runs only in
+that variant, ``(otherwise)`` only without it)::
 
-    given lr η, β1, β2, ε, weight decay λ;  m_0 = 0, v_0 = 0
-    t ← t + 1
-    g_t ← ∇f(θ_{t-1})
-    (Adam, λ > 0)   g_t ← g_t + λ θ_{t-1}              L2 regularisation
-    (AdamW)         θ_{t-1} ← θ_{t-1} (1 − η λ)         decoupled weight decay
+    (AdamW)        θ_{t-1} ← θ_{t-1} (1 − η λ)
+    (Adam, λ > 0)  g_t ← g_t + λ θ_{t-1}
     m_t ← β1 m_{t-1} + (1 − β1) g_t
     v_t ← β2 v_{t-1} + (1 − β2) g_t²
     m̂_t ← m_t / (1 − β1ᵗ)
-    v̂_t ← v_t / (1 − β2ᵗ)
-    (amsgrad)       v̂_t ← max(v_max,t-1, v_t) / (1 − β2ᵗ)
-    θ_t ← θ_{t-1} − η m̂_t / (√v̂_t + ε)
+    (amsgrad)      v_max,t ← max(v_max,t-1, v_t)
+    (amsgrad)      v̂_t ← v_max,t / (1 − β2ᵗ)
+    (otherwise)    v̂_t ← v_t / (1 − β2ᵗ)
+    (eps_in_sqrt)  θ_t ← θ_{t-1} − η m̂_t / √(v̂_t + ε)
+    (otherwise)    θ_t ← θ_{t-1} − η m̂_t / (√v̂_t + ε)
 
 Symbols and variables
 ---------------------
@@ -93,7 +94,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import LearningRate, Optimizer, descend, ewma, ewma_of_square, root_plus_eps, weight_decay
+from .base import LearningRate, Optimizer
 
 __all__ = ["Adam", "AdamW"]
 
@@ -119,7 +120,6 @@ class Adam(Optimizer):
 
     key = "adam"
     state_names = ("m", "v")
-    scratch_names = ("m_hat", "v_hat", "work")
     decoupled = False
 
     def __init__(
@@ -140,18 +140,26 @@ class Adam(Optimizer):
     def _state_names(self) -> tuple[str, ...]:
         return ("m", "v", "v_max") if self.amsgrad else ("m", "v")
 
-    def _update(self, theta, g, t, lr, m, v, v_max=None, *, m_hat, v_hat, work):
-        beta1, beta2, eps = self.beta1, self.beta2, self.eps
-        g = weight_decay(theta, g, lr, self.weight_decay, self.decoupled)
-        ewma(m, beta1, g, work)  # m_t = β1 m_{t-1} + (1 − β1) g_t
-        ewma_of_square(v, beta2, g, work)  # v_t = β2 v_{t-1} + (1 − β2) g_t²
-        if v_max is not None:
-            np.maximum(v_max, v, out=v_max)  # v_max = max(v_max, v_t)   (AMSGrad)
-            v = v_max
-        np.divide(m, 1 - beta1**t, out=m_hat)  # m̂_t = m_t / (1 − β1ᵗ)
-        np.divide(v, 1 - beta2**t, out=v_hat)  # v̂_t = v_t / (1 − β2ᵗ)
-        denom = root_plus_eps(v_hat, eps, self.eps_in_sqrt, out=work)  # √v̂_t + ε, or √(v̂_t + ε)
-        descend(theta, lr, m_hat, denom)  # θ_t = θ_{t-1} − η m̂_t / denom
+    def _update(self, theta, g, t, lr, m, v, **amsgrad_state):
+        beta1, beta2, eps, weight_decay = self.beta1, self.beta2, self.eps, self.weight_decay
+        if self.decoupled:
+            theta *= 1 - lr * weight_decay  # (AdamW) θ_{t-1} ← θ_{t-1} (1 − η λ)
+        elif weight_decay > 0:
+            g = g + weight_decay * theta  # (Adam, λ > 0) g_t ← g_t + λ θ_{t-1}
+        m[...] = beta1 * m + (1 - beta1) * g  # m_t ← β1 m_{t-1} + (1 − β1) g_t
+        v[...] = beta2 * v + (1 - beta2) * g**2  # v_t ← β2 v_{t-1} + (1 − β2) g_t²
+        m_hat = m / (1 - beta1**t)  # m̂_t ← m_t / (1 − β1ᵗ)
+        if self.amsgrad:
+            v_max = amsgrad_state["v_max"]
+            v_max[...] = np.maximum(v_max, v)  # (amsgrad) v_max,t ← max(v_max,t-1, v_t)
+            v_hat = v_max / (1 - beta2**t)  # (amsgrad) v̂_t ← v_max,t / (1 − β2ᵗ)
+        else:
+            v_hat = v / (1 - beta2**t)  # (otherwise) v̂_t ← v_t / (1 − β2ᵗ)
+        if self.eps_in_sqrt:
+            theta -= lr * m_hat / np.sqrt(v_hat + eps)  # (eps_in_sqrt) θ_t ← θ_{t-1} − η m̂_t / √(v̂_t + ε)
+        else:
+            theta -= lr * m_hat / (np.sqrt(v_hat) + eps)  # (otherwise) θ_t ← θ_{t-1} − η m̂_t / (√v̂_t + ε)
+
 
 class AdamW(Adam):
     """AdamW: decoupled weight decay θ ← θ(1 − ηλ), then the Adam step (doc 002).

@@ -2,14 +2,13 @@ r"""AdaX and AdaXW: Adam with exponential long-term memory of g².
 
 Algorithm (doc 000 §2; Li et al. 2020, Algorithm 2; the authors' AdaX.py)
 ------------------------------------------------------------------------
-::
+Given η, β1, β2, ε, λ and m_0 = 0, v_0 = 0, step t = 1, 2, … receives
+g_t = ∇J(θ_{t-1}) and runs, in this order (a line marked ``(switch)`` runs only in
+that variant, ``(otherwise)`` only without it)::
 
-    given lr η, β1, β2, ε, weight decay λ;  m_0 = 0, v_0 = 0
-    t ← t + 1
-    g_t ← ∇J(θ_{t-1})
-    (AdaX, λ > 0)  g_t ← g_t + λ θ_{t-1}              L2 regularisation
-    (AdaXW)        θ_{t-1} ← θ_{t-1} (1 − η λ)        decoupled weight decay
-    m_t ← β1 m_{t-1} + (1 − β1) g_t                   no bias correction
+    (AdaXW)        θ_{t-1} ← θ_{t-1} (1 − η λ)
+    (AdaX, λ > 0)  g_t ← g_t + λ θ_{t-1}
+    m_t ← β1 m_{t-1} + (1 − β1) g_t
     v_t ← (1 + β2) v_{t-1} + β2 g_t²
     v̂_t ← v_t / ((1 + β2)ᵗ − 1)
     θ_t ← θ_{t-1} − η m_t / (√v̂_t + ε)
@@ -80,7 +79,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from .base import Interval, LearningRate, Optimizer, descend, ewma, root_plus_eps, weight_decay
+from .base import Interval, LearningRate, Optimizer
 
 __all__ = ["AdaX", "AdaXW"]
 
@@ -104,7 +103,6 @@ class AdaX(Optimizer):
 
     key = "adax"
     state_names = ("m", "v")
-    scratch_names = ("v_hat", "work")
     ranges: ClassVar[dict[str, Interval]] = {"beta2": Interval(0.0, 1.0, low_open=True)}
     decoupled = False
 
@@ -118,17 +116,17 @@ class AdaX(Optimizer):
     ) -> None:
         super().__init__(lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay)
 
-    def _update(self, theta, g, t, lr, m, v, *, v_hat, work):
-        beta1, beta2, eps = self.beta1, self.beta2, self.eps
-        g = weight_decay(theta, g, lr, self.weight_decay, self.decoupled)
-        ewma(m, beta1, g, work)  # m_t = β1 m_{t-1} + (1 − β1) g_t
-        v *= 1 + beta2  # v_t = (1 + β2) v_{t-1} + β2 g_t²
-        g2 = np.multiply(g, beta2, out=work)
-        g2 *= g
-        v += g2
-        np.divide(v, math.expm1(t * math.log1p(beta2)), out=v_hat)  # v̂_t = v_t / ((1 + β2)ᵗ − 1)
-        denom = root_plus_eps(v_hat, eps, False, out=work)  # √v̂_t + ε
-        descend(theta, lr, m, denom)  # θ_t = θ_{t-1} − η m_t / denom
+    def _update(self, theta, g, t, lr, m, v):
+        beta1, beta2, eps, weight_decay = self.beta1, self.beta2, self.eps, self.weight_decay
+        if self.decoupled:
+            theta *= 1 - lr * weight_decay  # (AdaXW) θ_{t-1} ← θ_{t-1} (1 − η λ)
+        elif weight_decay > 0:
+            g = g + weight_decay * theta  # (AdaX, λ > 0) g_t ← g_t + λ θ_{t-1}
+        m[...] = beta1 * m + (1 - beta1) * g  # m_t ← β1 m_{t-1} + (1 − β1) g_t
+        v[...] = (1 + beta2) * v + beta2 * g**2  # v_t ← (1 + β2) v_{t-1} + β2 g_t²
+        v_hat = v / math.expm1(t * math.log1p(beta2))  # v̂_t ← v_t / ((1 + β2)ᵗ − 1)
+        theta -= lr * m / (np.sqrt(v_hat) + eps)  # θ_t ← θ_{t-1} − η m_t / (√v̂_t + ε)
+
 
 class AdaXW(AdaX):
     """AdaX-W: decoupled weight decay θ ← θ(1 − ηλ), then the AdaX step.

@@ -2,13 +2,12 @@ r"""EGSGD: gradient descent with per-coordinate gains adapted by exponentiated g
 
 Algorithm (doc 004 §2)
 ----------------------
-::
+Given η, γ and ν_1 = 1, g_0 = 0, step t = 1, 2, …
+receives g_t = ∇J(θ_{t-1}) and runs::
 
-    given lr η, γ;  ν_1 = 1, g_0 = 0
-    t ← t + 1
-    g_t ← ∇J(θ_{t-1})
     ν_{t+1} ← ν_t ⊙ exp(γ g_{t-1} ⊙ g_t)
     θ_t ← θ_{t-1} − η ν_{t+1} ⊙ g_t
+    g_{t-1} ← g_t   (kept for the next step)
 
 The gain ν is a positive per-coordinate multiplier of the step size, so it
 is itself learned with an EG step. The current point depends on ν through the
@@ -76,7 +75,6 @@ class EGSGD(Optimizer):
 
     key = "egsgd"
     state_names = ("nu", "g_prev")
-    scratch_names = ("work",)
 
     def __init__(self, lr: LearningRate = 0.01, gamma: float = 0.01) -> None:
         super().__init__(lr=lr, gamma=gamma)
@@ -87,11 +85,8 @@ class EGSGD(Optimizer):
             "g_prev": np.zeros(theta.shape, theta.dtype),  # g_0 = 0
         }
 
-    def _update(self, theta, g, t, lr, nu, g_prev, *, work):
-        exponent = np.multiply(g_prev, self.gamma, out=work)  # ν_{t+1} = ν_t ⊙ exp(γ g_{t-1} ⊙ g_t)
-        exponent *= g
-        nu *= np.exp(exponent, out=work)
-        update = np.multiply(nu, lr, out=work)  # θ_t = θ_{t-1} − η ν_{t+1} ⊙ g_t
-        update *= g
-        theta -= update
-        g_prev[...] = g  # keep g_t for the next step
+    def _update(self, theta, g, t, lr, nu, g_prev):
+        gamma = self.gamma
+        nu *= np.exp(gamma * g_prev * g)  # ν_{t+1} ← ν_t ⊙ exp(γ g_{t-1} ⊙ g_t)
+        theta -= lr * nu * g  # θ_t ← θ_{t-1} − η ν_{t+1} ⊙ g_t
+        g_prev[...] = g  # g_{t-1} ← g_t (kept for the next step)

@@ -2,11 +2,9 @@ r"""EGU: the exponentiated gradient update for strictly positive parameters.
 
 Algorithm (doc 004 §1; Kivinen & Warmuth 1997)
 ---------------------------------------------
-::
+Given η and θ_0 > 0 elementwise, step t = 1, 2, …
+receives g_t = ∇J(θ_{t-1}) and runs::
 
-    given lr η;  θ_0 > 0 elementwise
-    t ← t + 1
-    g_t ← ∇_θ L(θ_{t-1})
     θ_t ← θ_{t-1} ⊙ exp(−η g_t)
 
 The update multiplies instead of adding, so a positive parameter stays
@@ -70,10 +68,9 @@ class EGU(Optimizer):
 
     key = "egu"
     positive_params = True
-    scratch_names = ("work",)
 
     def __init__(self, lr: LearningRate = 0.01) -> None:
         super().__init__(lr=lr)
 
-    def _update(self, theta, g, t, lr, *, work):
-        theta *= np.exp(np.multiply(g, -lr, out=work), out=work)  # θ_t = θ_{t-1} ⊙ exp(−η g_t)
+    def _update(self, theta, g, t, lr):
+        theta *= np.exp(-lr * g)  # θ_t ← θ_{t-1} ⊙ exp(−η g_t)

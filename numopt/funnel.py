@@ -2,19 +2,25 @@ r"""Funnel: momentum SGD with a per-coordinate gain and a per-layer scale, both 
 
 Algorithm (doc 004 §3; Amid et al. 2022; the authors' EGDD in lingvo ``egdd.py``)
 --------------------------------------------------------------------------------
-For each parameter array (a "layer"), with ν, m from before this step::
+For each parameter array (a "layer"), given η, μ, β, γ_p, γ_s, the bounds of p
+and s, and ν = 0, m = 0, p = 1, s = 1 (one scalar per array), step t = 1, 2, …
+receives g = ∇J(θ) and runs, in this order, with ν and m from before this step
+(a line marked ``(switch)`` runs only in that variant, ``(otherwise)`` only
+without it)::
 
-    given lr η, μ, β, γ_p, γ_s;  ν = 0, m = 0, p = 1, s = 1 (one scalar per array)
-    t ← t + 1
-    g ← ∇J(θ)
-    1. scale   c ← ⟨g/(‖g‖ + 1e-10), ν/(‖ν‖ + 1e-10)⟩      (use_directions=False: c ← ⟨g, ν⟩)
-               s ← clip(s · exp(γ_s c), 0.1, 10)
-    2. gain    m̂ ← m / (1 − β^max(t−1, 1))
-               u ← sign(g) ⊙ sign(m)                      (use_signs=False: u ← g ⊙ m̂)
-               p ← clip(p ⊙ exp(γ_p u), 0.01, 100)
-    3. step    ν ← μ ν + η p ⊙ g
-               m ← β m + (1 − β) g
-               θ ← θ − s ν
+    1. scale  (use_directions)      c ← ⟨g/(‖g‖ + 1e-10), ν/(‖ν‖ + 1e-10)⟩
+              (otherwise)           c ← ⟨g, ν⟩
+              s ← clip(s · exp(γ_s c), s_low, s_high)
+    2. gain   (use_signs)           u ← sign(g) ⊙ sign(m)
+              (otherwise)           m̂ ← m / (1 − β^max(t−1, 1))
+              (otherwise)           u ← g ⊙ m̂
+              p ← clip(p ⊙ exp(γ_p u), p_low, p_high)
+    3. step   ν ← μ ν + η p ⊙ g
+              m ← β m + (1 − β) g
+              θ ← θ − s ν
+
+The bounds are (s_low, s_high) = (0.1, 10) and (p_low, p_high) = (0.01, 100)
+by default; ``None`` means no clipping.
 
 With ``use_signs=False, use_directions=False`` and no bounds this is doc
 004's p_{t+1} = p_t ⊙ exp(γ_p m_{t−1} ⊙ g_t), s_{t+1} = s_t · exp(γ_s ν_t · g_t).
@@ -39,6 +45,8 @@ symbol         variable         meaning
 m              ``m``            EWMA of g (state); m̂ its bias-corrected value
 p              ``p``            per-coordinate gain, starts at 1 (state)
 s              ``s``            step-size scale, one 0-d array per parameter array (state)
+s_low, s_high  ``s_bounds``     clipping interval of s (none: (0, ∞))
+p_low, p_high  ``p_bounds``     clipping interval of p (none: (0, ∞))
 c              ``c``            the scale's signal, cosine of g and ν by default
 u              ``u``            the gain's signal
 θ, g           ``theta``, ``g`` parameter and gradient
@@ -80,14 +88,9 @@ import math
 
 import numpy as np
 
-from .base import LearningRate, Optimizer, ewma
+from .base import LearningRate, Optimizer
 
 __all__ = ["Funnel"]
-
-
-def _clip(x, bounds, out=None):
-    """Clip ``x`` to ``bounds = (low, high)`` (into ``out`` if given), or return it unchanged for ``None``."""
-    return x if bounds is None else np.clip(x, bounds[0], bounds[1], out=out)
 
 
 class Funnel(Optimizer):
@@ -117,7 +120,6 @@ class Funnel(Optimizer):
 
     key = "funnel"
     state_names = ("nu", "m", "p", "s")
-    scratch_names = ("u", "work")
     elementwise = False
 
     def __init__(
@@ -146,29 +148,22 @@ class Funnel(Optimizer):
             "s": np.ones((), theta.dtype),  # s = 1, one per parameter array
         }
 
-    def _update(self, theta, g, t, lr, nu, m, p, s, *, u, work):
-        mu, beta = self.mu, self.beta
-        # 1. scale
+    def _update(self, theta, g, t, lr, nu, m, p, s):
+        mu, beta, gamma_p, gamma_s = self.mu, self.beta, self.gamma_p, self.gamma_s
+        s_low, s_high = self.s_bounds or (0.0, math.inf)
+        p_low, p_high = self.p_bounds or (0.0, math.inf)
         if self.use_directions:
-            norm_g, norm_nu = float(np.sqrt(np.vdot(g, g))), float(np.sqrt(np.vdot(nu, nu)))  # ‖g‖, ‖ν‖
-            c = float(np.vdot(g, nu)) / ((norm_g + 1e-10) * (norm_nu + 1e-10))  # c = ⟨g/(‖g‖+1e-10), ν/(‖ν‖+1e-10)⟩
+            # 1. scale (use_directions) c ← ⟨g/(‖g‖ + 1e-10), ν/(‖ν‖ + 1e-10)⟩
+            c = float(np.vdot(g / (np.linalg.norm(g) + 1e-10), nu / (np.linalg.norm(nu) + 1e-10)))
         else:
-            c = float(np.vdot(g, nu))  # c = ⟨g, ν⟩
-        s[...] = _clip(s * math.exp(self.gamma_s * c), self.s_bounds)  # s ← clip(s · exp(γ_s c))
-        # 2. gain
+            c = float(np.vdot(g, nu))  # (otherwise) c ← ⟨g, ν⟩
+        s[...] = np.clip(s * math.exp(gamma_s * c), s_low, s_high)  # s ← clip(s · exp(γ_s c), s_low, s_high)
         if self.use_signs:
-            u = np.sign(g, out=u)  # u = sign(g) ⊙ sign(m)
-            u *= np.sign(m, out=work)
+            u = np.sign(g) * np.sign(m)  # 2. gain (use_signs) u ← sign(g) ⊙ sign(m)
         else:
-            m_hat = np.divide(m, 1 - beta ** max(t - 1, 1), out=u)  # m̂ = m / (1 − β^max(t−1, 1))
-            u = np.multiply(g, m_hat, out=u)  # u = g ⊙ m̂
-        u *= self.gamma_p  # p ← clip(p ⊙ exp(γ_p u))
-        p *= np.exp(u, out=u)
-        _clip(p, self.p_bounds, out=p)
-        # 3. step
-        nu *= mu  # ν ← μ ν + η p ⊙ g
-        step = np.multiply(p, lr, out=work)
-        step *= g
-        nu += step
-        ewma(m, beta, g, work)  # m ← β m + (1 − β) g
-        theta -= np.multiply(nu, s, out=work)  # θ ← θ − s ν
+            m_hat = m / (1 - beta ** max(t - 1, 1))  # (otherwise) m̂ ← m / (1 − β^max(t−1, 1))
+            u = g * m_hat  # (otherwise) u ← g ⊙ m̂
+        p[...] = np.clip(p * np.exp(gamma_p * u), p_low, p_high)  # p ← clip(p ⊙ exp(γ_p u), p_low, p_high)
+        nu[...] = mu * nu + lr * p * g  # 3. step ν ← μ ν + η p ⊙ g
+        m[...] = beta * m + (1 - beta) * g  # m ← β m + (1 − β) g
+        theta -= s * nu  # θ ← θ − s ν

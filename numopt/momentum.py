@@ -2,13 +2,14 @@ r"""Momentum: gradient descent with heavy-ball momentum.
 
 Algorithm (canonical: torch form; variant: doc 002's EWMA form)
 --------------------------------------------------------------
-::
+Given η, β and b_0 = 0 (m_0 = 0 with ``ewma``), step t = 1, 2, … receives
+g_t = ∇J(θ_{t-1}) and runs, in this order (a line marked ``(switch)`` runs only in
+that variant, ``(otherwise)`` only without it)::
 
-    given lr η, β;  b_0 = 0 (or m_0 = 0)
-    t ← t + 1
-    g_t ← ∇J(θ_{t-1})
-    default (torch):        b_t ← β b_{t-1} + g_t              θ_t ← θ_{t-1} − η b_t
-    ewma=True (doc 002):    m_t ← β m_{t-1} + (1 − β) g_t      θ_t ← θ_{t-1} − η m_t
+    (ewma)       m_t ← β m_{t-1} + (1 − β) g_t
+    (ewma)       θ_t ← θ_{t-1} − η m_t
+    (otherwise)  b_t ← β b_{t-1} + g_t
+    (otherwise)  θ_t ← θ_{t-1} − η b_t
 
 Doc 003 writes a third form, ``u_t ← β u_{t-1} + η g_t``, ``θ_t ← θ_{t-1} − u_t``
 (the velocity carries η). For a **constant** η the three produce the same θ:
@@ -57,9 +58,7 @@ and momentum in deep learning. ICML 2013.
 
 from __future__ import annotations
 
-import numpy as np
-
-from .base import LearningRate, Optimizer, ewma
+from .base import LearningRate, Optimizer
 
 __all__ = ["Momentum"]
 
@@ -78,7 +77,6 @@ class Momentum(Optimizer):
     """
 
     key = "momentum"
-    scratch_names = ("work",)
 
     def __init__(self, lr: LearningRate = 0.01, beta: float = 0.9, ewma: bool = False) -> None:
         super().__init__(lr=lr, beta=beta, ewma=ewma)
@@ -86,12 +84,13 @@ class Momentum(Optimizer):
     def _state_names(self) -> tuple[str, ...]:
         return ("m",) if self.ewma else ("b",)
 
-    def _update(self, theta, g, t, lr, b=None, m=None, *, work):
+    def _update(self, theta, g, t, lr, **state):
         beta = self.beta
         if self.ewma:
-            ewma(m, beta, g, work)  # m_t = β m_{t-1} + (1 − β) g_t
-            theta -= np.multiply(m, lr, out=work)  # θ_t = θ_{t-1} − η m_t
+            m = state["m"]
+            m[...] = beta * m + (1 - beta) * g  # (ewma) m_t ← β m_{t-1} + (1 − β) g_t
+            theta -= lr * m  # (ewma) θ_t ← θ_{t-1} − η m_t
         else:
-            b *= beta  # b_t = β b_{t-1} + g_t
-            b += g
-            theta -= np.multiply(b, lr, out=work)  # θ_t = θ_{t-1} − η b_t
+            b = state["b"]
+            b[...] = beta * b + g  # (otherwise) b_t ← β b_{t-1} + g_t
+            theta -= lr * b  # (otherwise) θ_t ← θ_{t-1} − η b_t

@@ -2,18 +2,18 @@ r"""Nadam: Adam with Nesterov momentum (doc 003's form, or Dozat's).
 
 Algorithm (doc 003 "Nadam"; Dozat 2016)
 ---------------------------------------
-::
+Given η, β1, β2, ε and m_0 = 0, v_0 = 0, step t = 1, 2, … receives
+g_t = ∇J(θ_{t-1}) and runs, in this order (a line marked ``(switch)`` runs only in
+that variant, ``(otherwise)`` only without it)::
 
-    given lr η, β1, β2, ε;  m_0 = 0, v_0 = 0
-    t ← t + 1
-    g_t ← ∇J(θ_{t-1})
     m_t ← β1 m_{t-1} + (1 − β1) g_t
     v_t ← β2 v_{t-1} + (1 − β2) g_t²
-    m̂_t ← m_t / (1 − β1ᵗ)
     v̂_t ← v_t / (1 − β2ᵗ)
-    default (doc 003):  m̄_t ← β1 m̂_t + (1 − β1) g_t / (1 − β1ᵗ)
-    dozat=True:         m̄_t ← β1 m_t / (1 − β1ᵗ⁺¹) + (1 − β1) g_t / (1 − β1ᵗ)
-    θ_t ← θ_{t-1} − η m̄_t / (√v̂_t + ε)
+    (dozat)        m̄_t ← β1 m_t / (1 − β1ᵗ⁺¹) + (1 − β1) g_t / (1 − β1ᵗ)
+    (otherwise)    m̂_t ← m_t / (1 − β1ᵗ)
+    (otherwise)    m̄_t ← β1 m̂_t + (1 − β1) g_t / (1 − β1ᵗ)
+    (eps_in_sqrt)  θ_t ← θ_{t-1} − η m̄_t / √(v̂_t + ε)
+    (otherwise)    θ_t ← θ_{t-1} − η m̄_t / (√v̂_t + ε)
 
 The derivation (doc 003): Adam's step uses m̂_t = (β1 m_{t-1} + (1 − β1) g_t)/(1 − β1ᵗ).
 Nesterov's idea is to use a look-ahead in place of the past, so replace
@@ -74,7 +74,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import LearningRate, Optimizer, descend, ewma, ewma_of_square, root_plus_eps
+from .base import LearningRate, Optimizer
 
 __all__ = ["Nadam"]
 
@@ -99,7 +99,6 @@ class Nadam(Optimizer):
 
     key = "nadam"
     state_names = ("m", "v")
-    scratch_names = ("m_hat", "v_hat", "work")
 
     def __init__(
         self,
@@ -114,16 +113,19 @@ class Nadam(Optimizer):
             lr=lr, beta1=beta1, beta2=beta2, eps=eps, dozat=dozat, eps_in_sqrt=eps_in_sqrt
         )
 
-    def _update(self, theta, g, t, lr, m, v, *, m_hat, v_hat, work):
+    def _update(self, theta, g, t, lr, m, v):
         beta1, beta2, eps = self.beta1, self.beta2, self.eps
-        ewma(m, beta1, g, work)  # m_t = β1 m_{t-1} + (1 − β1) g_t
-        ewma_of_square(v, beta2, g, work)  # v_t = β2 v_{t-1} + (1 − β2) g_t²
-        np.divide(v, 1 - beta2**t, out=v_hat)  # v̂_t = v_t / (1 − β2ᵗ)
+        m[...] = beta1 * m + (1 - beta1) * g  # m_t ← β1 m_{t-1} + (1 − β1) g_t
+        v[...] = beta2 * v + (1 - beta2) * g**2  # v_t ← β2 v_{t-1} + (1 − β2) g_t²
+        v_hat = v / (1 - beta2**t)  # v̂_t ← v_t / (1 − β2ᵗ)
         if self.dozat:
-            m_bar = np.multiply(m, beta1 / (1 - beta1 ** (t + 1)), out=m_hat)  # β1 m_t / (1 − β1ᵗ⁺¹)
+            # (dozat) m̄_t ← β1 m_t / (1 − β1ᵗ⁺¹) + (1 − β1) g_t / (1 − β1ᵗ)
+            m_bar = beta1 * m / (1 - beta1 ** (t + 1)) + (1 - beta1) * g / (1 - beta1**t)
         else:
-            np.divide(m, 1 - beta1**t, out=m_hat)  # m̂_t = m_t / (1 − β1ᵗ)
-            m_bar = np.multiply(m_hat, beta1, out=m_hat)  # β1 m̂_t
-        m_bar += np.multiply(g, (1 - beta1) / (1 - beta1**t), out=work)  # m̄_t = … + (1 − β1) g_t / (1 − β1ᵗ)
-        denom = root_plus_eps(v_hat, eps, self.eps_in_sqrt, out=work)  # √v̂_t + ε, or √(v̂_t + ε)
-        descend(theta, lr, m_bar, denom)  # θ_t = θ_{t-1} − η m̄_t / denom
+            m_hat = m / (1 - beta1**t)  # (otherwise) m̂_t ← m_t / (1 − β1ᵗ)
+            # (otherwise) m̄_t ← β1 m̂_t + (1 − β1) g_t / (1 − β1ᵗ)
+            m_bar = beta1 * m_hat + (1 - beta1) * g / (1 - beta1**t)
+        if self.eps_in_sqrt:
+            theta -= lr * m_bar / np.sqrt(v_hat + eps)  # (eps_in_sqrt) θ_t ← θ_{t-1} − η m̄_t / √(v̂_t + ε)
+        else:
+            theta -= lr * m_bar / (np.sqrt(v_hat) + eps)  # (otherwise) θ_t ← θ_{t-1} − η m̄_t / (√v̂_t + ε)

@@ -2,11 +2,9 @@ r"""NAG: Nesterov accelerated gradient, in the form a step(params, grads) API ca
 
 Algorithm (Bengio et al. 2013 reformulation; torch.optim.SGD(nesterov=True))
 ---------------------------------------------------------------------------
-::
+Given η, β and b_0 = 0, step t = 1, 2, …
+receives g_t = ∇J(θ_{t-1}) and runs::
 
-    given lr η, β;  b_0 = 0
-    t ← t + 1
-    g_t ← ∇J(θ_{t-1})                   gradient at the stored point
     b_t ← β b_{t-1} + g_t
     θ_t ← θ_{t-1} − η (g_t + β b_t)
 
@@ -57,8 +55,6 @@ recurrent networks. ICASSP 2013.
 
 from __future__ import annotations
 
-import numpy as np
-
 from .base import LearningRate, Optimizer
 
 __all__ = ["NAG"]
@@ -77,16 +73,11 @@ class NAG(Optimizer):
 
     key = "nag"
     state_names = ("b",)
-    scratch_names = ("work",)
 
     def __init__(self, lr: LearningRate = 0.01, beta: float = 0.9) -> None:
         super().__init__(lr=lr, beta=beta)
 
-    def _update(self, theta, g, t, lr, b, *, work):
+    def _update(self, theta, g, t, lr, b):
         beta = self.beta
-        b *= beta  # b_t = β b_{t-1} + g_t
-        b += g
-        update = np.multiply(b, beta, out=work)  # θ_t = θ_{t-1} − η (g_t + β b_t)
-        update += g
-        update *= lr
-        theta -= update
+        b[...] = beta * b + g  # b_t ← β b_{t-1} + g_t
+        theta -= lr * (g + beta * b)  # θ_t ← θ_{t-1} − η (g_t + β b_t)

@@ -2,14 +2,16 @@ r"""RMSProp: AdaGrad with an exponentially weighted moving average of g².
 
 Algorithm (doc 002 "RMSprop"; doc 003 "RMSProp/AdaDelta"; Hinton, lecture 6e)
 ----------------------------------------------------------------------------
-::
+Given η, β, ε and v_0 = 0 (ḡ_0 = 0 with ``centered``), step t = 1, 2, … receives
+g_t = ∇J(θ_{t-1}) and runs, in this order (a line marked ``(switch)`` runs only in
+that variant, ``(otherwise)`` only without it)::
 
-    given lr η, β, ε;  v_0 = 0 (and ḡ_0 = 0 when centered)
-    t ← t + 1
-    g_t ← ∇J(θ_{t-1})
     v_t ← β v_{t-1} + (1 − β) g_t²
-    (centered)  ḡ_t ← β ḡ_{t-1} + (1 − β) g_t ;   use v_t − ḡ_t² in place of v_t
-    θ_t ← θ_{t-1} − η g_t / (√v_t + ε)          (eps_in_sqrt: η g_t / √(v_t + ε))
+    (centered)     ḡ_t ← β ḡ_{t-1} + (1 − β) g_t
+    (centered)     s_t ← max(v_t − ḡ_t², 0)
+    (otherwise)    s_t ← v_t
+    (eps_in_sqrt)  θ_t ← θ_{t-1} − η g_t / √(s_t + ε)
+    (otherwise)    θ_t ← θ_{t-1} − η g_t / (√s_t + ε)
 
 Replacing AdaGrad's sum by an EWMA keeps the denominator from growing without
 bound: it estimates the mean of g² over roughly the last 1/(1 − β) steps.
@@ -25,6 +27,8 @@ symbol  variable    meaning
 ε       ``eps``     keeps the denominator above zero
 v_t     ``v``       EWMA of g² (state)
 ḡ_t     ``g_bar``   EWMA of g (state, ``centered=True``)
+s_t     ``s``       what the root is taken of: v_t, or the variance
+                    estimate max(v_t − ḡ_t², 0) when centered
 θ, g_t  ``theta``,  parameter and gradient
         ``g``
 ======  ==========  ================================================
@@ -41,12 +45,20 @@ Conventions
 * No bias correction: v starts at 0, so the first steps are larger than
   η·sign(g) (by 1/√(1 − β) on the first step).
 * ``centered=True`` estimates the variance v − ḡ² instead of the raw second
-  moment (Graves 2013; torch ``centered=True``).
+  moment (Graves 2013; torch ``centered=True``), clamped at zero. In exact
+  arithmetic v ≥ ḡ² (an EWMA of squares is at least the square of the EWMA),
+  but with a (nearly) constant gradient the two agree to the last bits and
+  v − ḡ² rounds below zero after a few hundred steps; its square root is then
+  NaN. The clamp keeps the step finite (the denominator becomes ε).
 
 Differences from torch.optim and optax
 --------------------------------------
 * torch.optim.RMSprop calls β ``alpha`` and defaults it to 0.99; it also
   offers momentum and weight decay, which are not part of this reference.
+* torch's ``centered=True`` takes the root of v − ḡ² without a clamp, so with
+  a steady gradient its step turns NaN once the difference rounds below zero
+  (``tests/test_robustness.py``: g = 0.1, β = 0.99, after about 3,200 steps).
+  numopt clamps at zero and agrees with torch wherever torch's step is finite.
 * optax.rmsprop puts ε inside the root by default (``eps_in_sqrt=True``),
   with decay 0.9 and eps 1e-8.
 
@@ -61,7 +73,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import LearningRate, Optimizer, descend, ewma, ewma_of_square, root_plus_eps
+from .base import LearningRate, Optimizer
 
 __all__ = ["RMSProp"]
 
@@ -84,7 +96,6 @@ class RMSProp(Optimizer):
     """
 
     key = "rmsprop"
-    scratch_names = ("work",)
 
     def __init__(
         self,
@@ -99,11 +110,16 @@ class RMSProp(Optimizer):
     def _state_names(self) -> tuple[str, ...]:
         return ("v", "g_bar") if self.centered else ("v",)
 
-    def _update(self, theta, g, t, lr, v, g_bar=None, *, work):
-        beta = self.beta
-        ewma_of_square(v, beta, g, work)  # v_t = β v_{t-1} + (1 − β) g_t²
-        if g_bar is not None:
-            ewma(g_bar, beta, g, work)  # ḡ_t = β ḡ_{t-1} + (1 − β) g_t
-            v = np.subtract(v, np.multiply(g_bar, g_bar, out=work), out=work)  # v_t − ḡ_t²   (centered)
-        denom = root_plus_eps(v, self.eps, self.eps_in_sqrt, out=work)  # √v_t + ε or √(v_t + ε)
-        descend(theta, lr, g, denom)  # θ_t = θ_{t-1} − η g_t / denom
+    def _update(self, theta, g, t, lr, v, **centered_state):
+        beta, eps = self.beta, self.eps
+        v[...] = beta * v + (1 - beta) * g**2  # v_t ← β v_{t-1} + (1 − β) g_t²
+        if self.centered:
+            g_bar = centered_state["g_bar"]
+            g_bar[...] = beta * g_bar + (1 - beta) * g  # (centered) ḡ_t ← β ḡ_{t-1} + (1 − β) g_t
+            s = np.maximum(v - g_bar**2, 0)  # (centered) s_t ← max(v_t − ḡ_t², 0)
+        else:
+            s = v  # (otherwise) s_t ← v_t
+        if self.eps_in_sqrt:
+            theta -= lr * g / np.sqrt(s + eps)  # (eps_in_sqrt) θ_t ← θ_{t-1} − η g_t / √(s_t + ε)
+        else:
+            theta -= lr * g / (np.sqrt(s) + eps)  # (otherwise) θ_t ← θ_{t-1} − η g_t / (√s_t + ε)

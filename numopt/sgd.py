@@ -2,11 +2,9 @@ r"""SGD: plain (stochastic) gradient descent.
 
 Algorithm (doc 003 "基本框架"/SGD; doc 001 first equation; doc 004 §1)
 -------------------------------------------------------------------
-::
+Given η, step t = 1, 2, …
+receives g_t = ∇J(θ_{t-1}) and runs::
 
-    given lr η
-    t ← t + 1
-    g_t ← ∇J(θ_{t-1})
     θ_t ← θ_{t-1} − η g_t
 
 In doc 003's generic framework ``m_t = φ(g_1..g_t)``, ``V_t = ψ(g_1..g_t)``,
@@ -44,8 +42,6 @@ H. Robbins, S. Monro. A Stochastic Approximation Method. Ann. Math. Stat. 1951.
 
 from __future__ import annotations
 
-import numpy as np
-
 from .base import LearningRate, Optimizer
 
 __all__ = ["SGD"]
@@ -61,10 +57,9 @@ class SGD(Optimizer):
     """
 
     key = "sgd"
-    scratch_names = ("work",)
 
     def __init__(self, lr: LearningRate = 0.01) -> None:
         super().__init__(lr=lr)
 
-    def _update(self, theta, g, t, lr, *, work):
-        theta -= np.multiply(g, lr, out=work)  # θ_t = θ_{t-1} − η g_t
+    def _update(self, theta, g, t, lr):
+        theta -= lr * g  # θ_t ← θ_{t-1} − η g_t

@@ -159,7 +159,7 @@ def test_assignment_starter_imports_fails_then_passes(capsys, tmp_path, key):
     source = path.read_text()
     class_name = re.search(r"^class (\w+):", source, re.M).group(1)
     assert f"numopt grade {path.name}:{class_name} --algorithm {key}" in source  # the local check command
-    assert "t ← t + 1" in source  # the equations
+    assert "step t = 1, 2, …" in source  # the algorithm box and the sentence that introduces it
     assert f"numopt grade {path.name}:{class_name}" in out
 
     report = grade(f"{path}:{class_name}", key)

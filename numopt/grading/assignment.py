@@ -34,9 +34,9 @@ __all__ = ["starter_source", "write_starter"]
 
 _TEMPLATE = '''r"""Starter file: implement {name} ({key}) for numopt's grader.
 
-Implement ``{name}.step`` from these equations (numopt's reference sheet; the
-module ``numopt/{module}.py`` has the derivation, the symbol table and the
-conventions)::
+Implement ``{name}.step`` from these equations (the algorithm box of numopt's
+module ``numopt/{module}.py``, which also has the derivation, the symbol table
+and the conventions).
 
 {equations}
 {variants}
@@ -72,15 +72,17 @@ class {name}:
 
 
 def _equations(cls: type) -> str:
-    """The first literal block (after a line ending in ``::``) of the algorithm module's docstring."""
+    """The algorithm box of the module's docstring: its first literal block, with the sentence that introduces it."""
     lines = (sys.modules[cls.__module__].__doc__ or "").splitlines()
-    start = next(i for i, line in enumerate(lines) if line.rstrip().endswith("::")) + 1
+    start = next(i for i, line in enumerate(lines) if line.rstrip().endswith("::"))
+    first = max(i for i in range(start + 1) if i == 0 or not lines[i - 1].strip("- "))
+    intro = [*lines[first:start], lines[start].rstrip()[:-1]]
     block = []
-    for line in lines[start:]:
+    for line in lines[start + 1 :]:
         if line.strip() and not line.startswith(" "):
             break
         block.append(line)
-    return textwrap.dedent("\n".join(block)).strip("\n")
+    return "\n".join(intro) + "\n\n" + textwrap.dedent("\n".join(block)).strip("\n")
 
 
 def _initial_value(cls: type, hp: dict[str, Any], name: str) -> str:

@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 
 from .. import OPTIMIZERS
-from ..base import Optimizer, weight_decay
+from ..base import Optimizer
 
 __all__ = ["CATALOGUE", "CORRECTIONS", "FAMILY", "Mutant", "catalogue_for", "correction"]
 
@@ -209,8 +209,10 @@ def _textbook(**knobs: Any) -> Builder:
         def _update(self, theta, g, t, lr, v, m=None, **scratch):
             t = t + k.t_shift
             hp = self.hyperparameters
-            if "weight_decay" in hp:
-                g = weight_decay(theta, g, lr, self.weight_decay, self.decoupled)
+            if "weight_decay" in hp and self.decoupled:
+                theta *= 1 - lr * self.weight_decay
+            elif "weight_decay" in hp and self.weight_decay > 0:
+                g = g + self.weight_decay * theta
             b1, b2 = hp.get("beta1", 0.0), hp.get("beta2", hp.get("beta", 0.0))
             g2 = g if k.g_not_squared else g * g
             if m is not None:

@@ -1,0 +1,197 @@
+"""The structure of ``params`` and ``grads``, and the checks a step makes before it changes anything.
+
+``params`` is a single ndarray, a list/tuple of ndarrays or a dict name ->
+ndarray; ``grads`` has the same structure. The first step fixes the structure
+(kind, keys, shapes, dtypes) and every later step must keep it. Every check
+here runs before :meth:`numopt.base.Optimizer.step` writes anything, so a
+refused step leaves params, state and ``t`` as they were.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+__all__ = ["PARAM_DTYPES", "Params", "Structure", "check_grads", "check_params", "describe", "dtype_error", "name"]
+
+Params = np.ndarray | list | tuple | dict
+"""A single ndarray, a list/tuple of ndarrays, or a dict name -> ndarray."""
+
+PARAM_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+"""The dtypes numopt steps in. float16 is refused: ε = 1e-8 rounds to 0 there and a zero gradient gives NaN."""
+
+
+def name(kind: str, what: str, key: Any) -> str:
+    """The readable name of one array, e.g. ``params['W1']`` or ``grads[2]``."""
+    return what if kind == "array" else f"{what}[{key!r}]"
+
+
+def describe(kind: str, keys: tuple) -> str:
+    """The structure in words, e.g. ``a dict with keys ['W', 'b']``."""
+    if kind == "array":
+        return "a single array"
+    if kind == "sequence":
+        return f"a list/tuple of {len(keys)} arrays"
+    return f"a dict with keys {list(keys)}"
+
+
+def dtype_error(label: str, dtype: np.dtype) -> TypeError:
+    """The error for an array ``label`` whose dtype numopt does not step in."""
+    return TypeError(
+        f"{label} has dtype {dtype}; expected a float32 or float64 array "
+        "(params), or a real floating-point one (grads), not float16, integer, bool, complex or object"
+    )
+
+
+@dataclass(frozen=True)
+class Structure:
+    """The structure of ``params``, fixed by the first step."""
+
+    kind: str  # "array", "sequence" or "dict"
+    keys: tuple  # (None,), (0, 1, ...) or the dict keys in order
+    shapes: tuple
+    dtypes: tuple
+
+    @classmethod
+    def of(cls, kind: str, keys: tuple, arrays: list) -> Structure:
+        """The structure of ``arrays`` split from params as ``kind`` with ``keys``."""
+        return cls(kind, keys, tuple(a.shape for a in arrays), tuple(a.dtype for a in arrays))
+
+    def matches(self, kind: str, keys: tuple, arrays: list) -> bool:
+        """Whether ``Structure.of(kind, keys, arrays) == self``, without building it."""
+        if kind != self.kind or keys != self.keys:
+            return False
+        for a, shape, dtype in zip(arrays, self.shapes, self.dtypes, strict=True):
+            if a.shape != shape or a.dtype != dtype:
+                return False
+        return True
+
+    def name(self, what: str, key: Any) -> str:
+        """The readable name of one array, e.g. ``params['W1']``."""
+        return name(self.kind, what, key)
+
+    def describe(self) -> str:
+        """The structure in words."""
+        return describe(self.kind, self.keys)
+
+    def as_dict(self) -> dict:
+        """Plain Python data for :meth:`numopt.base.Optimizer.state_dict`."""
+        return {
+            "kind": self.kind,
+            "keys": list(self.keys),
+            "shapes": [list(s) for s in self.shapes],
+            "dtypes": [str(d) for d in self.dtypes],
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping) -> Structure:
+        """The inverse of :meth:`as_dict`."""
+        return cls(
+            d["kind"],
+            tuple(d["keys"]),
+            tuple(tuple(s) for s in d["shapes"]),
+            tuple(np.dtype(x) for x in d["dtypes"]),
+        )
+
+
+def _split(obj: Any, what: str) -> tuple[str, tuple, list]:
+    """Split ``params`` or ``grads`` into (kind, keys, items); raise TypeError otherwise."""
+    if isinstance(obj, np.ndarray):
+        return "array", (None,), [obj]
+    if isinstance(obj, Mapping):
+        return "dict", tuple(obj.keys()), list(obj.values())
+    if isinstance(obj, (list, tuple)):
+        return "sequence", tuple(range(len(obj))), list(obj)
+    if what == "grads" and isinstance(obj, (np.generic, float)):
+        return "array", (None,), [obj]  # a NumPy scalar is the gradient NumPy computes for a 0-d param
+    raise TypeError(
+        f"{what} is a {type(obj).__name__}; expected a numpy.ndarray, a list/tuple of "
+        "ndarrays or a dict name -> ndarray"
+    )
+
+
+def _all_finite(a: np.ndarray) -> bool:
+    """Whether every entry of ``a`` is finite, in one read-only pass and no temporary.
+
+    ⟨a, a⟩ = Σ a² is NaN or +inf if any entry is NaN or ±inf, and finite otherwise
+    unless it overflows; only then are the entries tested one by one.
+    """
+    return math.isfinite(np.vdot(a, a)) or bool(np.isfinite(a).all())
+
+
+def check_params(
+    params: Params, grads: Any, fixed: Structure | None, positive: str | None
+) -> tuple[str, tuple, list, list]:
+    """Check params against grads and against the structure ``fixed`` by the first step.
+
+    ``positive`` is the optimizer's class name if it keeps every parameter
+    strictly positive (EGU), else None.
+
+    Returns ``(kind, keys, thetas, gs)``: the arrays of params and the (not yet
+    checked) gradients in the same order. Names and :class:`Structure` objects
+    are built only for an error message, so the checks are cheap.
+    """
+    kind, keys, thetas = _split(params, "params")
+    if kind == "dict" and fixed is not None and keys != fixed.keys and set(keys) == set(fixed.keys):
+        keys = fixed.keys  # the same dict in another insertion order
+        thetas = [params[k] for k in keys]
+    gkind, gkeys, gs = _split(grads, "grads")
+    if gkind != kind or (kind == "dict" and gkeys != keys and set(gkeys) != set(keys)) or len(gs) != len(thetas):
+        raise ValueError(
+            f"grads is {describe(gkind, gkeys)} but params is {describe(kind, keys)}; "
+            "expected grads to have the same structure as params"
+        )
+    if kind == "dict":
+        gs = [grads[k] for k in keys]
+    for key, theta in zip(keys, thetas, strict=True):
+        label = name(kind, "params", key)
+        if not isinstance(theta, np.ndarray):
+            raise TypeError(
+                f"{label} is a {type(theta).__name__}; expected a numpy.ndarray (numopt updates parameters in place)"
+            )
+        if theta.dtype not in PARAM_DTYPES:
+            raise dtype_error(label, theta.dtype)
+        if not theta.flags.writeable:
+            raise ValueError(f"{label} is read-only; expected a writeable array (numopt updates parameters in place)")
+        if positive and theta.size and not theta.min() > 0:  # min is NaN if any is
+            raise ValueError(
+                f"{label} has min value {float(theta.min())!r}; expected every entry > 0 "
+                f"({positive} keeps parameters strictly positive)"
+            )
+    if fixed is not None and not fixed.matches(kind, keys, thetas):
+        structure = Structure.of(kind, keys, thetas)
+        raise ValueError(
+            f"params is {structure.describe()} with shapes {list(structure.shapes)} and "
+            f"dtypes {[str(d) for d in structure.dtypes]}; expected the structure fixed by "
+            f"the first step: {fixed.describe()} with shapes {list(fixed.shapes)} and dtypes "
+            f"{[str(d) for d in fixed.dtypes]}"
+        )
+    return kind, keys, thetas, gs
+
+
+def check_grads(kind: str, keys: tuple, thetas: list, gs: list, t: int) -> list[np.ndarray]:
+    """Gradients as arrays of the parameters' dtypes, checked; the caller's arrays are never written."""
+    checked = []
+    for key, theta, g in zip(keys, thetas, gs, strict=True):
+        g = np.asarray(g)
+        if g.dtype.kind != "f":
+            raise dtype_error(name(kind, "grads", key), g.dtype)
+        if g.shape != theta.shape:
+            raise ValueError(
+                f"{name(kind, 'grads', key)} has shape {g.shape}; expected {theta.shape}, the "
+                f"shape of {name(kind, 'params', key)}"
+            )
+        g = g.astype(theta.dtype, copy=False)
+        if np.may_share_memory(g, theta):
+            g = g.copy()  # the update writes theta; the gradient must keep its value
+        if not _all_finite(g):
+            bad = int(g.size - np.count_nonzero(np.isfinite(g)))
+            raise FloatingPointError(
+                f"{name(kind, 'grads', key)} has {bad} NaN or inf value(s) at step {t}; expected finite gradients"
+            )
+        checked.append(g)
+    return checked
