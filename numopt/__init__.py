@@ -11,8 +11,9 @@ Every optimizer updates NumPy arrays in place::
         opt.step(theta, 2 * theta)  # gradient of ||theta||²
 
 One module per algorithm holds its equations; :mod:`numopt.base` holds the
-bookkeeping. ``OPTIMIZERS`` maps the registry keys of the reference sheet to
-the classes.
+bookkeeping. ``OPTIMIZERS`` maps the registry keys (``"sgd"`` … ``"funnel"``) to
+the classes. The source documents and their errata are listed in the
+README, "Sources and errata".
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {
 }
 """Registry: key (``"sgd"``, ..., ``"funnel"``) -> optimizer class."""
 
-__all__ = [  # noqa: RUF022 (the order of the reference sheet)
+__all__ = [  # noqa: RUF022 (the order of the lessons)
     "OPTIMIZERS", "SGD", "Momentum", "NAG", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "AdamW",
     "Nadam", "AdaX", "AdaXW", "EGU", "EGSGD", "Funnel", "Optimizer",
     "PROBLEMS", "Trajectory", "run",

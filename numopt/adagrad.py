@@ -34,7 +34,7 @@ Doc 003 suggests ε = 1e-8 inside the root.
 Conventions
 -----------
 ε outside the square root (Duchi et al.; torch). Doc 003, Keras and optax put
-it inside, ``√(v + ε)``: ``eps_in_sqrt=True`` (reference sheet, erratum 2).
+it inside, ``√(v + ε)``: ``eps_in_sqrt=True`` (erratum 2).
 The two differ most when v is tiny: with ``v = 0`` after a zero gradient
 and g then tiny, outside gives g/ε (huge), inside g/√ε.
 

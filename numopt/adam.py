@@ -48,9 +48,9 @@ Conventions
 -----------
 * ε outside the square root, ``√v̂ + ε`` (doc 002, Kingma & Ba, torch, optax).
   Doc 003 writes ``√(v̂ + ε)``; that form is ``eps_in_sqrt=True``
-  (reference sheet, erratum 2).
+  (erratum 2).
 * Both moments are bias-corrected at their output; the raw EWMAs ``m``, ``v``
-  are what is stored (reference sheet, erratum 4).
+  are what is stored (erratum 4).
 * Adam's ``weight_decay`` is L2: it is added to the gradient before the
   moments (torch.optim.Adam). AdamW's is decoupled and multiplied by the
   learning rate, θ ← θ(1 − ηλ) (doc 002, torch.optim.AdamW); Loshchilov &
@@ -64,8 +64,8 @@ Conventions
   two array passes and differs by rounding only, but hides m̂ and v̂, so this
   reference keeps them.
 
-Errata in the documents (reference sheet)
------------------------------------------
+Errata in the documents (numbered as in the README, "Sources and errata")
+-------------------------------------------------------------------------
 1. Doc 002 writes ``m ← β1 m + (1 − β) g``; it means ``(1 − β1)``.
 2. Doc 003 puts ε inside the square root (``eps_in_sqrt=True`` here).
 9. Doc 002 says L2 equals weight decay "if L is linear in w"; in fact the two

@@ -42,7 +42,7 @@ Defaults and where they come from
 AdaX: ``lr=1.5e-3``, ``beta1=0.9``, ``beta2=1e-4``, ``eps=1e-12``,
 ``weight_decay=0``; AdaXW: ``lr=5e-3``, ``weight_decay=5e-2``. The learning
 rates, β1, ε and AdaXW's decay are the authors' (switchablenorms/AdaX); doc 000
-gives only β2 = 1e-4. AdaX's ``weight_decay=0`` is the reference sheet's, so
+gives only β2 = 1e-4. AdaX's ``weight_decay=0`` is numopt's choice, so
 that plain AdaX is the update of doc 000 (the authors' AdaX class defaults to an
 L2 term of 5e-4).
 
@@ -57,8 +57,8 @@ Conventions
   (the gap grows like 1e-10/|g| for tiny gradients).
 * m is not bias-corrected (doc 000: the first of AdaX's two changes to Adam).
 
-Errata in the documents (reference sheet)
------------------------------------------
+Errata in the documents (numbered as in the README, "Sources and errata")
+-------------------------------------------------------------------------
 13. Doc 000 omits β1, the learning rates and AdaX-W, which the authors
     recommend; the values above are theirs.
 

@@ -36,10 +36,10 @@ g_{t-1}  ``g_prev``  the previous gradient, starts at 0 (state)
 
 Defaults and where they come from
 ---------------------------------
-``lr=0.01``, ``gamma=0.01``: the reference sheet (doc 004 gives none).
+``lr=0.01``, ``gamma=0.01``: numopt's choice (doc 004 gives none).
 
-Errata in the documents (reference sheet)
------------------------------------------
+Errata in the documents (numbered as in the README, "Sources and errata")
+-------------------------------------------------------------------------
 12. Doc 004 uses ν both for this gain and for the Funnel's velocity (§3);
     here the gain is ``nu`` in this module and the Funnel's gain is ``p``.
 

@@ -27,10 +27,10 @@ EGU keeps no state.
 
 Defaults and where they come from
 ---------------------------------
-``lr=0.01``: the reference sheet (doc 004 gives none).
+``lr=0.01``: numopt's choice (doc 004 gives none).
 
-Errata in the documents (reference sheet)
------------------------------------------
+Errata in the documents (numbered as in the README, "Sources and errata")
+-------------------------------------------------------------------------
 11. Doc 004 §1 says "take logs of both sides" where it exponentiates; and EG
     equals a log-space step with the θ-gradient, not gradient descent on
     φ = log θ (that would use θ ⊙ ∇_θ L).

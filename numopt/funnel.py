@@ -56,7 +56,8 @@ Defaults and where they come from
 ---------------------------------
 ``lr=0.01, mu=0.9, beta=0.9, gamma_p=0.01, gamma_s=0.001``, bounds
 ``p_bounds=(0.01, 100)``, ``s_bounds=(0.1, 10)``, ``use_signs=True``,
-``use_directions=True``: the reference sheet, after the authors' EGDD.
+``use_directions=True``: the authors' EGDD (lingvo ``egdd.py``), whose defaults
+numopt keeps.
 
 Conventions
 -----------
@@ -65,8 +66,8 @@ Conventions
 * Not elementwise: the scale needs norms of whole arrays, so this update is
   never split into blocks.
 
-Errata in the documents (reference sheet)
------------------------------------------
+Errata in the documents (numbered as in the README, "Sources and errata")
+-------------------------------------------------------------------------
 12. Doc 004 uses ν both for the §2 gain and the §3 velocity, never defines
     m_{t−1} (it is the bias-corrected EWMA m̂ above), calls s a
     hyperparameter (it is adapted state), and omits the clipping bounds and

@@ -46,13 +46,13 @@ defaults to lr=1e-3, eps=1e-7).
 Conventions
 -----------
 * ε outside the root; doc 003 writes it inside: ``eps_in_sqrt=True``
-  (reference sheet, erratum 2).
+  (erratum 2).
 * A constant momentum coefficient β1 (no schedule).
 * m̄_t is built in the array that holds m̂_t (the doc 003 form scales m̂_t by
   β1 in place), so the code keeps the symbols m̂, v̂ and m̄ of the box above.
 
-Errata in the documents (reference sheet)
------------------------------------------
+Errata in the documents (numbered as in the README, "Sources and errata")
+-------------------------------------------------------------------------
 2. Doc 003 puts ε inside the square root.
 8. Doc 003 bias-corrects the momentum term with 1 − β1ᵗ; Dozat's
    constant-μ form uses 1 − β1ᵗ⁺¹ (``dozat=True``). Doc 003 also names no

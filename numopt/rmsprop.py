@@ -41,7 +41,7 @@ Defaults and where they come from
 Conventions
 -----------
 * ε outside the root (doc 002, torch); doc 003 puts it inside:
-  ``eps_in_sqrt=True`` (reference sheet, erratum 2).
+  ``eps_in_sqrt=True`` (erratum 2).
 * No bias correction: v starts at 0, so the first steps are larger than
   η·sign(g) (by 1/√(1 − β) on the first step).
 * ``centered=True`` estimates the variance v − ḡ² instead of the raw second

@@ -26,7 +26,7 @@ SGD keeps no state.
 
 Defaults and where they come from
 ---------------------------------
-``lr=0.01``: the reference sheet (torch.optim.SGD has no default learning rate
+``lr=0.01``: numopt's choice, the common textbook value (torch.optim.SGD has no default learning rate
 before 2.x and 1e-3 since; optax.sgd requires one).
 
 Differences from torch.optim and optax

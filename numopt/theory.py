@@ -6,7 +6,7 @@ implied decay rates β̂₂,ₜ of Adam and AdaX, and the EGSGD gain in closed f
 Each function is vectorised over ``t`` where that makes sense.
 
 References: doc 000 §1–2 (β̂₂,ₜ), doc 003 (EWMA, bias correction), doc 004 §2
-(EGSGD gain); reference sheet, "Facts the lessons derive".
+(EGSGD gain); the documents are identified in the README, "Sources and errata".
 """
 
 from __future__ import annotations
