@@ -23,9 +23,10 @@
 # $$\Delta\theta_t = -\eta\, g_t, \qquad \theta_t = \theta_{t-1} - \eta\, g_t .$$
 #
 # Every other method changes only $\varphi$ (what to average as the direction) and $\psi$
-# (what to divide by, per coordinate). The table uses numopt's canonical forms (reference
-# sheet `ALGORITHMS.md`). Sums run over $k = 1..t$, $w_k(\beta) = (1-\beta)\beta^{t-k}$ are the
-# EWMA weights of lesson 02, and the step is $\Delta\theta_t = -\eta\, m_t/(\sqrt{V_t}+\varepsilon)$
+# (what to divide by, per coordinate). The table uses numopt's canonical forms (each
+# module's docstring, `numopt/<algorithm>.py`). Sums run over $k = 1..t$,
+# $w_k(\beta) = (1-\beta)\beta^{t-k}$ are the EWMA weights of lesson 02, and the step is
+# $\Delta\theta_t = -\eta\, m_t/(\sqrt{V_t}+\varepsilon)$
 # with $\varepsilon = 0$ for SGD and Momentum ($\varepsilon$ keeps the division safe; doc 003
 # puts it inside the root, erratum 2, lesson 04):
 #

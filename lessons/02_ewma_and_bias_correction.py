@@ -6,7 +6,7 @@
 # *exponentially weighted moving average* (EWMA), introduced in doc 003 (the survey deck,
 # the EWMA slide right after SGD). This lesson derives its three properties that every
 # later lesson relies on, checks each one with `numopt.theory`, and corrects two slips in
-# the deck (errata 4 and 5 of the reference sheet `ALGORITHMS.md`).
+# the deck (errata 4 and 5; listed in the README's [Sources and errata](../README.md#sources-and-errata)).
 #
 # **The recursion.** Given observations $x_1, x_2, \dots$ and a decay rate $0 \le \beta < 1$,
 #
@@ -99,7 +99,7 @@ print(f"raw v_t at t = 1, 5, 10, 30, 60: {', '.join(f'{raw[k - 1]:.2f}' for k in
 # $$v_t = \frac{\beta v_{t-1} + (1-\beta)\,x_t}{1-\beta^t}\qquad\text{(doc 003, as printed).}$$
 #
 # Read literally, the *corrected* value is stored and used as $v_{t-1}$ in the next step.
-# That is wrong (reference sheet, **erratum 4**): the correction assumes that $v_{t-1}$ is
+# That is wrong (**erratum 4**): the correction assumes that $v_{t-1}$ is
 # the raw average whose weights sum to $1-\beta^{t-1}$; feeding back an already corrected
 # value divides the old observations by the correction factor again and again. With the
 # constant input 40 the first values are
@@ -158,7 +158,7 @@ assert not np.isfinite(fed_back_adam[-1])
 #
 # But the deck then compares the **absolute** weight $(1-\beta)\beta^i$ with $1/e$. That
 # test is meaningless: the largest absolute weight is $1-\beta$ (0.1 for $\beta = 0.9$), so
-# *every* observation is below $1/e$ and would be "ignored" (reference sheet, **erratum 5**).
+# *every* observation is below $1/e$ and would be "ignored" (**erratum 5**).
 # The meaningful test compares an old observation with the newest one, i.e. the
 # **relative** weight
 #

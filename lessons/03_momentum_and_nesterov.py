@@ -127,7 +127,7 @@ print(f"  loss after {steps} steps: torch form {problem.loss(torch_s[-1]):.3e}, 
 # Doc 003 writes the momentum as $\eta\cdot m_t := \beta\, m_{t-1} + \eta\, g_t$ and then steps
 # with $\Delta\theta_t = -\eta\, m_t$ (its framework with $V_t = I$). The product $\eta\, m_t$
 # is the velocity $u_t$ — but the right-hand side then needs $\beta\,\eta\, m_{t-1} = \beta u_{t-1}$,
-# not $\beta m_{t-1}$. The line mixes two quantities (reference sheet, **erratum 6**); the
+# not $\beta m_{t-1}$. The line mixes two quantities (**erratum 6**); the
 # intended method is the velocity form $u_t = \beta u_{t-1} + \eta g_t$, $\theta_t = \theta_{t-1} - u_t$,
 # which is also what the deck's own NAG formula uses.
 #
@@ -167,7 +167,7 @@ assert err_literal < 1e-12
 #   \varphi_t = \varphi_{t-1} - u_t .$$
 #
 # An optimizer API of the form `step(params, grads)` receives the gradient at the stored
-# parameters and cannot ask for one elsewhere (reference sheet, **erratum 7**). The fix
+# parameters and cannot ask for one elsewhere (**erratum 7**). The fix
 # (Bengio, Boulanger-Lewandowski and Pascanu, 2013) is to store the look-ahead point itself.
 #
 # **The change of variables.** Let $\theta_t = \varphi_t - \beta u_t$. Then the gradient NAG

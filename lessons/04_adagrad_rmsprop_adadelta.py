@@ -16,8 +16,8 @@
 #
 # Sources: doc 003 (the survey deck, slides "AdaGrad" and "RMSProp/AdaDelta"), doc 001 (the
 # ADADELTA blog post, after Zeiler 2012) and doc 002 (its RMSprop section). Where the documents
-# are wrong or disagree, the reference sheet (`ALGORITHMS.md`) decides; its erratum numbers are
-# quoted below.
+# are wrong or disagree, the primary papers decide; the erratum numbers quoted below are those of
+# the README's [Sources and errata](../README.md#sources-and-errata).
 #
 # Plan:
 # 1. AdaGrad divides the step of every coordinate by the root of that coordinate's own sum of
@@ -240,8 +240,8 @@ assert abs(v_tail.mean() - Eg2) < 5 * np.sqrt(var_g2 / N)
 # * Erratum 14: doc 001 gives no values for ρ and ε; the paper uses ρ = 0.95 and ε = 1e-6
 #   (numopt's defaults). "No learning rate" is true of the paper's algorithm only. torch's
 #   `Adadelta` multiplies by `lr=1.0` (the paper); Keras defaults to `learning_rate=1e-3`, a
-#   thousandfold slow-down; and the reference sheet records that optax's `adadelta` with
-#   `learning_rate=None` applies the update with the wrong sign and climbs.
+#   thousandfold slow-down; and optax's `adadelta` with `learning_rate=None` was found to apply
+#   the update with the wrong sign and climb (not re-run here: optax is not a dependency).
 # * Doc 003 writes two decay rates (β for $E[g^2]$, γ for $E[\Delta\theta^2]$); Zeiler uses one ρ.
 #
 # ### One AdaDelta step by hand
@@ -281,7 +281,7 @@ assert max(errors.values()) < 1e-15
 #
 # for every coordinate with $g_1^2 \gg \varepsilon$. Here ε is not a mere guard against
 # division by zero: it sets the size of the first steps, in the units of $x$. (That is also
-# why it must stay *inside* the roots for AdaDelta; sheet, erratum 2.)
+# why it must stay *inside* the roots for AdaDelta; erratum 2.)
 
 # %%
 g1 = np.array([100.0, 1.0, 0.01])

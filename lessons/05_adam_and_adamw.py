@@ -15,8 +15,9 @@
 # # Lesson 05 — Adam and AdamW
 #
 # Sources: doc 002 (the "Adam Optimizer" post: Momentum, RMSprop, Adam, AdamW, weight decay) and
-# doc 000 §1 (the AdaX post, which rewrites Adam's second moment). The reference sheet
-# (`ALGORITHMS.md`) decides where they are wrong; its erratum numbers are quoted below.
+# doc 000 §1 (the AdaX post, which rewrites Adam's second moment). Where they are wrong, Kingma &
+# Ba and Loshchilov & Hutter decide; the erratum numbers quoted below are those of the README's
+# [Sources and errata](../README.md#sources-and-errata).
 #
 # Plan:
 # 1. Adam = Momentum's EWMA of $g$ + RMSProp's EWMA of $g^2$ + bias correction of both.

@@ -14,8 +14,9 @@
 # %% [markdown]
 # # Lesson 06 — Nadam: Nesterov's look-ahead inside Adam
 #
-# Source: doc 003 (the survey deck, the two "Nadam" slides), after Dozat (2016). The reference
-# sheet (`ALGORITHMS.md`) decides where the deck differs from the primary source (erratum 8).
+# Source: doc 003 (the survey deck, the two "Nadam" slides), after Dozat (2016). Where the deck
+# differs from the primary source, Dozat decides (erratum 8 in the README's
+# [Sources and errata](../README.md#sources-and-errata)).
 #
 # Plan:
 # 1. Derive Nadam from Adam the way doc 003 does: expand $\hat m_t$ and replace $m_{t-1}$ by $m_t$.
@@ -197,8 +198,8 @@ for k, g in enumerate(stream, start=1):
 # while $m_t$ and $v_t$ are still Adam's EWMAs with β1 and β2. In the notation above,
 # $a_t^{\text{torch}} = \mu_{t+1}(1-\beta_1^t)/(1-\prod_{i\le t+1}\mu_i)$ and
 # $b_t^{\text{torch}} = (1-\mu_t)/(1-\prod_{i\le t}\mu_i)$. With a huge ψ, $0.96^{t\psi} = 0$, every
-# $\mu_t = \beta_1$, and these are exactly Dozat's weights; that is the sheet's "torch with a huge
-# `momentum_decay`".
+# $\mu_t = \beta_1$, and these are exactly Dozat's weights; that is why `numopt.Nadam(dozat=True)`
+# equals torch's `NAdam` with a huge `momentum_decay`.
 #
 # With the default ψ = 0.004 the exponent is tiny: $0.96^{0.004\,t} = e^{-1.63\times10^{-4}\,t}$, so
 # $\mu_1 \approx \beta_1/2 = 0.45$ and μ climbs towards β1 only over tens of thousands of steps (half-way

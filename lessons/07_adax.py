@@ -2,8 +2,8 @@
 # # Lesson 07 — AdaX: Adam with exponential long-term memory
 #
 # Source: doc 000 (a blog summary of Li, Zhang, Wang & Luo, *AdaX: Adaptive Gradient Descent with Exponential
-# Long Term Memory*, 2020), checked against the reference sheet (`ALGORITHMS.md`, row `adax` and erratum 13)
-# and the authors' code (switchablenorms/AdaX, `AdaX.py`).
+# Long Term Memory*, 2020), checked against the paper, the authors' code (switchablenorms/AdaX, `AdaX.py`) and
+# numopt's `adax` docstring; erratum 13 is in the README's [Sources and errata](../README.md#sources-and-errata).
 #
 # The plan:
 # 1. rewrite Adam's bias-corrected second moment as an EWMA with a *time-varying* rate β̂₂,ₜ and see that

@@ -2,8 +2,9 @@
 # # Lesson 08 — Exponentiated gradients: EGU, EG-adapted step sizes (EGSGD) and the Funnel
 #
 # Source: doc 004 (a blog summary of Amid, Anil, Fifty & Warmuth, *Step-size Adaptation Using Exponentiated
-# Gradient Updates*, 2022), checked against the reference sheet (`ALGORITHMS.md`: rows `egu`, `egsgd`, `funnel`,
-# the section "Funnel, exactly", errata 11 and 12) and the authors' code (lingvo `egdd.py`).
+# Gradient Updates*, 2022), checked against the paper, the authors' code (lingvo `egdd.py`) and numopt's
+# docstrings of `egu`, `egsgd` and `funnel`; errata 11 and 12 are in the README's
+# [Sources and errata](../README.md#sources-and-errata).
 #
 # The plan:
 # 1. the exponentiated gradient update (EGU) for positive parameters, and what its "log-space view" really is
@@ -143,8 +144,8 @@ else:
 #   = -\eta\, g_{t-1}\odot g_t .$$
 #
 # An EG step with rate $\gamma'$ is $\nu \leftarrow \nu\odot\exp(-\gamma'\,\partial L/\partial\nu)
-# = \nu\odot\exp(\gamma'\eta\, g_{t-1}\odot g_t)$; doc 004 folds $\gamma'\eta$ into one $\gamma$. With the
-# sheet's indexing (the gain used at step $t$ is $\nu_{t+1}$, $\nu_1 = 1$, $g_0 = 0$):
+# = \nu\odot\exp(\gamma'\eta\, g_{t-1}\odot g_t)$; doc 004 folds $\gamma'\eta$ into one $\gamma$. With
+# numopt's indexing (the gain used at step $t$ is $\nu_{t+1}$, $\nu_1 = 1$, $g_0 = 0$):
 #
 # $$\nu_{t+1} = \nu_t \odot \exp(\gamma\, g_{t-1}\odot g_t), \qquad
 #   \theta_t = \theta_{t-1} - \eta\,\nu_{t+1}\odot g_t,$$
@@ -210,7 +211,7 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# ## 3. The Funnel (doc 004 §3; the sheet's "Funnel, exactly")
+# ## 3. The Funnel (doc 004 §3; the exact order is in `numopt/funnel.py`)
 #
 # The Funnel puts two EG-learned positive factors on momentum SGD: a per-coordinate gain $p$ inside the velocity
 # and one scale $s$ per parameter array (per layer) on the step. Per array, with $\nu$ and $m$ from *before* the step:
@@ -299,7 +300,7 @@ assert gap < 1e-13  # η(μb + g) vs μ(ηb) + ηg: one rounding per step on num
 #
 # Contenders, with the problem's suggested step size η = 0.1 for both:
 # * `numopt.Momentum(lr=0.1)` (β = 0.9, torch form);
-# * `numopt.Funnel(lr=0.1)` with the sheet's defaults (μ = 0.9, β = 0.9, γ_p = 0.01, γ_s = 0.001, signs,
+# * `numopt.Funnel(lr=0.1)` with numopt's defaults (μ = 0.9, β = 0.9, γ_p = 0.01, γ_s = 0.001, signs,
 #   directions, bounds).
 #
 # What we measure, per drift $d$, on the fixed evaluation set labelled by the current boundary (`phase_loss`):
@@ -442,8 +443,8 @@ assert s_w.min() > 0.95 and s_w.max() < 1.05
 #   $\partial L/\partial\nu = -\eta\,g_{t-1}\odot g_t$, hence $\nu_{t+1} = \exp(\gamma\sum_k g_{k-1}\odot g_k)$:
 #   consistent signs grow the step, flipping signs shrink it (RProp-like).
 # * The Funnel = momentum × per-coordinate gain $p$ × per-array scale $s$, both EG-updated with positive exponents
-#   because each derivative is minus an alignment; $s$ is state, one per array, and the sheet fixes what doc 004
-#   leaves out (erratum 12).
+#   because each derivative is minus an alignment; $s$ is state, one per array, and numopt fixes what doc 004
+#   leaves out after the authors' code (erratum 12).
 # * On our drifting stream the Funnel's loss after a drift is modestly lower than momentum's, through the gain $p$
 #   (the scale $s$ barely moves at γ_s = 0.001); measure such claims with fixed seeds and controls, and say what you
 #   found.

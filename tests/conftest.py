@@ -1,6 +1,7 @@
-"""Shared fixtures: every algorithm and every named variant of the reference sheet.
+"""Shared fixtures: every algorithm and every named variant numopt documents.
 
-``variant`` runs a test once per named variant of ``../shared/spec/ALGORITHMS.md``;
+``variant`` runs a test once per named variant listed in the module docstrings
+(``numopt/<algorithm>.py``; ``numopt list`` prints them);
 ``algorithm`` once per registry key. ``gradient`` is a deterministic, smooth
 gradient source for tests that need many realistic steps but no expected numbers
 (round trips, dtypes, structures): the gradient of a separable quadratic plus a

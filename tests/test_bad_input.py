@@ -345,7 +345,7 @@ def test_load_state_dict_with_a_missing_key(algorithm, missing) -> None:
     assert_unchanged(opt, params, before)
 
 
-STATEFUL = sorted(set(numopt.OPTIMIZERS) - {"sgd", "egu"})  # the sheet: SGD and EGU keep no state
+STATEFUL = sorted(set(numopt.OPTIMIZERS) - {"sgd", "egu"})  # SGD and EGU keep no state (their docstrings)
 
 
 @pytest.mark.parametrize("target", ["fresh", "stepped"])

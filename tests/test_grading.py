@@ -1,7 +1,7 @@
 """The grading toolkit: tolerance rule, candidate forms, mutant catalogue, failure reports.
 
 The student implementations in ``tests/grading_fixtures`` are written from the
-equations of the reference sheet, independently of numopt's code; the mutants
+equations in the module docstrings, independently of numopt's code; the mutants
 are the catalogue's own, and the tests check that each one is caught and named.
 """
 

@@ -1,4 +1,4 @@
-"""Identities between algorithms that the reference sheet states, checked on real trajectories.
+"""Identities between algorithms that the docstrings and lessons state, checked on real trajectories.
 
 Most run on the quadratic f(θ) = ½ θᵀAθ − bᵀθ with A = diag(1, 10), so the
 gradients depend on the path. "Equal" means bitwise where both sides perform the
@@ -77,7 +77,7 @@ def test_rmsprop_is_adam_with_beta1_zero_and_no_bias_correction(eps_in_sqrt: boo
 
 
 def test_momentum_ewma_is_the_default_form_with_lr_times_one_minus_beta() -> None:
-    """ewma=True with η visits the same points as the default form with η(1 − β) (the sheet).
+    """ewma=True with η visits the same points as the default form with η(1 − β) (erratum 6).
 
     m = (1 − β) b at every step, so η m = η(1 − β) b. (Stated the other way round,
     "ewma with η(1 − β) equals the default with η", it would be false.)

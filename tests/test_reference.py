@@ -6,9 +6,9 @@
    of shapes (), (2,), (1, 3), some coordinates with gradients of 1e-6 to 1e-12) and closed
    loops on the Rosenbrock function and an ill-conditioned quadratic (100 steps).
 2. What torch lacks (Nadam's document form, AdaX, AdaXW, EGU, EGSGD, Funnel and its
-   variants): the functions ``ref_*`` below are re-derived from the equations of the
-   reference sheet (``ALGORITHMS.md``) alone, without numopt's modules, and compared the
-   same way.
+   variants): the functions ``ref_*`` below are re-derived from the documented equations
+   alone (the algorithm boxes of the module docstrings; docs 000, 003 and 004), without
+   running numopt's code, and compared the same way.
 3. AdaX with the authors' ε placement agrees with numopt's AdaX to about 1e-10.
 4. ``pytest -m torch`` re-runs the torch side live (needs torch; skipped otherwise, and never
    part of the default run).
@@ -89,8 +89,8 @@ def test_numopt_matches_torch_golden(case, problem):
     _compare(f"torch {case['name']} {problem}", actual, _golden_history(case, problem))
 
 
-# ----------------------------------------------------------------------------- 2. from the sheet
-# Each ref_* function is one step for one parameter array, written from ALGORITHMS.md:
+# ----------------------------------------------------------------------------- 2. from the equations
+# Each ref_* function is one step for one parameter array, written from the documented equations:
 # it takes θ, g, the step number t (1 on the first step) and a dict holding the state
 # (empty before the first step, so the initial values are written here), and returns the new θ.
 def ref_nadam_document(theta: Array, g: Array, t: int, state: dict, lr: float, beta1: float, beta2: float,
@@ -139,7 +139,7 @@ def _clip(x, bounds):
 def ref_funnel(theta: Array, g: Array, t: int, state: dict, lr: float, mu: float, beta: float, gamma_p: float,
                gamma_s: float, use_signs: bool, use_directions: bool, p_bounds: tuple | None,
                s_bounds: tuple | None) -> Array:
-    """Funnel, the sheet's "Funnel, exactly": scale s, then gain p, then ν, m, θ."""
+    """Funnel, in the order of ``numopt/funnel.py``: scale s, then gain p, then ν, m, θ."""
     nu, m = state.get("nu", 0.0 * g), state.get("m", 0.0 * g)
     p, s = state.get("p", 1.0), state.get("s", 1.0)
     if use_directions:
@@ -214,7 +214,7 @@ def test_numopt_matches_sheet_rederivation(name, key, hyperparameters, update, v
     stream, start = _stream(), _start(key)
     expected = golden.trajectory(_reference_stepper(update, hyperparameters, **variant), problem, stream, start)
     actual = golden.trajectory(_numopt_stepper(key, hyperparameters), problem, stream, start)
-    _compare(f"sheet {name} {problem}", actual, expected)
+    _compare(f"re-derived {name} {problem}", actual, expected)
 
 
 def test_funnel_tight_bounds_case_reaches_its_bounds():
@@ -241,7 +241,7 @@ def test_adax_authors_eps_placement_agrees_to_1e10(lr):
     largest difference of the two paths relative to the largest distance travelled from
     the start, per coordinate (a pointwise ratio would blow up where θ crosses zero).
     Measured worst: 1.2e-11 (teacher stream, the 0-d array, both learning rates); the
-    closed loops, with |g| up to ~150, agree to 6e-13. Asserted: the sheet's 1e-10.
+    closed loops, with |g| up to ~150, agree to 6e-13. Asserted: 1e-10, the bound above (erratum 13).
     """
     hp, stream = {**ADAX_AUTHORS_DEFAULTS, "lr": lr}, _stream()
     unit = [np.broadcast_to(scale >= 1.0, scale.shape) for scale in golden.SCALES]
@@ -256,7 +256,7 @@ def test_adax_authors_eps_placement_agrees_to_1e10(lr):
             travelled = np.max(np.abs(b - start), axis=0)[mask]
             worst = max(worst, float(np.max(difference / travelled)))
     print(f"\nAdaX authors' ε vs numopt, lr={lr}: worst relative difference {worst:.2e}")
-    assert worst <= 1e-10, f"measured {worst:.2e}; the sheet says ~1e-10"
+    assert worst <= 1e-10, f"measured {worst:.2e}; expected at most ε/√β2 = 1e-10"
 
 
 def test_adax_eps_placement_matters_for_tiny_gradients():

@@ -2,11 +2,11 @@
 
 The expected values are never obtained from numopt. They come from
 
-* a one-step closed form per algorithm, worked out by hand from the equations of
-  ``../shared/spec/ALGORITHMS.md`` with zero (or the documented initial) state,
+* a one-step closed form per algorithm, worked out by hand from the algorithm box
+  in its module's docstring with zero (or the documented initial) state,
   e.g. Adam's first step is θ − η g/(|g| + ε) because m̂₁ = g and v̂₁ = g²;
 * an independent re-derivation in plain Python floats (:mod:`math`), written here
-  line by line from the sheet's equations, run on each coordinate of a fixed
+  line by line from those equations, run on each coordinate of a fixed
   gradient sequence (the Funnel needs whole-array norms, so its reference works on
   the list of coordinates).
 
@@ -79,7 +79,7 @@ def elementwise(scalar_reference: Callable) -> Callable:
 
 
 # ---------------------------------------------------------------------------- references
-# Each reference returns (θ after every step, final state by the sheet's symbol names).
+# Each reference returns (θ after every step, final state by the docstrings' symbol names).
 
 
 @elementwise
@@ -231,7 +231,7 @@ def ref_egsgd(theta, grads, lr, gamma):
 
 
 def ref_funnel(theta, grads, lr, mu, beta, gamma_p, gamma_s, use_signs, use_directions, p_bounds, s_bounds):
-    """The sheet's "Funnel, exactly", on the list of coordinates of one parameter array."""
+    """The Funnel in the order of ``numopt/funnel.py``'s algorithm box, on the coordinates of one array."""
     n = len(theta)
     theta, nu, m, p, s = list(theta), [0.0] * n, [0.0] * n, [1.0] * n, 1.0
     out = []
@@ -357,7 +357,8 @@ SHEET_DEFAULTS = {
         "use_directions": True, "p_bounds": (0.01, 100.0), "s_bounds": (0.1, 10.0),
     },
 }
-"""The reference sheet's defaults, copied from its table (and the Funnel's bounds from "Funnel, exactly")."""
+"""numopt's documented defaults, copied from the module docstrings (the README's "Sources and errata" says
+where they come from); written out here so that a change to a default in the code fails a test."""
 
 REFERENCES = {
     "sgd": (ref_sgd, first_sgd),

@@ -2,7 +2,7 @@
 
 Nothing here needs expected numbers: results are compared with other runs of the
 same variant (bitwise, where the floating-point operations are the same) or with
-the reference sheet's table of defaults.
+numopt's documented defaults (``test_steps.SHEET_DEFAULTS``).
 """
 
 from __future__ import annotations
