@@ -10,6 +10,7 @@ import numopt
 from numopt.cli import main
 from numopt.figures import FIGURES
 from numopt.problems import PROBLEMS, Quadratic
+from numopt.run import learning_rate
 
 
 def test_list_prints_every_algorithm(capsys):
@@ -21,7 +22,7 @@ def test_list_prints_every_algorithm(capsys):
 
 def test_race_table_matches_the_closed_form_for_sgd(capsys, tmp_path):
     problem = Quadratic()
-    eta, tol = problem.learning_rates["gradient"], 1e-4
+    eta, tol = learning_rate("sgd", problem), 1e-4
     # SGD on the quadratic: d_k = (I − ηA)^k d_0, loss ½ d_kᵀ A d_k
     M, d = np.eye(2) - eta * problem.A, problem.init() - problem.minimizer
     k = 0
