@@ -148,3 +148,12 @@ def test_plot_helpers_draw_on_the_given_axes():
     assert heights == [0.0625, 0.125, 0.25, 0.5]
     with pytest.raises(ValueError, match=r"^beta=1\.0; expected 0 < beta < 1"):
         plot.ewma_bars(1.0, 3)
+
+
+def test_every_registered_algorithm_has_a_colour_and_a_panel():
+    """plot.COLORS and figures.GROUPS are choices per algorithm; they must follow the one registry."""
+    from numopt import plot
+    from numopt.figures import GROUPS
+
+    assert set(plot.COLORS) == set(numopt.OPTIMIZERS)
+    assert {key for _, keys in GROUPS for key in keys} == set(numopt.OPTIMIZERS)

@@ -257,9 +257,12 @@ def _swappable(name: str) -> Callable[[Mapping[str, Any]], bool]:
     return lambda hp: 0 < hp[name] < 1 and hp[name] != 0.5
 
 
-ADAM_LIKE = ("adam", "adamw", "nadam")
-ADAX_LIKE = ("adax", "adaxw")
+ADAM_LIKE = tuple(k for k, family in FAMILY.items() if family in ("adam", "nadam"))  # adam, adamw, nadam
+ADAX_LIKE = tuple(k for k, family in FAMILY.items() if family == "adax")  # adax, adaxw
 ALL = tuple(OPTIMIZERS)
+DECOUPLED = {"adam": "adamw", "adax": "adaxw"}
+"""The L2 form -> its decoupled-weight-decay twin."""
+L2 = {decoupled: l2 for l2, decoupled in DECOUPLED.items()}
 _WD = {"weight_decay": 1e-2}
 
 CATALOGUE: tuple[Mutant, ...] = (
@@ -333,7 +336,7 @@ CATALOGUE: tuple[Mutant, ...] = (
     Mutant("beta_swapped_rmsprop", ("rmsprop",),
            "RMSProp with β and 1 − β swapped in v (v ← (1 − β) v + β g²)",
            _textbook(swap_beta2=True), lambda hp: _plain(hp) and _swappable("beta")(hp)),
-    Mutant("g_not_squared", (*ADAM_LIKE, *ADAX_LIKE, "rmsprop", "adagrad"),
+    Mutant("g_not_squared", tuple(FAMILY),
            "{name} with v accumulating g instead of g²", _textbook(g_not_squared=True), _plain),
     Mutant("adam_second_moment", ADAX_LIKE,
            "{name} with Adam's second moment v ← β2 v + (1 − β2) g² instead of "
@@ -348,13 +351,13 @@ CATALOGUE: tuple[Mutant, ...] = (
            "Nadam with the gradient term (1 − β1) g not divided by 1 − β1ᵗ",
            _textbook(nesterov="uncorrected_gradient"), lambda hp: _plain(hp) and hp["beta1"] > 0),
     # ---- weight decay
-    Mutant("decoupled_instead_of_l2", ("adam", "adax"),
+    Mutant("decoupled_instead_of_l2", tuple(DECOUPLED),
            "{name} with decoupled weight decay θ ← θ(1 − ηλ) instead of L2 regularisation g ← g + λθ",
-           _as({"adam": "adamw", "adax": "adaxw"}), _decays, example_hp=_WD),
-    Mutant("l2_instead_of_decoupled", ("adamw", "adaxw"),
+           _as(DECOUPLED), _decays, example_hp=_WD),
+    Mutant("l2_instead_of_decoupled", tuple(L2),
            "{name} with L2 regularisation g ← g + λθ instead of decoupled weight decay θ ← θ(1 − ηλ)",
-           _as({"adamw": "adam", "adaxw": "adax"}), _decays),
-    Mutant("decay_without_lr", ("adamw", "adaxw"),
+           _as(L2), _decays),
+    Mutant("decay_without_lr", tuple(L2),
            "{name} with decoupled weight decay not scaled by the learning rate, θ ← θ(1 − λ) instead "
            "of θ ← θ(1 − ηλ)", _changed(weight_decay=lambda hp: hp["weight_decay"] / hp["lr"]),
            lambda hp: _decays(hp) and _constant_lr(hp) and hp["lr"] not in (0.0, 1.0)),
