@@ -36,15 +36,15 @@ the reference (weight decay > 0, say); the tests grade every entry under them.
 
 from __future__ import annotations
 
-import math
+import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from .. import OPTIMIZERS
-from ..base import Optimizer, weight_decay
+from .. import OPTIMIZERS, theory
+from ..base import Optimizer
 
 __all__ = ["CATALOGUE", "CORRECTIONS", "FAMILY", "Mutant", "catalogue_for", "correction"]
 
@@ -115,14 +115,20 @@ def _as(other: Mapping[str, str]) -> Builder:
 def _override(make_update: Callable[[type[Optimizer]], Callable]) -> Builder:
     """A subclass of the reference class whose ``_update`` is ``make_update(reference class)``.
 
-    An ``_update`` written here takes the state arrays it needs by name and
-    accepts any others (``**arrays``, ``**scratch``): the base class may hand
-    it work arrays as well, which it passes on to the reference or ignores.
+    An ``_update`` written here takes ``_update(self, theta, g, t, lr, **state)``:
+    exactly the state arrays it needs, by name, and ``**state`` only if it
+    passes the others on to the reference's ``_update``. One that names all it
+    takes gets no scratch arrays (``scratch_names = ()``), for a base class that
+    still hands them out.
     """
 
     def build(key: str, hp: dict) -> Optimizer:
         base = OPTIMIZERS[key]
-        mutant = type(f"{base.__name__}Mutant", (base,), {"_update": make_update(base)})
+        update = make_update(base)
+        namespace: dict[str, Any] = {"_update": update}
+        if not any(p.kind is p.VAR_KEYWORD for p in inspect.signature(update).parameters.values()):
+            namespace["scratch_names"] = ()
+        mutant = type(f"{base.__name__}Mutant", (base,), namespace)
         return mutant(**hp)
 
     return build
@@ -143,15 +149,15 @@ def _log_space_gradient(base: type[Optimizer]) -> Callable:
 
 
 def _gain_from_current_gradient(base: type[Optimizer]) -> Callable:
-    def _update(self, theta, g, t, lr, g_prev, **arrays):
+    def _update(self, theta, g, t, lr, g_prev, **state):
         g_prev[...] = g  # g_prev overwritten before the gain uses it: exp(γ g_t ⊙ g_t)
-        base._update(self, theta, g, t, lr, g_prev=g_prev, **arrays)
+        base._update(self, theta, g, t, lr, g_prev=g_prev, **state)
 
     return _update
 
 
 def _adadelta_eps_outside(base: type[Optimizer]) -> Callable:
-    def _update(self, theta, g, t, lr, E_g2, E_delta2, **scratch):
+    def _update(self, theta, g, t, lr, E_g2, E_delta2):
         rho, eps = self.rho, self.eps
         E_g2[...] = rho * E_g2 + (1 - rho) * g * g
         delta = -((np.sqrt(E_delta2) + eps) / (np.sqrt(E_g2) + eps)) * g  # √E + ε, not √(E + ε)
@@ -176,11 +182,15 @@ CORRECTIONS = {
 
 
 def correction(kind: str, beta: float, t: int) -> float:
-    """The divisor of a bias correction: 1 − βᵗ (Adam), (1 + β)ᵗ − 1 (AdaX) or 1 (none)."""
+    """The divisor of a bias correction: 1 − βᵗ (Adam), (1 + β)ᵗ − 1 (AdaX) or 1 (none).
+
+    From :mod:`numopt.theory`; both are 0 at t = 0, so a t off by one divides by
+    zero as a student's ``1 - beta**t`` does.
+    """
     if kind == "adam":
-        return 1 - beta**t
+        return float(theory.bias_correction(beta, t))
     if kind == "adax":
-        return math.expm1(t * math.log1p(beta))
+        return float(theory.adax_bias_correction(beta, t))
     return 1.0
 
 
@@ -206,11 +216,14 @@ def _textbook(**knobs: Any) -> Builder:
         correct_m = k.correct_m or CORRECTIONS[family][0]
         correct_v = k.correct_v or CORRECTIONS[family][1]
 
-        def _update(self, theta, g, t, lr, v, m=None, **scratch):
+        def _update(self, theta, g, t, lr, v, m=None):
             t = t + k.t_shift
             hp = self.hyperparameters
-            if "weight_decay" in hp:
-                g = weight_decay(theta, g, lr, self.weight_decay, self.decoupled)
+            decay = hp.get("weight_decay", 0.0)
+            if decay and self.decoupled:
+                theta *= 1.0 - lr * decay  # decoupled (AdamW): θ ← θ(1 − ηλ)
+            elif decay:
+                g = g + decay * theta  # L2 (Adam): g ← g + λθ
             b1, b2 = hp.get("beta1", 0.0), hp.get("beta2", hp.get("beta", 0.0))
             g2 = g if k.g_not_squared else g * g
             if m is not None:
