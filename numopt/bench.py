@@ -13,9 +13,7 @@ For every algorithm, parameter count and dtype, one table row gives
   threaded (``torch.set_num_threads(1)``) and ``foreach=False``, and numopt's
   time over it, for the algorithms torch has (shown only when torch imports);
 * ``extra``: the peak memory allocated during one numopt step beyond what was
-  allocated before it (``tracemalloc``, which sees NumPy's buffers), plus the
-  scratch arrays the optimizer keeps between steps for arrays of at most
-  ``BLOCK_SIZE`` elements.
+  allocated before it (``tracemalloc``, which sees NumPy's buffers).
 
 A second table gives the per-step overhead on a 2-element float64 parameter,
 where the Python work (validation, bookkeeping, one ufunc call per operation)
@@ -172,8 +170,7 @@ def measure(key: str, size: int, dtype: str, repeats: int = 5, torch: Any = None
     theta, g = _problem(size, dtype)
     opt = OPTIMIZERS[key]()
     seconds = _seconds_per_call(lambda: opt.step(theta, g), repeats)
-    kept = sum(a.nbytes for scratch in opt._small_scratch.values() for a in scratch.values())
-    extra = _peak_extra_bytes(lambda: opt.step(theta, g)) + kept
+    extra = _peak_extra_bytes(lambda: opt.step(theta, g))
     state_bytes = sum(a.nbytes for a in opt.state.values())
     traffic = 2 * theta.nbytes + g.nbytes + 2 * state_bytes
     copy_dst = np.empty_like(theta)
