@@ -47,7 +47,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import numopt
-from numopt import plot
+from numopt import plot, theory
 from numopt.problems import Quadratic
 from numopt.run import run
 
@@ -87,7 +87,7 @@ eta, beta, beta1, beta2, eps = 0.1, 0.9, 0.9, 0.999, 1e-8
 
 def decayed_sum(x, b, dampen):
     """Σ_k w_k x_k with w_k = β^(t-k), times (1 - β) if dampen: the history sums of the table."""
-    weights = b ** (t - k) * ((1 - b) if dampen else 1.0)
+    weights = theory.ewma_weights(b, t) if dampen else b ** (t - k)
     return weights @ x
 
 
@@ -98,8 +98,8 @@ framework = {  # name: (optimizer, m_t = φ(g_1..g_t), V_t = ψ(g_1..g_t), ε ad
     "RMSProp": (numopt.RMSProp(lr=eta, beta=beta, eps=eps), grads[-1], decayed_sum(grads**2, beta, True), eps),
     "Adam": (
         numopt.Adam(lr=eta, beta1=beta1, beta2=beta2, eps=eps),
-        decayed_sum(grads, beta1, True) / (1 - beta1**t),
-        decayed_sum(grads**2, beta2, True) / (1 - beta2**t),
+        decayed_sum(grads, beta1, True) / theory.bias_correction(beta1, t),
+        decayed_sum(grads**2, beta2, True) / theory.bias_correction(beta2, t),
         eps,
     ),
 }

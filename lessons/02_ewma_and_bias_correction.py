@@ -122,7 +122,7 @@ def doc003_fed_back(x, beta):
     """Doc 003's printed recursion, with the corrected value fed back (erratum 4): do not use."""
     values, v = [], 0.0
     for k, xk in enumerate(x, start=1):
-        v = (beta * v + (1 - beta) * xk) / (1 - beta**k)
+        v = (beta * v + (1 - beta) * xk) / theory.bias_correction(beta, k)
         values.append(v)
     return np.array(values)
 

@@ -132,7 +132,7 @@ for step in range(1, 301):
     opt.step(theta, np.array([g_t]))
     m_hat = opt.state["m"][0] / bias_correction(opt.beta1, step)
     b1t = opt.beta1**step
-    lag = b_drift * (opt.beta1 / (1 - opt.beta1) - step * b1t / (1 - b1t))
+    lag = b_drift * (opt.beta1 / (1 - opt.beta1) - step * b1t / bias_correction(opt.beta1, step))
     worst = max(worst, abs(m_hat - (g_t - lag)) / g_t)
     if step in (1, 10, 100, 300):
         print(f"t = {step:3d}: g_t = {g_t:.2f}, m_hat = {m_hat:.6f}, lag g_t - m_hat = {g_t - m_hat:.6f} "

@@ -95,9 +95,9 @@ for dozat in (False, True):
     b1, b2, eta, eps = opt.beta1, opt.beta2, opt.lr, opt.eps
     m = b1 * m_prev + (1 - b1) * g
     v = b2 * v_prev + (1 - b2) * g**2
-    v_hat = v / (1 - b2**t)
-    momentum_correction = 1 - b1 ** (t + 1) if dozat else 1 - b1**t
-    m_bar = b1 * m / momentum_correction + (1 - b1) * g / (1 - b1**t)
+    v_hat = v / bias_correction(b2, t)
+    momentum_correction = bias_correction(b1, t + 1 if dozat else t)
+    m_bar = b1 * m / momentum_correction + (1 - b1) * g / bias_correction(b1, t)
     by_hand = theta_prev - eta * m_bar / (np.sqrt(v_hat) + eps)
     opt.step(theta, g)
     err = np.max(np.abs(theta - by_hand) / np.abs(theta_prev - by_hand))

@@ -72,7 +72,7 @@ def corrected_second_moments(opt, grads, correction):
 
 
 beta2 = 0.999
-v_hat = corrected_second_moments(numopt.Adam(lr=0.0, beta2=beta2), grads, lambda t: 1 - beta2**t)
+v_hat = corrected_second_moments(numopt.Adam(lr=0.0, beta2=beta2), grads, lambda t: theory.bias_correction(beta2, t))
 b_hat = theory.adam_beta2_hat(beta2, np.arange(2, T + 1))[:, None]
 predicted = b_hat * v_hat[:-1] + (1 - b_hat) * grads[1:] ** 2
 err = np.max(np.abs(predicted - v_hat[1:]) / v_hat[1:])
@@ -115,7 +115,7 @@ assert abs(theory.adam_beta2_hat(beta2, 100_000) - beta2) < 1e-12  # the gap is 
 # %%
 beta2_x = 1e-4
 v_hat_x = corrected_second_moments(
-    numopt.AdaX(lr=0.0, beta2=beta2_x), grads, lambda t: math.expm1(t * math.log1p(beta2_x))
+    numopt.AdaX(lr=0.0, beta2=beta2_x), grads, lambda t: theory.adax_bias_correction(beta2_x, t)
 )
 b_hat_x = theory.adax_beta2_hat(beta2_x, np.arange(2, T + 1))[:, None]
 predicted = b_hat_x * v_hat_x[:-1] + (1 - b_hat_x) * grads[1:] ** 2
@@ -186,9 +186,11 @@ plt.show()
 T_w = 2_000
 one_hot = np.eye(T_w)
 w_adax = corrected_second_moments(
-    numopt.AdaX(lr=0.0, beta2=beta2_x), one_hot, lambda t: math.expm1(t * math.log1p(beta2_x))
+    numopt.AdaX(lr=0.0, beta2=beta2_x), one_hot, lambda t: theory.adax_bias_correction(beta2_x, t)
 )[-1]
-w_adam = corrected_second_moments(numopt.Adam(lr=0.0, beta2=beta2), one_hot, lambda t: 1 - beta2**t)[-1]
+w_adam = corrected_second_moments(
+    numopt.Adam(lr=0.0, beta2=beta2), one_hot, lambda t: theory.bias_correction(beta2, t)
+)[-1]
 err_x = np.max(np.abs(w_adax - theory.adax_weights(beta2_x, T_w)) / theory.adax_weights(beta2_x, T_w))
 adam_closed = theory.ewma_weights(beta2, T_w) / theory.bias_correction(beta2, T_w)
 err_a = np.max(np.abs(w_adam - adam_closed) / adam_closed)
@@ -248,7 +250,7 @@ print(f"{'t':>6} {'naive, in u':>12} {'expm1/log1p, in u':>18}")
 for t in (1, 2, 5, 10, 100, 1_000):
     exact = (1 + Fraction(beta2_x)) ** t - 1
     naive = relative_error((1 + beta2_x) ** t - 1, exact) / UNIT_ROUNDOFF
-    careful = relative_error(math.expm1(t * math.log1p(beta2_x)), exact) / UNIT_ROUNDOFF
+    careful = relative_error(float(theory.adax_bias_correction(beta2_x, t)), exact) / UNIT_ROUNDOFF
     print(f"{t:>6} {naive:>12.0f} {careful:>18.1f}")
     assert careful < 8  # two correctly rounded functions and a product: a few units of roundoff
     assert naive > 100  # the δ/β2 term alone is 1.1e-13 ≈ 1000 u
@@ -309,7 +311,7 @@ for t, g in enumerate(grads[:200], start=1):
     adax.step(theta, g)
     step_numopt = theta.copy()
     m, v = adax.state["m"], adax.state["v"]
-    B = math.expm1(t * math.log1p(beta2_x))
+    B = float(theory.adax_bias_correction(beta2_x, t))
     step_authors = -1.0 * math.sqrt(B) * m / (np.sqrt(v) + eps)  # the authors' AdaX.py, lr = 1
     gap = np.abs(step_authors - step_numopt) / np.abs(step_numopt)
     d = (eps / math.sqrt(B) - eps) / (np.sqrt(v / B) + eps / math.sqrt(B))

@@ -271,7 +271,7 @@ errors = {
     "default p_2": np.max(np.abs(default_form.state["p"] - p2_def) / p2_def),
 }
 doc_form.step(theta_doc, g3)
-m_hat2 = (beta * (1 - beta) * g1 + (1 - beta) * g2) / (1 - beta**2)
+m_hat2 = theory.ewma_weights(beta, 2) @ np.array([g1, g2]) / theory.bias_correction(beta, 2)
 p3_doc = p2_doc * np.exp(gamma_p * m_hat2 * g3)
 errors["doc form p_3"] = np.max(np.abs(doc_form.state["p"] - p3_doc) / p3_doc)
 for name, e in errors.items():

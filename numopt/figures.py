@@ -1,7 +1,8 @@
 """``numopt figures``: regenerate every figure in ``figures/`` deterministically.
 
-Each entry of :data:`FIGURES` is a file name with a one-line description and a
-function ``make(small) -> Figure``; ``small=True`` takes about a tenth of the
+Each entry of :data:`FIGURES` is a file name (the builder's name, without a
+``_figure`` suffix) with a one-line description and a function
+``make(small) -> Figure``; ``small=True`` takes about a tenth of the
 steps and a coarse contour grid (for the test suite). Every run is seeded and
 the PNGs are written by :func:`numopt.plot.save`, so a rerun gives the same
 bytes. matplotlib is imported only when the command runs, so ``numopt list``
@@ -11,7 +12,6 @@ works without it.
 from __future__ import annotations
 
 import argparse
-import math
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from . import OPTIMIZERS
+from . import OPTIMIZERS, theory
 from .cli import CLIError
 from .problems import MLP, Beale, DriftingStream, LogisticRegression, Problem, Quadratic, Reddi, Rosenbrock
 from .run import Trajectory, make_optimizer, run
@@ -168,10 +168,10 @@ def beta_hat(small: bool) -> Any:
     b_adam, b_adax = 0.999, 1e-4
 
     def adam(t: np.ndarray) -> np.ndarray:
-        return b_adam * (1.0 - b_adam ** (t - 1.0)) / (1.0 - b_adam**t)  # β2(1 − β2^{t−1})/(1 − β2ᵗ)
+        return theory.adam_beta2_hat(b_adam, t)  # β2(1 − β2^{t−1})/(1 − β2ᵗ)
 
     def adax(t: np.ndarray) -> np.ndarray:
-        return 1.0 - b_adax / np.expm1(t * math.log1p(b_adax))  # 1 − β2/((1 + β2)ᵗ − 1)
+        return theory.adax_beta2_hat(b_adax, t)  # 1 − β2/((1 + β2)ᵗ − 1)
 
     fig, axes = plot.figure(1, 2, size=(15.0, 5.0))
     early = np.arange(1, 31, dtype=float)
@@ -198,19 +198,18 @@ def beta_hat(small: bool) -> Any:
     return fig
 
 
-def ewma(small: bool) -> Any:
+def ewma_figure(small: bool) -> Any:
     """EWMA weights and why bias correction divides the output, not the state."""
     from . import plot
 
     fig, axes = plot.figure(1, 2, size=(14.0, 4.8))
     plot.ewma_bars(0.9, 30, ax=axes[0])
     beta, x, n = 0.9, 40.0, 120
-    raw, doc, raws, corrected, docs = 0.0, 0.0, [], [], []
+    raws = theory.ewma(np.full(n, x), beta)  # v_t = β v_{t−1} + (1 − β) x
+    corrected = raws / theory.bias_correction(beta, np.arange(1, n + 1))
+    doc, docs = 0.0, []
     for t in range(1, n + 1):
-        raw = beta * raw + (1 - beta) * x  # v_t = β v_{t−1} + (1 − β) x
-        doc = (beta * doc + (1 - beta) * x) / (1 - beta**t)  # doc 003 feeds the corrected value back
-        raws.append(raw)
-        corrected.append(raw / (1 - beta**t))
+        doc = (beta * doc + (1 - beta) * x) / theory.bias_correction(beta, t)  # doc 003 feeds the corrected value back
         docs.append(doc)
     plot.curves(
         {"raw EWMA v_t": raws, "corrected v_t/(1 − βᵗ)": corrected,
@@ -221,16 +220,14 @@ def ewma(small: bool) -> Any:
     return fig
 
 
-def egsgd_gain(small: bool) -> Any:
+def egsgd_gain_figure(small: bool) -> Any:
     """The EGSGD gain: it grows where the gradient keeps its sign and shrinks where it flips."""
     from . import plot
 
     problem = Quadratic(condition=10.0, angle=0.0)  # A = diag(1, 10): coordinate 2 flips sign for lr > 0.1
     lr, gamma, steps, start = 0.15, 0.02, _steps(40, small), np.array([-3.0, 2.5])
     traj = run(OPTIMIZERS["egsgd"](lr=lr, gamma=gamma), problem, steps, record_state=True, start=start)
-    g = traj.state["g_prev"]  # g_t after step t
-    products = np.vstack([np.zeros((1, 2)), g[:-1] * g[1:]])  # g_{t−1} ⊙ g_t, with g_0 = 0
-    closed = np.exp(gamma * np.cumsum(products, axis=0))  # ν_{t+1} = exp(γ Σ_{k≤t} g_{k−1} ⊙ g_k)
+    closed = theory.egsgd_gain(traj.state["g_prev"], gamma)  # ν_{t+1} = exp(γ Σ_{k≤t} g_{k−1} ⊙ g_k); g_prev: g_t
     fig, axes = plot.figure(1, 2, size=(15.0, 5.0))
     plot.curves(
         {"ν₁ (curvature 1: g₁ keeps its sign)": traj.state["nu"][:, 0],
@@ -281,9 +278,10 @@ def funnel_drift(small: bool) -> Any:
 
 
 FIGURES: dict[str, Figure] = {
-    f"{make.__name__}.png": Figure(make.__doc__.splitlines()[0], make)
+    f"{make.__name__.removesuffix('_figure')}.png": Figure(make.__doc__.splitlines()[0], make)
     for make in (
-        rosenbrock, beale, loss_quadratic, loss_logistic, loss_mlp, reddi, beta_hat, ewma, egsgd_gain, funnel_drift,
+        rosenbrock, beale, loss_quadratic, loss_logistic, loss_mlp, reddi, beta_hat, ewma_figure, egsgd_gain_figure,
+        funnel_drift,
     )
 }
 """File name -> :class:`Figure`, in the order ``numopt figures`` makes them."""

@@ -27,6 +27,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
+from . import theory
 from .problems import Problem
 from .run import Trajectory
 
@@ -241,15 +242,16 @@ def ewma_bars(beta: float, t: int, ax: Axes | None = None, corrected: bool = Tru
         raise ValueError(f"t={t!r}; expected an int >= 1")
     ax = _axes(ax)
     i = np.arange(1, t + 1)
-    raw = (1.0 - beta) * beta ** (t - i)
+    raw = theory.ewma_weights(beta, t)  # (1 − β) β^{t−i}
     width = 0.8 if corrected else 0.9
     ax.bar(i, raw, width=width, color="#1f77b4", label=f"raw (1−β)β^(t−i), sum = 1 − βᵗ = {raw.sum():.3f}")
     if corrected:
-        ax.bar(i, raw / (1.0 - beta**t), width=width * 0.45, color="#d62728",
+        ax.bar(i, raw / theory.bias_correction(beta, t), width=width * 0.45, color="#d62728",
                label="bias-corrected, divided by 1 − βᵗ: sum = 1")
-    window = t - 1.0 / (1.0 - beta)
+    window = t - theory.effective_window(beta)
     if window > 0.5:
-        ax.axvline(window, color="0.3", ls="--", lw=1, label=f"window ≈ 1/(1−β) = {1 / (1 - beta):g} steps")
+        ax.axvline(window, color="0.3", ls="--", lw=1,
+                   label=f"window ≈ 1/(1−β) = {theory.effective_window(beta):g} steps")
     ax.set_xlabel("input i (1 = oldest)")
     ax.set_ylabel("weight of input i")
     ax.set_title(f"EWMA weights after t = {t} steps, β = {beta:g}")

@@ -18,12 +18,11 @@ Every problem is a :class:`Problem`:
 * ``minimizer``, ``min_value``: where known, else ``None``;
 * ``metrics(params, k)``: extra numbers the runner records after k steps
   (the drifting stream's accuracy), and ``markers``: step numbers worth
-  marking in plots (the stream's drift times);
-* ``learning_rates``: the step sizes ``numopt race`` and the figures use, by
-  algorithm family (see :func:`learning_rate`), and ``overrides``: any other
-  hyperparameter they change, by algorithm. They are chosen by hand so that
-  every method makes visible progress in a few hundred steps without
-  overflowing; they are not tuned to make any method win.
+  marking in plots (the stream's drift times).
+
+A problem knows nothing about optimizers: the learning rates and other
+settings that ``numopt race`` and the figures use on each problem are the
+runner's, :data:`numopt.run.SUGGESTED`.
 
 :data:`PROBLEMS` maps the names used by ``numopt race`` to factories.
 """
@@ -33,33 +32,14 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 
 __all__ = [
     "MLP", "PROBLEMS", "Beale", "DriftingStream", "LogisticRegression", "Problem", "Quadratic", "Reddi",
-    "Rosenbrock", "learning_rate", "two_moons",
+    "Rosenbrock", "two_moons",
 ]
-
-ADAPTIVE = frozenset({"adagrad", "rmsprop", "adam", "adamw", "nadam", "adax", "adaxw"})
-"""Keys whose step is about ``lr`` per coordinate whatever the gradient's size."""
-
-SELF_SCALED = frozenset({"adadelta"})
-"""Keys that need no learning rate (AdaDelta keeps its default lr=1)."""
-
-
-def learning_rate(key: str, problem: Problem) -> float | None:
-    """The learning rate of algorithm ``key`` on ``problem``, or ``None`` for its default.
-
-    Adaptive methods (AdaGrad, RMSProp, Adam and its relatives, AdaX) get
-    ``problem.learning_rates["adaptive"]``; AdaDelta keeps its default; every
-    other method (SGD, Momentum, NAG, EGU, EGSGD, Funnel) multiplies the raw
-    gradient and gets ``problem.learning_rates["gradient"]``.
-    """
-    if key in SELF_SCALED:
-        return None
-    return problem.learning_rates["adaptive" if key in ADAPTIVE else "gradient"]
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -100,12 +80,6 @@ class Problem:
         The window ``((x_min, x_max), (y_min, y_max))`` for contour plots of 2-D problems.
     stochastic : bool
         True if :meth:`batches` yields mini-batches (or online losses) rather than ``None``.
-    learning_rates : dict
-        ``{"gradient": η, "adaptive": η}``, see :func:`learning_rate`.
-    overrides : dict
-        Other hyperparameters by algorithm key that ``numopt race`` and the
-        figures use on this problem (e.g. a smaller EGSGD γ where the gradients
-        are large, so that its gain exp(γ Σ g g) does not overflow).
     """
 
     name: str = ""
@@ -113,8 +87,6 @@ class Problem:
     min_value: float | None = None
     bounds: tuple[tuple[float, float], tuple[float, float]] | None = None
     stochastic: bool = False
-    learning_rates: Mapping[str, float] = {"gradient": 0.01, "adaptive": 0.01}
-    overrides: Mapping[str, Mapping[str, Any]] = {}
 
     def loss(self, params: Any, batch: Any = None) -> float:
         """The objective at ``params`` (on ``batch`` if given)."""
@@ -170,7 +142,6 @@ class Quadratic(Problem):
 
     name = "quadratic"
     bounds = ((-1.0, 2.0), (-0.5, 3.0))
-    learning_rates: ClassVar[Mapping[str, float]] = {"gradient": 0.05, "adaptive": 0.05}
 
     def __init__(self, condition: float = 10.0, dim: int = 2, angle: float = math.pi / 6) -> None:
         self.condition = _check_real("condition", condition, 1.0)
@@ -217,8 +188,6 @@ class Rosenbrock(Problem):
 
     name = "rosenbrock"
     bounds = ((-2.0, 2.0), (-1.0, 3.0))
-    learning_rates: ClassVar[Mapping[str, float]] = {"gradient": 1e-3, "adaptive": 0.05}
-    overrides: ClassVar[Mapping[str, Mapping[str, Any]]] = {"egsgd": {"gamma": 1e-3}}
 
     def __init__(self, dim: int = 2) -> None:
         self.dim = _check_int("dim", dim, 2)
@@ -256,8 +225,6 @@ class Beale(Problem):
 
     name = "beale"
     bounds = ((-1.0, 4.0), (-1.5, 2.5))
-    learning_rates: ClassVar[Mapping[str, float]] = {"gradient": 1e-3, "adaptive": 0.02}
-    overrides: ClassVar[Mapping[str, Mapping[str, Any]]] = {"egsgd": {"gamma": 1e-4}}
     C = (1.5, 2.25, 2.625)
 
     def __init__(self) -> None:
@@ -316,7 +283,6 @@ class Reddi(Problem):
     name = "reddi"
     bounds = None
     stochastic = True
-    learning_rates: ClassVar[Mapping[str, float]] = {"gradient": 0.01, "adaptive": 0.01}
 
     def __init__(self, C: float = 3.0, period: int = 3, slope: float = 1.0) -> None:
         self.period = _check_int("period", period, 2)
@@ -405,7 +371,6 @@ class LogisticRegression(_FiniteSum):
     """
 
     name = "logistic"
-    learning_rates: ClassVar[Mapping[str, float]] = {"gradient": 0.5, "adaptive": 0.05}
 
     def __init__(self, n: int = 400, batch_size: int = 32, lam: float = 0.01, data_seed: int = 0) -> None:
         self.n = _check_int("n", n, 2)
@@ -481,7 +446,6 @@ class MLP(_FiniteSum):
     """
 
     name = "mlp"
-    learning_rates: ClassVar[Mapping[str, float]] = {"gradient": 0.1, "adaptive": 0.01}
 
     def __init__(
         self, n: int = 200, hidden: int = 16, batch_size: int = 32, noise: float = 0.15, data_seed: int = 0
@@ -558,7 +522,6 @@ class DriftingStream(Problem):
 
     name = "drift"
     stochastic = True
-    learning_rates: ClassVar[Mapping[str, float]] = {"gradient": 0.1, "adaptive": 0.01}
 
     def __init__(
         self, dim: int = 10, period: int = 200, drifts: int = 4, angle: float = 60.0, batch_size: int = 16,

@@ -8,6 +8,10 @@
     traj.losses        # (501,): the loss at each of those points
     traj.state["v"]    # (500, 2): Adam's v after steps 1..500
 
+A registry key is built by :func:`make_optimizer` with the settings the runner
+suggests for the problem, :data:`SUGGESTED` (the problems themselves know
+nothing about optimizers).
+
 Indexing: ``params``, ``losses`` and ``metrics`` have ``steps + 1`` entries,
 entry k after k steps (entry 0 is the start); ``grad_norms`` and ``state``
 have ``steps`` entries, entry t − 1 for step t (the gradient handed to step t,
@@ -17,15 +21,82 @@ the state after step t).
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from .base import Optimizer
-from .problems import PROBLEMS, Problem, learning_rate
+from .problems import MLP, PROBLEMS, Beale, DriftingStream, LogisticRegression, Problem, Quadratic, Reddi, Rosenbrock
 
-__all__ = ["Trajectory", "make_optimizer", "make_problem", "run"]
+__all__ = [
+    "ADAPTIVE", "SELF_SCALED", "SUGGESTED", "Suggested", "Trajectory", "learning_rate", "make_optimizer",
+    "make_problem", "run", "suggested",
+]
+
+ADAPTIVE = frozenset({"adagrad", "rmsprop", "adam", "adamw", "nadam", "adax", "adaxw"})
+"""Keys whose step is about ``lr`` per coordinate whatever the gradient's size."""
+
+SELF_SCALED = frozenset({"adadelta"})
+"""Keys that need no learning rate (AdaDelta keeps its default lr=1)."""
+
+
+class Suggested(NamedTuple):
+    """The settings ``numopt race`` and the figures give every optimizer on one kind of problem.
+
+    They are chosen by hand so that every method makes visible progress in a
+    few hundred steps without overflowing; they are not tuned to make any
+    method win.
+
+    Attributes
+    ----------
+    gradient : float
+        The learning rate of the methods that multiply the raw gradient (SGD,
+        Momentum, NAG, EGU, EGSGD, Funnel).
+    adaptive : float
+        The learning rate of the :data:`ADAPTIVE` methods.
+    overrides : mapping
+        Other hyperparameters by optimizer key (e.g. a smaller EGSGD γ where the
+        gradients are large, so that its gain exp(γ Σ g g) does not overflow).
+    """
+
+    gradient: float
+    adaptive: float
+    overrides: Mapping[str, Mapping[str, Any]] = MappingProxyType({})
+
+
+SUGGESTED: dict[type[Problem], Suggested] = {
+    Problem: Suggested(gradient=0.01, adaptive=0.01),
+    Quadratic: Suggested(gradient=0.05, adaptive=0.05),
+    Rosenbrock: Suggested(gradient=1e-3, adaptive=0.05, overrides={"egsgd": {"gamma": 1e-3}}),
+    Beale: Suggested(gradient=1e-3, adaptive=0.02, overrides={"egsgd": {"gamma": 1e-4}}),
+    Reddi: Suggested(gradient=0.01, adaptive=0.01),
+    LogisticRegression: Suggested(gradient=0.5, adaptive=0.05),
+    MLP: Suggested(gradient=0.1, adaptive=0.01),
+    DriftingStream: Suggested(gradient=0.1, adaptive=0.01),
+}
+"""Problem class -> the suggested settings; a subclass gets its nearest listed base class's."""
+
+
+def suggested(problem: Problem) -> Suggested:
+    """The :data:`SUGGESTED` settings for ``problem``'s class (or its nearest base class listed there)."""
+    return next(SUGGESTED[cls] for cls in type(problem).__mro__ if cls in SUGGESTED)
+
+
+def learning_rate(key: str, problem: Problem) -> float | None:
+    """The learning rate of algorithm ``key`` on ``problem``, or ``None`` for its default.
+
+    Adaptive methods (AdaGrad, RMSProp, Adam and its relatives, AdaX) get
+    ``suggested(problem).adaptive``; AdaDelta keeps its default; every other
+    method (SGD, Momentum, NAG, EGU, EGSGD, Funnel) multiplies the raw
+    gradient and gets ``suggested(problem).gradient``.
+    """
+    if key in SELF_SCALED:
+        return None
+    settings = suggested(problem)
+    return settings.adaptive if key in ADAPTIVE else settings.gradient
 
 
 @dataclass
@@ -109,8 +180,8 @@ def make_problem(problem: Problem | str) -> Problem:
 def make_optimizer(key: str, problem: Problem | str, **hyperparameters: Any) -> Optimizer:
     """The optimizer ``key`` with the settings the problem suggests, then ``hyperparameters``.
 
-    The suggested settings are the learning rate :func:`numopt.problems.learning_rate`
-    and ``problem.overrides[key]``; every other hyperparameter keeps the
+    The suggested settings are the learning rate :func:`learning_rate` and
+    ``suggested(problem).overrides[key]``; every other hyperparameter keeps the
     algorithm's default unless given.
 
     Raises
@@ -124,7 +195,8 @@ def make_optimizer(key: str, problem: Problem | str, **hyperparameters: Any) -> 
         raise ValueError(f"optimizer={key!r} is unknown; expected one of {', '.join(OPTIMIZERS)}")
     problem = make_problem(problem)
     lr = learning_rate(key, problem)
-    settings = ({} if lr is None else {"lr": lr}) | dict(problem.overrides.get(key, {})) | hyperparameters
+    overrides = dict(suggested(problem).overrides.get(key, {}))
+    settings = ({} if lr is None else {"lr": lr}) | overrides | hyperparameters
     return OPTIMIZERS[key](**settings)
 
 
@@ -171,7 +243,7 @@ def run(
     ----------
     optimizer : Optimizer or str
         An optimizer (it is stepped, so pass a fresh one), or a registry key:
-        then :func:`make_optimizer` builds it with the problem's learning rate.
+        then :func:`make_optimizer` builds it with the suggested settings.
     problem : Problem or str
         A problem, or a name in :data:`numopt.problems.PROBLEMS`.
     steps : int

@@ -5,6 +5,10 @@ EWMA puts on past observations, the bias correction, the effective window, the
 implied decay rates β̂₂,ₜ of Adam and AdaX, and the EGSGD gain in closed form.
 Each function is vectorised over ``t`` where that makes sense.
 
+This module is the one place outside the algorithm modules where these forms
+are written: the figures, the plots, the lessons and the grader's mutants call
+these functions rather than writing their own copies.
+
 References: doc 000 §1–2 (β̂₂,ₜ), doc 003 (EWMA, bias correction), doc 004 §2
 (EGSGD gain); the documents are identified in the README, "Sources and errata".
 """
@@ -17,6 +21,7 @@ from numpy.typing import ArrayLike
 __all__ = [
     "adam_beta2_hat",
     "adax_beta2_hat",
+    "adax_bias_correction",
     "adax_weights",
     "bias_correction",
     "effective_window",
@@ -80,9 +85,26 @@ def bias_correction(beta: float, t: ArrayLike) -> np.ndarray:
     beta : float
         Decay rate.
     t : int or array_like of int
+        Step(s), >= 1; at t = 0 the factor is 0 (for β = 0 too, as ``1 - 0.0**0`` is).
+    """
+    t = np.asarray(t)
+    return -np.expm1(t * np.log(beta)) if beta > 0 else 1.0 - np.power(0.0, t)
+
+
+def adax_bias_correction(beta2: float, t: ArrayLike) -> np.ndarray:
+    """AdaX's divisor (1 + β2)ᵗ − 1, computed as ``expm1(t·log1p(β2))`` to keep its digits for small β2.
+
+    AdaX's v_t = (1 + β2) v_{t−1} + β2 g_t² puts the total weight (1 + β2)ᵗ − 1
+    on g_1²..g_t²; v̂_t = v_t / ((1 + β2)ᵗ − 1) is their weighted average.
+
+    Parameters
+    ----------
+    beta2 : float
+        AdaX's β2 > 0.
+    t : int or array_like of int
         Step(s), >= 1.
     """
-    return -np.expm1(np.asarray(t) * np.log(beta)) if beta > 0 else np.ones_like(np.asarray(t), dtype=float)
+    return np.expm1(np.asarray(t, dtype=float) * np.log1p(beta2))
 
 
 def effective_window(beta: float) -> float:
@@ -108,11 +130,9 @@ def adax_beta2_hat(beta2: float, t: ArrayLike) -> np.ndarray:
     """AdaX's implied decay rate of v̂: β̂₂,ₜ = 1 − β2 / ((1 + β2)ᵗ − 1).
 
     0 at t = 1 and tends to 1 (≈ 1 − 1/t while t ≪ 1/β2): v̂ becomes a
-    long-term average (doc 000 §2). (1 + β2)ᵗ − 1 is computed as
-    ``expm1(t·log1p(β2))`` to keep its digits for small β2.
+    long-term average (doc 000 §2). (1 + β2)ᵗ − 1 is :func:`adax_bias_correction`.
     """
-    t = np.asarray(t, dtype=float)
-    return 1.0 - beta2 / np.expm1(t * np.log1p(beta2))
+    return 1.0 - beta2 / adax_bias_correction(beta2, t)
 
 
 def adax_weights(beta2: float, t: int) -> np.ndarray:
@@ -123,7 +143,7 @@ def adax_weights(beta2: float, t: int) -> np.ndarray:
     most, and the weights sum to 1 exactly (no bias correction needed).
     """
     k = np.arange(1, t + 1)
-    return beta2 * np.exp((t - k) * np.log1p(beta2)) / np.expm1(t * np.log1p(beta2))
+    return beta2 * np.exp((t - k) * np.log1p(beta2)) / adax_bias_correction(beta2, t)
 
 
 def egsgd_gain(grads: ArrayLike, gamma: float) -> np.ndarray:

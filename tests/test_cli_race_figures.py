@@ -10,6 +10,7 @@ import numopt
 from numopt.cli import main
 from numopt.figures import FIGURES
 from numopt.problems import PROBLEMS, Quadratic
+from numopt.run import learning_rate
 
 
 def test_list_prints_every_algorithm(capsys):
@@ -21,7 +22,7 @@ def test_list_prints_every_algorithm(capsys):
 
 def test_race_table_matches_the_closed_form_for_sgd(capsys, tmp_path):
     problem = Quadratic()
-    eta, tol = problem.learning_rates["gradient"], 1e-4
+    eta, tol = learning_rate("sgd", problem), 1e-4
     # SGD on the quadratic: d_k = (I − ηA)^k d_0, loss ½ d_kᵀ A d_k
     M, d = np.eye(2) - eta * problem.A, problem.init() - problem.minimizer
     k = 0
@@ -147,3 +148,12 @@ def test_plot_helpers_draw_on_the_given_axes():
     assert heights == [0.0625, 0.125, 0.25, 0.5]
     with pytest.raises(ValueError, match=r"^beta=1\.0; expected 0 < beta < 1"):
         plot.ewma_bars(1.0, 3)
+
+
+def test_every_registered_algorithm_has_a_colour_and_a_panel():
+    """plot.COLORS and figures.GROUPS are choices per algorithm; they must follow the one registry."""
+    from numopt import plot
+    from numopt.figures import GROUPS
+
+    assert set(plot.COLORS) == set(numopt.OPTIMIZERS)
+    assert {key for _, keys in GROUPS for key in keys} == set(numopt.OPTIMIZERS)

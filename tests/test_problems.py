@@ -14,7 +14,6 @@ from numopt.problems import (
     Quadratic,
     Reddi,
     Rosenbrock,
-    learning_rate,
     two_moons,
 )
 
@@ -169,13 +168,6 @@ def test_drifting_stream_phases_boundaries_and_markers():
     # a perfect model of phase 0 has accuracy 1 on phase 0
     perfect = {"w": 1e3 * problem.normal(0), "b": np.zeros(1)}
     assert problem.metrics(perfect, 0)["accuracy"] == 1.0
-
-
-def test_learning_rate_families():
-    problem = Rosenbrock()
-    assert learning_rate("adam", problem) == learning_rate("adax", problem) == problem.learning_rates["adaptive"]
-    assert learning_rate("momentum", problem) == learning_rate("sgd", problem) == problem.learning_rates["gradient"]
-    assert learning_rate("adadelta", problem) is None
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,18 @@ import numpy as np
 import pytest
 
 import numopt
-from numopt.problems import MLP, DriftingStream, Quadratic, Reddi
-from numopt.run import Trajectory, make_optimizer, make_problem, run
+from numopt.problems import MLP, DriftingStream, Problem, Quadratic, Reddi, Rosenbrock
+from numopt.run import (
+    ADAPTIVE,
+    SELF_SCALED,
+    SUGGESTED,
+    Trajectory,
+    learning_rate,
+    make_optimizer,
+    make_problem,
+    run,
+    suggested,
+)
 
 # Settings with which each algorithm converges on Quadratic() (κ = 10). Where a
 # default would not converge, the reason:
@@ -120,12 +130,35 @@ def test_steps_to_tolerance_and_gaps():
     assert traj.steps_to(0.1) is None
 
 
-def test_make_optimizer_uses_the_problem_learning_rate():
+def test_make_optimizer_uses_the_suggested_learning_rate():
     problem = make_problem("rosenbrock")
-    assert make_optimizer("adam", problem).lr == problem.learning_rates["adaptive"]
-    assert make_optimizer("nag", problem).lr == problem.learning_rates["gradient"]
+    assert make_optimizer("adam", problem).lr == SUGGESTED[Rosenbrock].adaptive
+    assert make_optimizer("nag", problem).lr == SUGGESTED[Rosenbrock].gradient
     assert make_optimizer("adadelta", problem).lr == numopt.AdaDelta().lr
     assert make_optimizer("adam", problem, lr=0.5, beta1=0.5).beta1 == 0.5
+    assert make_optimizer("egsgd", problem).gamma == SUGGESTED[Rosenbrock].overrides["egsgd"]["gamma"]
+
+
+def test_learning_rate_families():
+    problem = Rosenbrock()
+    assert learning_rate("adam", problem) == learning_rate("adax", problem) == suggested(problem).adaptive
+    assert learning_rate("momentum", problem) == learning_rate("sgd", problem) == suggested(problem).gradient
+    assert learning_rate("adadelta", problem) is None
+
+
+def test_suggested_settings_name_only_registered_keys_and_follow_subclasses():
+    keys = set(numopt.OPTIMIZERS)
+    assert ADAPTIVE <= keys and SELF_SCALED <= keys and not ADAPTIVE & SELF_SCALED
+    assert all(set(s.overrides) <= keys for s in SUGGESTED.values())
+
+    class Valley(Rosenbrock):
+        pass
+
+    class Bare(Problem):
+        pass
+
+    assert suggested(Valley()) is SUGGESTED[Rosenbrock]
+    assert suggested(Bare()) is SUGGESTED[Problem]
 
 
 @pytest.mark.parametrize(

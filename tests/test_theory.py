@@ -1,6 +1,7 @@
 """The closed forms in numopt.theory against the recursions they summarise."""
 
 import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -51,6 +52,17 @@ def test_adam_beta2_hat_reproduces_v_hat(beta2):
         v_hat_prev = v_hat
     assert theory.adam_beta2_hat(beta2, 1) == 0.0
     assert theory.adam_beta2_hat(beta2, 10**5) == pytest.approx(beta2, rel=1e-12)
+
+
+def test_bias_corrections_at_t_zero_and_beta_zero_are_what_the_naive_forms_give():
+    """0 at t = 0 (a student's t off by one divides by it), 1 − 0ᵗ for β = 0; AdaX's keeps its digits."""
+    for beta in (0.0, 0.5, 0.9):
+        assert theory.bias_correction(beta, 0) == 0.0 == 1 - beta**0
+        np.testing.assert_array_equal(theory.bias_correction(0.0, [1, 2, 5]), 1.0)
+    assert theory.adax_bias_correction(1e-4, 0) == 0.0
+    for t in (1, 2, 10, 1000):
+        exact = (1 + Fraction(1e-4)) ** t - 1
+        assert abs(float((Fraction(float(theory.adax_bias_correction(1e-4, t))) - exact) / exact)) < 1e-15
 
 
 def test_adax_beta2_hat_reproduces_v_hat_and_weights_sum_to_one():

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -25,6 +24,7 @@ from .cases import Case, default_cases
 from .compare import Tolerance, relative_error
 from .mutants import CORRECTIONS, FAMILY, Mutant, catalogue_for, correction
 from .report import GradeReport
+from .results import CaseResult
 
 __all__ = ["STATE_NAMES", "CaseResult", "assert_matches", "grade", "resolve_hyperparameters", "run_case"]
 
@@ -42,44 +42,6 @@ STATE_NAMES: dict[str, str] = {
     **{name: name for name in ("nu", "g_prev", "p", "s", "t")},
 }
 """Names a candidate may keep its state under -> numopt's quantity (torch's and CS231n's included)."""
-
-
-@dataclass
-class CaseResult:
-    """The outcome of one case.
-
-    Attributes
-    ----------
-    case : Case
-    passed : bool
-    first_failure : int or None
-        The first step that failed.
-    worst_error : float
-        The largest relative error over the compared steps that ran.
-    failure : str or None
-        What the candidate did wrong, if it did more than return other numbers
-        (raised, returned the wrong shape, produced NaN).
-    details : str
-        A traceback, if the candidate raised.
-    state_note : str or None
-        Which state quantity first differed from the reference, if known.
-    """
-
-    case: Case
-    passed: bool = True
-    first_failure: int | None = None
-    worst_error: float = 0.0
-    failure: str | None = None
-    details: str = ""
-    state_note: str | None = None
-
-    def describe(self) -> str:
-        """``step 3: rel. error 4.1e-01`` or the failure message."""
-        if self.failure:
-            return self.failure
-        if self.first_failure is None:
-            return f"rel. error {self.worst_error:.1e}"
-        return f"step {self.first_failure}: rel. error {self.worst_error:.1e}"
 
 
 # ---------------------------------------------------------------------------- hyperparameters

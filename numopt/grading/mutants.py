@@ -36,14 +36,13 @@ the reference (weight decay > 0, say); the tests grade every entry under them.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from .. import OPTIMIZERS
+from .. import OPTIMIZERS, theory
 from ..base import Optimizer
 
 __all__ = ["CATALOGUE", "CORRECTIONS", "FAMILY", "Mutant", "catalogue_for", "correction"]
@@ -115,9 +114,9 @@ def _as(other: Mapping[str, str]) -> Builder:
 def _override(make_update: Callable[[type[Optimizer]], Callable]) -> Builder:
     """A subclass of the reference class whose ``_update`` is ``make_update(reference class)``.
 
-    An ``_update`` written here takes the state arrays it needs by name and
-    accepts any others (``**arrays``, ``**scratch``): the base class may hand
-    it work arrays as well, which it passes on to the reference or ignores.
+    An ``_update`` written here takes ``_update(self, theta, g, t, lr, **state)``:
+    exactly the state arrays it needs, by name, and ``**state`` only if it
+    passes the others on to the reference's ``_update``.
     """
 
     def build(key: str, hp: dict) -> Optimizer:
@@ -143,15 +142,15 @@ def _log_space_gradient(base: type[Optimizer]) -> Callable:
 
 
 def _gain_from_current_gradient(base: type[Optimizer]) -> Callable:
-    def _update(self, theta, g, t, lr, g_prev, **arrays):
+    def _update(self, theta, g, t, lr, g_prev, **state):
         g_prev[...] = g  # g_prev overwritten before the gain uses it: exp(γ g_t ⊙ g_t)
-        base._update(self, theta, g, t, lr, g_prev=g_prev, **arrays)
+        base._update(self, theta, g, t, lr, g_prev=g_prev, **state)
 
     return _update
 
 
 def _adadelta_eps_outside(base: type[Optimizer]) -> Callable:
-    def _update(self, theta, g, t, lr, E_g2, E_delta2, **scratch):
+    def _update(self, theta, g, t, lr, E_g2, E_delta2):
         rho, eps = self.rho, self.eps
         E_g2[...] = rho * E_g2 + (1 - rho) * g * g
         delta = -((np.sqrt(E_delta2) + eps) / (np.sqrt(E_g2) + eps)) * g  # √E + ε, not √(E + ε)
@@ -176,11 +175,15 @@ CORRECTIONS = {
 
 
 def correction(kind: str, beta: float, t: int) -> float:
-    """The divisor of a bias correction: 1 − βᵗ (Adam), (1 + β)ᵗ − 1 (AdaX) or 1 (none)."""
+    """The divisor of a bias correction: 1 − βᵗ (Adam), (1 + β)ᵗ − 1 (AdaX) or 1 (none).
+
+    From :mod:`numopt.theory`; both are 0 at t = 0, so a t off by one divides by
+    zero as a student's ``1 - beta**t`` does.
+    """
     if kind == "adam":
-        return 1 - beta**t
+        return float(theory.bias_correction(beta, t))
     if kind == "adax":
-        return math.expm1(t * math.log1p(beta))
+        return float(theory.adax_bias_correction(beta, t))
     return 1.0
 
 
@@ -206,13 +209,14 @@ def _textbook(**knobs: Any) -> Builder:
         correct_m = k.correct_m or CORRECTIONS[family][0]
         correct_v = k.correct_v or CORRECTIONS[family][1]
 
-        def _update(self, theta, g, t, lr, v, m=None, **scratch):
+        def _update(self, theta, g, t, lr, v, m=None):
             t = t + k.t_shift
             hp = self.hyperparameters
-            if "weight_decay" in hp and self.decoupled:
-                theta *= 1 - lr * self.weight_decay
-            elif "weight_decay" in hp and self.weight_decay > 0:
-                g = g + self.weight_decay * theta
+            decay = hp.get("weight_decay", 0.0)
+            if decay and self.decoupled:
+                theta *= 1.0 - lr * decay  # decoupled (AdamW): θ ← θ(1 − ηλ)
+            elif decay:
+                g = g + decay * theta  # L2 (Adam): g ← g + λθ
             b1, b2 = hp.get("beta1", 0.0), hp.get("beta2", hp.get("beta", 0.0))
             g2 = g if k.g_not_squared else g * g
             if m is not None:
@@ -259,9 +263,12 @@ def _swappable(name: str) -> Callable[[Mapping[str, Any]], bool]:
     return lambda hp: 0 < hp[name] < 1 and hp[name] != 0.5
 
 
-ADAM_LIKE = ("adam", "adamw", "nadam")
-ADAX_LIKE = ("adax", "adaxw")
+ADAM_LIKE = tuple(k for k, family in FAMILY.items() if family in ("adam", "nadam"))  # adam, adamw, nadam
+ADAX_LIKE = tuple(k for k, family in FAMILY.items() if family == "adax")  # adax, adaxw
 ALL = tuple(OPTIMIZERS)
+DECOUPLED = {"adam": "adamw", "adax": "adaxw"}
+"""The L2 form -> its decoupled-weight-decay twin."""
+L2 = {decoupled: l2 for l2, decoupled in DECOUPLED.items()}
 _WD = {"weight_decay": 1e-2}
 
 CATALOGUE: tuple[Mutant, ...] = (
@@ -335,7 +342,7 @@ CATALOGUE: tuple[Mutant, ...] = (
     Mutant("beta_swapped_rmsprop", ("rmsprop",),
            "RMSProp with β and 1 − β swapped in v (v ← (1 − β) v + β g²)",
            _textbook(swap_beta2=True), lambda hp: _plain(hp) and _swappable("beta")(hp)),
-    Mutant("g_not_squared", (*ADAM_LIKE, *ADAX_LIKE, "rmsprop", "adagrad"),
+    Mutant("g_not_squared", tuple(FAMILY),
            "{name} with v accumulating g instead of g²", _textbook(g_not_squared=True), _plain),
     Mutant("adam_second_moment", ADAX_LIKE,
            "{name} with Adam's second moment v ← β2 v + (1 − β2) g² instead of "
@@ -350,13 +357,13 @@ CATALOGUE: tuple[Mutant, ...] = (
            "Nadam with the gradient term (1 − β1) g not divided by 1 − β1ᵗ",
            _textbook(nesterov="uncorrected_gradient"), lambda hp: _plain(hp) and hp["beta1"] > 0),
     # ---- weight decay
-    Mutant("decoupled_instead_of_l2", ("adam", "adax"),
+    Mutant("decoupled_instead_of_l2", tuple(DECOUPLED),
            "{name} with decoupled weight decay θ ← θ(1 − ηλ) instead of L2 regularisation g ← g + λθ",
-           _as({"adam": "adamw", "adax": "adaxw"}), _decays, example_hp=_WD),
-    Mutant("l2_instead_of_decoupled", ("adamw", "adaxw"),
+           _as(DECOUPLED), _decays, example_hp=_WD),
+    Mutant("l2_instead_of_decoupled", tuple(L2),
            "{name} with L2 regularisation g ← g + λθ instead of decoupled weight decay θ ← θ(1 − ηλ)",
-           _as({"adamw": "adam", "adaxw": "adax"}), _decays),
-    Mutant("decay_without_lr", ("adamw", "adaxw"),
+           _as(L2), _decays),
+    Mutant("decay_without_lr", tuple(L2),
            "{name} with decoupled weight decay not scaled by the learning rate, θ ← θ(1 − λ) instead "
            "of θ ← θ(1 − ηλ)", _changed(weight_decay=lambda hp: hp["weight_decay"] / hp["lr"]),
            lambda hp: _decays(hp) and _constant_lr(hp) and hp["lr"] not in (0.0, 1.0)),

@@ -8,13 +8,11 @@ still find something. No traceback is shown unless asked for.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .compare import Tolerance
-
-if TYPE_CHECKING:
-    from .grader import CaseResult
-    from .mutants import Mutant
+from .mutants import Mutant
+from .results import CaseResult
 
 __all__ = ["GradeReport"]
 
