@@ -240,7 +240,7 @@ def to_latex(formula: str) -> str | None:
                 i += 1
         else:
             return None
-    return "".join(out)
+    return re.sub(r" +", " ", "".join(out)).strip()
 
 
 def _sqrt_argument(text: str, i: int) -> tuple[str, int]:

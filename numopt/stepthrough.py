@@ -134,7 +134,7 @@ class Difference:
         )
 
 
-@dataclass
+@dataclass(repr=False)
 class Explanation:
     """What :func:`explain` recorded: the optimizer and one :class:`Step` per step taken."""
 
@@ -142,6 +142,9 @@ class Explanation:
     algorithm: str
     hyperparameters: dict[str, Any]
     steps: list[Step] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        return f"<Explanation of {self.optimizer}: steps t = {', '.join(str(s.t) for s in self.steps)}>"
 
     @property
     def lines(self) -> list[Line]:
