@@ -9,7 +9,9 @@ from __future__ import annotations
 import copy
 import html
 import json
+import shlex
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -272,3 +274,11 @@ def test_cli_steps_must_be_a_whole_number(capsys):
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert "--steps" in err and "'two' is not a whole number" in err and err.count("\n") == 1
+
+
+def test_the_readme_table_is_what_the_command_prints(capsys):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    block = readme.split("## Step through one update", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    command, printed = block.split("\n", 1)
+    assert main(shlex.split(command.removeprefix("$ numopt "))) == 0
+    assert capsys.readouterr().out == printed
