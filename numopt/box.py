@@ -202,12 +202,12 @@ def to_latex(formula: str) -> str | None:
         elif number:
             out.append(rf"10^{{-{number.group(1)}}}")
             i += number.end()
-        elif ch == "√":
-            argument, i = _sqrt_argument(formula, i + 1)
+        elif ch == "√" or (ch in "_^" and formula[i + 1:i + 2] in ("{", *"abcdefghijklmnopqrstuvwxyz0123456789")):
+            argument, i = (_sqrt_argument if ch == "√" else _script)(formula, i + 1)
             inner = to_latex(argument)
             if inner is None:
                 return None
-            out.append(rf"\sqrt{{{inner}}}")
+            out.append(rf"\sqrt{{{inner}}}" if ch == "√" else f"{ch}{{{inner}}}")
         elif ch in _SUPERSCRIPTS:
             run = ""
             while i < len(formula) and formula[i] in _SUPERSCRIPTS:
@@ -217,12 +217,6 @@ def to_latex(formula: str) -> str | None:
         elif ch in _ACCENTS and out:
             out[-1] = f"{_ACCENTS[ch]}{{{out[-1]}}}"
             i += 1
-        elif ch in "_^" and formula[i + 1:i + 2] in ("{", *"abcdefghijklmnopqrstuvwxyz0123456789"):
-            script, i = _script(formula, i + 1)
-            inner = to_latex(script)
-            if inner is None:
-                return None
-            out.append(f"{ch}{{{inner}}}")
         elif ch in _SYMBOLS:
             out.append(_SYMBOLS[ch] + (" " if ch.isalpha() else ""))
             i += 1
