@@ -33,6 +33,7 @@ from .problems import PROBLEMS
 from .rmsprop import RMSProp
 from .run import Trajectory, run
 from .sgd import SGD
+from .stepthrough import explain
 
 __version__ = "0.1.0"
 
@@ -48,5 +49,5 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {
 __all__ = [  # noqa: RUF022 (the order of the lessons)
     "OPTIMIZERS", "SGD", "Momentum", "NAG", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "AdamW",
     "Nadam", "AdaX", "AdaXW", "EGU", "EGSGD", "Funnel", "Optimizer",
-    "PROBLEMS", "Trajectory", "run",
+    "PROBLEMS", "Trajectory", "run", "explain",
 ]

@@ -22,7 +22,8 @@ import numpy as np
 
 __all__ = ["CLIError", "main"]
 
-SUBCOMMAND_MODULES = ("numopt.cli", "numopt.race", "numopt.figures", "numopt.grading.cli", "numopt.bench")
+SUBCOMMAND_MODULES = ("numopt.cli", "numopt.race", "numopt.figures", "numopt.grading.cli", "numopt.bench",
+                      "numopt.stepthrough")
 """Modules whose ``register(subparsers)`` adds subcommands, in ``--help`` order."""
 
 

@@ -15,74 +15,17 @@ from __future__ import annotations
 
 import ast
 import inspect
-import io
 import re
 import sys
-import tokenize
 from pathlib import Path
 
 import pytest
 
 import numopt
+from numopt.box import box_lines, commented_statements, split_line
 from numopt.hyperparameters import SWITCHES
 
 MODULES = sorted({sys.modules[cls.__module__] for cls in numopt.OPTIMIZERS.values()}, key=lambda m: m.__name__)
-STEP_LABEL = re.compile(r"^\d+\.\s+\w+\s+")  # the Funnel's "1. scale", "2. gain", "3. step"
-MARK = re.compile(r"^\(([^)]*)\)\s*")
-
-
-def _normal(text: str) -> str:
-    return " ".join(text.split())
-
-
-def box_lines(module) -> list[str]:
-    """The lines of the first literal block of the module docstring, whitespace folded."""
-    lines = module.__doc__.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.rstrip().endswith("::")) + 1
-    box = []
-    for line in lines[start:]:
-        if line.strip() and not line.startswith(" "):
-            break
-        if line.strip():
-            box.append(_normal(line))
-    return box
-
-
-def _comments(source: str) -> dict[int, tuple[str, bool]]:
-    """Line number -> (comment text, whether the comment stands alone on its line)."""
-    found = {}
-    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
-        if tok.type == tokenize.COMMENT:
-            alone = not tok.line[: tok.start[1]].strip()
-            found[tok.start[0]] = (_normal(tok.string.lstrip("#")), alone)
-    return found
-
-
-def commented_statements(cls: type) -> list[tuple[str, list, ast.stmt]]:
-    """(comment, chain of (if-node, branch) ancestors, statement) for every commented statement of ``_update``."""
-    source = inspect.getsource(cls._update)
-    indent = len(source) - len(source.lstrip())
-    source = "\n".join(line[indent:] for line in source.splitlines())
-    func = ast.parse(source).body[0]
-    comments = _comments(source)
-    found = []
-
-    def visit(body: list[ast.stmt], chain: list) -> None:
-        for stmt in body:
-            if isinstance(stmt, ast.If):
-                visit(stmt.body, [*chain, (stmt, "body")])
-                visit(stmt.orelse, [*chain, (stmt, "orelse")])
-                continue
-            trailing = [comments[n][0] for n in range(stmt.lineno, stmt.end_lineno + 1)
-                        if n in comments and not comments[n][1]]
-            above = comments.get(stmt.lineno - 1)
-            if trailing:
-                found.append((trailing[0], chain, stmt))
-            elif above and above[1]:
-                found.append((above[0], chain, stmt))
-
-    visit(func.body, [])
-    return found
 
 
 def _classes(module) -> list[type]:
@@ -100,18 +43,18 @@ def test_update_is_the_box_line_by_line(module):
         f"{module.__name__}: the comments of _update's statements must be the box lines, in order"
     )
     for line, chain, stmt in statements:
-        mark = MARK.match(STEP_LABEL.sub("", line))
+        _, mark, _ = split_line(line)
         where = f"{module.__name__} line {stmt.lineno} of _update ({line})"
-        if mark is None:
+        if not mark:
             assert not chain, f"{where}: an unmarked box line must be a top-level statement"
             continue
         assert chain, f"{where}: a marked line must sit under an if"
         node, branch = chain[-1]
-        if mark.group(1) == "otherwise":
+        if mark == "otherwise":
             assert branch == "orelse", f"{where}: an (otherwise) line must sit in an else"
-        elif mark.group(1) in SWITCHES:
-            assert branch == "body" and f"self.{mark.group(1)}" in ast.unparse(node.test), (
-                f"{where}: must sit in the body of `if self.{mark.group(1)}`"
+        elif mark in SWITCHES:
+            assert branch == "body" and f"self.{mark}" in ast.unparse(node.test), (
+                f"{where}: must sit in the body of `if self.{mark}`"
             )
 
 
