@@ -282,5 +282,5 @@ plt.show()
 #    reach $1 - 1/e$? Compare with $1/(1-\beta)$. Does bias correction matter here?
 # 3. Doc 003's idea of a single recursion for the corrected value can be repaired: find
 #    $\hat\beta_t$ such that $\hat v_t = \hat\beta_t\,\hat v_{t-1} + (1-\hat\beta_t)\,x_t$
-#    reproduces $v_t/(1-\beta^t)$ exactly (hint: lesson 05 calls it $\hat\beta_{2,t}$;
+#    reproduces $v_t/(1-\beta^t)$ exactly (hint: lesson 06 calls it $\hat\beta_{2,t}$;
 #    compare with `theory.adam_beta2_hat`), and verify it numerically on random input.

@@ -2,15 +2,25 @@
 
 Each lesson is written as a jupytext percent-format script ``lessons/NN_name.py`` (the
 file to review and edit) and committed executed as ``lessons/NN_name.ipynb`` (the file
-that reads well on GitHub). Never edit a ``.ipynb`` by hand; regenerate it::
+that reads well on GitHub); its worked solutions are the pair
+``lessons/solutions/NN_name_solutions.py`` / ``.ipynb``, built the same way. Never edit a
+``.ipynb`` by hand; regenerate it::
 
-    python lessons/build.py                 # every lesson
-    python lessons/build.py 02_ewma_and_bias_correction
+    python lessons/build.py                 # every lesson and every solutions notebook
+    python lessons/build.py 02_ewma_and_bias_correction 02_ewma_and_bias_correction_solutions
     python lessons/build.py --check         # are the .ipynb files in sync with the .py files?
+    python lessons/build.py --slides DIR    # export every lesson to reveal.js slides in DIR
+
+Slides: the build marks each cell for ``jupyter nbconvert --to slides``. A markdown cell
+that opens with a ``#`` or ``##`` heading starts a slide, one with ``###`` a sub-slide
+(below it), other markdown continues the slide it follows, a code cell is a fragment
+(it appears on the next click), and a verification cell (a code cell whose first line is
+``# Verification``) is left out of the slides and shown folded in JupyterLab.
 
 Outputs are normalised so that a rerun gives the same file: no execution timestamps, no
-``<... at 0x...>`` reprs, consecutive printed chunks merged, execution counts 1, 2, ...,
-cell ids ``cell-00``, ``cell-01``, ... .
+``<... at 0x...>`` reprs, no live widgets (a lesson draws the static figure next to each
+widget, so GitHub shows a picture), consecutive printed chunks merged, execution counts
+1, 2, ..., cell ids ``cell-00``, ``cell-01``, ... .
 The test suite executes every source and compares its text output with the committed
 notebook, with rounding-level numbers (``1.2e-15``: exponent -10 or below) masked, since
 their last digits may differ between CPUs and NumPy builds while the claim they support
@@ -31,13 +41,29 @@ from nbclient import NotebookClient
 
 LESSONS = Path(__file__).resolve().parent
 TIMEOUT = 60
+_WIDGET = "application/vnd.jupyter.widget-view+json"
 _ADDRESS = re.compile(r"<[^<>]* at 0x[0-9a-fA-F]+>")
 _ROUNDING_LEVEL = re.compile(r"[-+]?\d(?:\.\d+)?e-(?:1\d|[2-9]\d|\d{3})\b")
+
+
+SOLUTIONS = LESSONS / "solutions"
+VERIFICATION = "# Verification"
+"""The first line of a code cell that only checks the lesson's claims (folded, not on slides)."""
 
 
 def sources() -> list[Path]:
     """The lesson sources ``NN_name.py``, in order."""
     return sorted(p for p in LESSONS.glob("[0-9][0-9]_*.py"))
+
+
+def solution_sources() -> list[Path]:
+    """The solutions sources ``solutions/NN_name_solutions.py``, in order."""
+    return sorted(p for p in SOLUTIONS.glob("[0-9][0-9]_*_solutions.py"))
+
+
+def all_sources() -> list[Path]:
+    """Every notebook source the build executes: lessons, then solutions."""
+    return sources() + solution_sources()
 
 
 def execute(source: Path) -> nbformat.NotebookNode:
@@ -47,7 +73,7 @@ def execute(source: Path) -> nbformat.NotebookNode:
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     client = NotebookClient(
         nb, timeout=TIMEOUT, kernel_name="python3", record_timing=False,
-        resources={"metadata": {"path": str(LESSONS)}},
+        resources={"metadata": {"path": str(source.parent)}},
     )
     client.execute()
     return normalise(nb)
@@ -61,12 +87,17 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     for index, cell in enumerate(nb.cells):
         cell.id = f"cell-{index:02d}"
         cell.metadata.pop("execution", None)
+        cell.metadata["slideshow"] = {"slide_type": "slide" if index == 0 else _slide_type(cell)}
+        if cell.cell_type == "code" and cell.source.startswith(VERIFICATION):
+            cell.metadata["jupyter"] = {"source_hidden": True, "outputs_hidden": True}
         if cell.cell_type != "code":
             continue
         count += 1
         cell.execution_count = count
         kept = []
         for out in cell.outputs:
+            if _WIDGET in out.get("data", {}):
+                continue  # a live widget: its model ids change every run and GitHub cannot show it
             if out.output_type == "execute_result":
                 out.execution_count = count
                 if _ADDRESS.search(out.get("data", {}).get("text/plain", "")) and len(out.data) == 1:
@@ -77,6 +108,24 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             kept.append(out)
         cell.outputs = kept
     return nb
+
+
+def _slide_type(cell: nbformat.NotebookNode) -> str:
+    """Where ``cell`` goes in the reveal.js slides (see the module docstring)."""
+    if cell.cell_type == "code":
+        return "skip" if cell.source.startswith(VERIFICATION) else "fragment"
+    heading = re.match(r"#+ ", cell.source)
+    if heading is None:
+        return "-"
+    return "slide" if len(heading.group(0)) <= 3 else "subslide"
+
+
+def slides(notebook: Path) -> str:
+    """The reveal.js slides of a built notebook, as one HTML page."""
+    from nbconvert import SlidesExporter
+
+    body, _ = SlidesExporter().from_notebook_node(nbformat.read(notebook, as_version=4))
+    return body
 
 
 def text_outputs(nb: nbformat.NotebookNode) -> list[str]:
@@ -115,13 +164,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="lessons to build (default: all), e.g. 01_framework_and_sgd")
     parser.add_argument("--check", action="store_true", help="only check that every .ipynb matches its .py")
+    parser.add_argument(
+        "--slides", metavar="DIR", type=Path, help="export the built lessons to reveal.js slides in DIR"
+    )
     args = parser.parse_args(argv)
-    chosen = [p for p in sources() if not args.names or p.stem in args.names]
+    chosen = [p for p in all_sources() if not args.names or p.stem in args.names]
     unknown = set(args.names) - {p.stem for p in chosen}
     if unknown:
         print(f"build.py: error: unknown lesson(s) {sorted(unknown)}; expected one of "
-              f"{[p.stem for p in sources()]}", file=sys.stderr)
+              f"{[p.stem for p in all_sources()]}", file=sys.stderr)
         return 2
+    if args.slides:
+        args.slides.mkdir(parents=True, exist_ok=True)
+        for source in chosen:
+            if source.parent == LESSONS:
+                target = args.slides / f"{source.stem}.slides.html"
+                target.write_text(slides(source.with_suffix(".ipynb")), encoding="utf-8")
+                print(f"{source.stem}: slides in {target}")
+        return 0
     if args.check:
         stale = [p.name for p in chosen if not in_sync(p)]
         for name in stale:

@@ -12,7 +12,7 @@
 # ---
 
 # %% [markdown]
-# # Lesson 05 — Adam and AdamW
+# # Lesson 06 — Adam and AdamW
 #
 # Sources: doc 002 (the "Adam Optimizer" post: Momentum, RMSprop, Adam, AdamW, weight decay) and
 # doc 000 §1 (the AdaX post, which rewrites Adam's second moment). Where they are wrong, Kingma &
@@ -184,7 +184,7 @@ assert np.allclose(theta, closed, rtol=1e-15, atol=0)
 # $\hat\beta_{2,t} \approx \beta_2\,(t-1)/t \approx 1 - 1/t$: the decay rate of a plain running
 # mean. Early on $\hat v_t$ is the average of *all* squared gradients so far; after about
 # $1/(1-\beta_2) = 1000$ steps it becomes an EWMA with a window of 1000 steps. Doc 000 uses this
-# to motivate AdaX (lesson 07), which wants $\hat\beta_{2,t} \to 1$ instead.
+# to motivate AdaX (lesson 08), which wants $\hat\beta_{2,t} \to 1$ instead.
 #
 # Checks: `numopt.theory.adam_beta2_hat` against the formula written out (the naive
 # $1-\beta_2^t$ loses about $u/(t(1-\beta_2))$ relative accuracy to cancellation, under

@@ -1,5 +1,5 @@
 # %% [markdown]
-# # Lesson 08 — Exponentiated gradients: EGU, EG-adapted step sizes (EGSGD) and the Funnel
+# # Lesson 09 — Exponentiated gradients: EGU, EG-adapted step sizes (EGSGD) and the Funnel
 #
 # Source: doc 004 (a blog summary of Amid, Anil, Fifty & Warmuth, *Step-size Adaptation Using Exponentiated
 # Gradient Updates*, 2022), checked against the paper, the authors' code (lingvo `egdd.py`) and numopt's

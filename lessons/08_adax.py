@@ -1,5 +1,5 @@
 # %% [markdown]
-# # Lesson 07 — AdaX: Adam with exponential long-term memory
+# # Lesson 08 — AdaX: Adam with exponential long-term memory
 #
 # Source: doc 000 (a blog summary of Li, Zhang, Wang & Luo, *AdaX: Adaptive Gradient Descent with Exponential
 # Long Term Memory*, 2020), checked against the paper, the authors' code (switchablenorms/AdaX, `AdaX.py`) and
@@ -43,7 +43,7 @@ UNIT_ROUNDOFF = 2.0**-53  # half the spacing of doubles near 1
 # \qquad \hat\beta_{2,t} = \beta_2\,\frac{1-\beta_2^{t-1}}{1-\beta_2^{t}}.$$
 #
 # The two coefficients add up to 1 because $\beta_2(1-\beta_2^{t-1}) + (1-\beta_2) = 1-\beta_2^t$.
-# (Lesson 05 checks this rewriting for Adam; here it is the starting point for AdaX.)
+# (Lesson 06 checks this rewriting for Adam; here it is the starting point for AdaX.)
 # So the *corrected* second moment is itself an EWMA, with a rate that starts at $\hat\beta_{2,1} = 0$
 # ($\hat v_1 = g_1^2$: the first step trusts only the first gradient) and rises to $\beta_2$.
 #
@@ -325,7 +325,7 @@ assert worst_gap < 1e-7 and worst_prediction < 1e-3
 # ## 6. What doc 000 leaves out (erratum 13)
 #
 # Doc 000 gives only $\beta_2 = 10^{-4}$. The authors' code and README fix the rest, and recommend AdaX-W,
-# decoupled weight decay as in AdamW (lesson 5). `numopt` takes its defaults from there:
+# decoupled weight decay as in AdamW (lesson 06). `numopt` takes its defaults from there:
 
 # %%
 authors = {

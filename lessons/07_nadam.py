@@ -12,7 +12,7 @@
 # ---
 
 # %% [markdown]
-# # Lesson 06 — Nadam: Nesterov's look-ahead inside Adam
+# # Lesson 07 — Nadam: Nesterov's look-ahead inside Adam
 #
 # Source: doc 003 (the survey deck, the two "Nadam" slides), after Dozat (2016). Where the deck
 # differs from the primary source, Dozat decides (erratum 8 in the README's
@@ -47,7 +47,7 @@ SEED = 0
 # through the gradient; Nadam moves the look-ahead into the momentum term instead, which needs no
 # extra gradient evaluation.
 #
-# Start from Adam's step (lesson 05) and expand the bias-corrected momentum:
+# Start from Adam's step (lesson 06) and expand the bias-corrected momentum:
 #
 # $$\theta_{t+1} = \theta_t - \frac{\eta}{\sqrt{\hat v_t} + \varepsilon}\,\hat m_t
 #   = \theta_t - \frac{\eta}{\sqrt{\hat v_t} + \varepsilon}
