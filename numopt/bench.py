@@ -9,6 +9,10 @@ For every algorithm, parameter count and dtype, one table row gives
   array read and written) divided by the copy bandwidth, which is
   ``2 · nbytes / t`` for ``np.copyto`` of an array of θ's size;
 * ``×floor``: numopt's time over the floor (1.0 would be a single streaming pass);
+* ``×whole``: numopt's time over the same step with blocking switched off
+  (``BLOCK_SIZE`` larger than the array), i.e. the same NumPy expressions on
+  whole arrays, the way pure-NumPy optimizers are usually written; below 1.0
+  the blocks (temporaries that stay in cache) pay off;
 * ``torch`` and ``×torch``: torch.optim's ``step`` on the same data, single
   threaded (``torch.set_num_threads(1)``) and ``foreach=False``, and numopt's
   time over it, for the algorithms torch has (shown only when torch imports);
@@ -40,7 +44,7 @@ from typing import Any
 
 import numpy as np
 
-from . import OPTIMIZERS
+from . import OPTIMIZERS, base
 from .base import Optimizer
 from .cli import CLIError
 
@@ -166,12 +170,14 @@ def measure(key: str, size: int, dtype: str, repeats: int = 5, torch: Any = None
     -------
     dict
         ``algorithm, dtype, size, seconds, floor_seconds, ratio_to_floor,
-        torch_seconds, ratio_to_torch, extra_bytes`` (the torch fields are None
-        without torch or a torch counterpart).
+        whole_seconds, ratio_to_whole, torch_seconds, ratio_to_torch,
+        extra_bytes`` (the torch fields are None without torch or a torch
+        counterpart).
     """
     theta, g = _problem(size, dtype)
     opt = OPTIMIZERS[key]()
     seconds = _seconds_per_call(lambda: opt.step(theta, g), repeats)
+    whole_seconds = _unblocked(lambda: _seconds_per_call(lambda: opt.step(theta, g), repeats))
     extra = _peak_extra_bytes(lambda: opt.step(theta, g))
     state_bytes = sum(a.nbytes for a in opt.state.values())
     traffic = 2 * theta.nbytes + g.nbytes + 2 * state_bytes
@@ -187,10 +193,22 @@ def measure(key: str, size: int, dtype: str, repeats: int = 5, torch: Any = None
         "seconds": seconds,
         "floor_seconds": floor,
         "ratio_to_floor": seconds / floor,
+        "whole_seconds": whole_seconds,
+        "ratio_to_whole": seconds / whole_seconds,
         "torch_seconds": torch_seconds,
         "ratio_to_torch": None if torch_seconds is None else seconds / torch_seconds,
         "extra_bytes": extra,
     }
+
+
+def _unblocked(measurement: Callable[[], float]) -> float:
+    """Run ``measurement`` with blocking switched off: every update on the whole array."""
+    block_size = base.BLOCK_SIZE
+    base.BLOCK_SIZE = 2**62
+    try:
+        return measurement()
+    finally:
+        base.BLOCK_SIZE = block_size
 
 
 def measure_overhead(key: str, repeats: int = 5, torch: Any = None) -> dict[str, Any]:
@@ -242,14 +260,14 @@ def _bytes(n: int) -> str:
 
 
 def _print_tables(rows: list[dict], overheads: list[dict], with_torch: bool) -> None:
-    head = f"{'algorithm':<9} {'dtype':<7} {'size':>8} {'numopt ms':>10} {'floor ms':>9} {'×floor':>7}"
+    head = f"{'algorithm':<9} {'dtype':<7} {'size':>8} {'numopt ms':>10} {'floor ms':>9} {'×floor':>7} {'×whole':>7}"
     if with_torch:
         head += f" {'torch ms':>9} {'×torch':>7}"
     print(head + f" {'extra':>11}")
     for r in rows:
         line = (
             f"{r['algorithm']:<9} {r['dtype']:<7} {r['size']:>8.0e} {_ms(r['seconds']):>10} "
-            f"{_ms(r['floor_seconds']):>9} {_ratio(r['ratio_to_floor']):>7}"
+            f"{_ms(r['floor_seconds']):>9} {_ratio(r['ratio_to_floor']):>7} {_ratio(r['ratio_to_whole']):>7}"
         )
         if with_torch:
             line += f" {_ms(r['torch_seconds']):>9} {_ratio(r['ratio_to_torch']):>7}"
