@@ -9,6 +9,7 @@
 import numpy as np
 
 import numopt
+from numopt import theory
 from numopt.problems import Quadratic
 from numopt.run import run
 
@@ -143,3 +144,67 @@ for closed, predicted, measured, estimate, traj in answers.values():
     assert abs(predicted - estimate) < 1.5
 assert answers["lesson's start"][1] == 1
 assert answers["start c_0 = (1, 0.01)"][1] == 33
+
+# %% [markdown]
+# ## Exercise 4
+#
+# *Halve the batch size of lesson 01 §3 to $B = 2$: predict the noise floor for $\eta = 0.1$ and
+# the constant $\eta$ that brings it back to the floor of $B = 4$.*
+#
+# The mini-batch noise has variance $\sigma_j^2 = \lambda_j^2 v_j/B$, so halving $B$ doubles every
+# $\sigma_j^2$. The floor $\sum_j \eta\sigma_j^2/(2(2-\eta\lambda_j))$ is linear in the $\sigma_j^2$:
+# it **doubles**. To get back, $\eta'$ must solve
+#
+# $$\sum_j \frac{\eta'\, 2\sigma_j^2}{2\,(2-\eta'\lambda_j)} = \sum_j \frac{0.1\,\sigma_j^2}{2\,(2-0.1\,\lambda_j)} .$$
+#
+# If the floor were exactly $\eta\sum_j\sigma_j^2/4$, the answer would be $\eta' = 0.05$. The
+# factor $1/(2-\eta\lambda_j)$ makes the floor grow faster than $\eta$ when $\eta\lambda_j$ is not
+# small ($\eta\lambda_2 = 1$ here), so halving $\eta$ more than halves it, and $\eta'$ is a bit above
+# 0.05. The left side increases with $\eta'$, so bisection finds it. We rebuild §3's setting (same
+# recipe, own seed) and simulate 500 runs for each case.
+
+# %%
+rng = np.random.default_rng(4)
+n, R, T = 1000, 500, 500
+lam = np.array([1.0, 10.0])
+data = rng.normal([1.0, 1.0], [1.0, 0.1], size=(n, 2))
+theta_star, start = data.mean(axis=0), data.mean(axis=0) + np.array([-2.0, 1.0])
+
+
+def sigma2(B):
+    return lam**2 * data.var(axis=0) / B
+
+
+target = theory.sgd_noise_floor(0.1, lam, sigma2(4))
+low, high = 0.0, 0.19  # the floor is increasing on 0 < η < 2/λ_max = 0.2
+for _ in range(60):
+    mid = (low + high) / 2
+    low, high = (mid, high) if theory.sgd_noise_floor(mid, lam, sigma2(2)) < target else (low, mid)
+eta_back = (low + high) / 2
+predicted = {"B = 4, eta = 0.1": (4, 0.1), "B = 2, eta = 0.1": (2, 0.1), f"B = 2, eta = {eta_back:.4f}": (2, eta_back)}
+
+
+def final_losses(B, eta, seed=0):
+    draw = np.random.default_rng(seed)
+    theta = np.tile(start, (R, 1))
+    opt = numopt.SGD(lr=eta)
+    for _ in range(T):
+        batch = data[draw.integers(n, size=(R, B))]
+        opt.step(theta, lam * (theta - batch.sum(axis=1) / B))
+    return 0.5 * ((theta - theta_star) ** 2 @ lam)
+
+
+measured = {}
+for seed, (name, (B, eta)) in enumerate(predicted.items(), start=1):
+    measured[name] = final_losses(B, eta, seed)
+    print(f"{name}: floor {theory.sgd_noise_floor(eta, lam, sigma2(B)):.5f}, simulated mean after {T} steps "
+          f"{measured[name].mean():.5f} ± {measured[name].std() / np.sqrt(R):.5f} (standard error)")
+
+# %%
+# Verification
+assert abs(theory.sgd_noise_floor(0.1, lam, sigma2(2)) / target - 2) < 1e-12
+assert 0.05 < eta_back < 0.07 and abs(theory.sgd_noise_floor(eta_back, lam, sigma2(2)) / target - 1) < 1e-12
+for name, (B, eta) in predicted.items():
+    expected = theory.sgd_expected_loss(eta, lam, sigma2(B), start - theta_star, T)[-1]
+    losses = measured[name]
+    assert abs(losses.mean() - expected) < 4 * losses.std() / np.sqrt(R), name
