@@ -2,7 +2,7 @@
 # # Lesson 01 — One framework for every optimizer, and SGD as its simplest case
 #
 # **A failing run.** Plain SGD on a quadratic valley: with step size $\eta = 0.095$ the loss
-# drops a million-fold in 60 steps; with $\eta = 0.105$, about 10 % more, it explodes. And
+# drops more than $10^5$-fold in 60 steps; with $\eta = 0.105$, about 10 % more, it explodes. And
 # with mini-batch gradients even a good $\eta$ stalls at a loss floor. By the end of this
 # lesson both are predicted to the digit: the limit $\eta < 2/\lambda_{\max}$ (§2) and the floor
 # $\propto \eta\sigma^2$, which only a decaying schedule gets below (§3–4).
