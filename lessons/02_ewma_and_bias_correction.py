@@ -1,75 +1,67 @@
 # %% [markdown]
 # # Lesson 02 — The exponentially weighted moving average and its bias correction
 #
-# Momentum, RMSProp, AdaDelta, Adam and Nadam all keep a running average of something
-# (the gradient, its square, the squared step). The average they use is the
-# *exponentially weighted moving average* (EWMA), introduced in doc 003 (the survey deck,
-# the EWMA slide right after SGD). This lesson derives its three properties that every
-# later lesson relies on, checks each one with `numopt.theory`, and corrects two slips in
-# the deck (errata 4 and 5; listed in the README's [Sources and errata](../README.md#sources-and-errata)).
-#
-# **The recursion.** Given observations $x_1, x_2, \dots$ and a decay rate $0 \le \beta < 1$,
-#
-# $$v_0 = 0, \qquad v_t = \beta\, v_{t-1} + (1-\beta)\, x_t .$$
-#
-# **Unrolled.** Substituting the recursion into itself $t$ times,
-#
-# $$v_t = (1-\beta)\,x_t + \beta(1-\beta)\,x_{t-1} + \dots + \beta^{t-1}(1-\beta)\,x_1
-#       = \sum_{i=1}^{t} (1-\beta)\,\beta^{t-i}\, x_i .$$
-#
-# So $x_i$ gets the weight $w_i = (1-\beta)\beta^{t-i}$: the newest observation weighs
-# $1-\beta$, and each step back multiplies the weight by $\beta$.
-#
-# **The weights do not sum to one.** They form a finite geometric series:
-#
-# $$\sum_{i=1}^{t} (1-\beta)\beta^{t-i} = (1-\beta)\,\frac{1-\beta^t}{1-\beta} = 1-\beta^t .$$
-#
-# The missing mass $\beta^t$ is the weight the average would have given to $v_0 = 0$.
-# Early on (small $t$) it is large, so $v_t$ is pulled towards zero: this is the *bias*.
+# **A failing run.** Average the constant input 40, 40, 40 with the exponentially weighted
+# moving average (EWMA) that Momentum, RMSProp, AdaDelta, Adam and Nadam all use, $\beta = 0.9$:
 
 # %%
 import matplotlib.pyplot as plt
 import numpy as np
 
 import numopt
-from numopt import plot, theory
+from numopt import theory
+from numopt.widgets import ewma as ewma_widget
 
 rng = np.random.default_rng(2)
+print("EWMA of 40, 40, 40:", np.round(theory.ewma([40.0, 40.0, 40.0], 0.9), 4))
+
+# %% [markdown]
+# The average of three 40s comes out as 4, then 7.6. Doc 003 (the survey deck) fixes this with a
+# recursion that gives 40, then 210.5, then 713.9 (§3). Which correction is right, and how many
+# past observations does the average actually look at (§4)? This lesson answers both, checks
+# each property with `numopt.theory`, and corrects two slips in the deck (errata 4 and 5, in
+# the README's [Sources and errata](../README.md#sources-and-errata)).
+#
+# **The recursion.** Given $x_1, x_2, \dots$ and a decay rate $0 \le \beta < 1$,
+# $v_0 = 0$, $v_t = \beta\, v_{t-1} + (1-\beta)\, x_t$. Substituting it into itself,
+#
+# $$v_t = \sum_{i=1}^{t} (1-\beta)\,\beta^{t-i}\, x_i ,\qquad
+#   \sum_{i=1}^{t} (1-\beta)\beta^{t-i} = 1-\beta^t .$$
+#
+# The newest observation weighs $1-\beta$ and each step back multiplies the weight by $\beta$.
+# The weights do not sum to one: the missing mass $\beta^t$ is the weight the average gives to
+# $v_0 = 0$. Early on it is large and pulls $v_t$ towards zero: the *bias*.
 
 # %% [markdown]
 # ## 1. The unrolled sum and the sum of the weights
 #
 # `theory.ewma(x, beta)` runs the recursion; `theory.ewma_weights(beta, t)` returns the
-# weights $w_1,\dots,w_t$ of the unrolled sum. The two must give the same $v_t$ (up to
-# rounding: the sum of 20 terms of size about $|x|$ carries an error of a few units in the
-# last place, far below the $10^{-12}$ tolerance used here), and the weights must sum to
-# $1-\beta^t$, which `theory.bias_correction(beta, t)` returns.
+# weights $w_1,\dots,w_t$ of the unrolled sum, and `theory.bias_correction(beta, t)` is
+# $1-\beta^t$. The recursion and the sum must give the same $v_t$ up to rounding (a few units
+# in the last place for 20 terms, far below the $10^{-12}$ we assert).
 
 # %%
 t, beta = 20, 0.9
 x = rng.normal(40.0, 5.0, size=t)
-v_recursive = theory.ewma(x, beta)[-1]
 w = theory.ewma_weights(beta, t)
-v_unrolled = w @ x
-print(f"recursion v_20 = {v_recursive:.12f}")
-print(f"unrolled  v_20 = {v_unrolled:.12f}   |difference| = {abs(v_recursive - v_unrolled):.2e}")
-assert abs(v_recursive - v_unrolled) < 1e-12 * abs(v_recursive)
+print(f"recursion v_20 = {theory.ewma(x, beta)[-1]:.10f};  unrolled sum v_20 = {w @ x:.10f}")
+print(f"beta = 0.9, t = 20: sum of the weights = {w.sum():.10f} = 1 - beta^t = {theory.bias_correction(beta, t):.10f}")
 
+# %%
+# Verification
+assert abs(theory.ewma(x, beta)[-1] - w @ x) < 1e-12 * abs(w @ x)
 for b in (0.5, 0.9, 0.99):
     for n in (1, 5, 20):
         total = theory.ewma_weights(b, n).sum()
-        closed = 1 - b**n
-        assert abs(total - closed) < 1e-14
-        assert abs(theory.bias_correction(b, n) - closed) < 1e-14
-        print(f"beta={b:<5} t={n:>2}:  sum of weights = {total:.10f}   1 - beta^t = {closed:.10f}")
+        print(f"beta={b:<5} t={n:>2}:  sum of weights = {total:.10f}   1 - beta^t = {1 - b**n:.10f}")
+        assert abs(total - (1 - b**n)) < 1e-14 and abs(theory.bias_correction(b, n) - (1 - b**n)) < 1e-14
 
 # %% [markdown]
 # ## 2. Bias correction divides the *output* by $1-\beta^t$
 #
-# Doc 003's example: the first observation is $x_1 = 40$ and $\beta = 0.9$. Then
-# $v_1 = 0.9\cdot 0 + 0.1\cdot 40 = 4$, ten times too small. Since the weights sum to
-# $1-\beta^t$, dividing by that sum turns $v_t$ into a proper weighted *average*
-# (weights summing to one):
+# Doc 003's example: $x_1 = 40$, $\beta = 0.9$, so $v_1 = 0.1\cdot 40 = 4$, ten times too small.
+# Since the weights sum to $1-\beta^t$, dividing by that sum makes $v_t$ a proper weighted
+# *average* (weights summing to one):
 #
 # $$\hat v_t = \frac{v_t}{1-\beta^t}, \qquad \hat v_1 = \frac{4}{1-0.9} = 40 .$$
 #
@@ -77,19 +69,19 @@ for b in (0.5, 0.9, 0.99):
 # $\hat v_t = c$. As $t$ grows, $\beta^t \to 0$ and the correction fades out by itself.
 
 # %%
-v1 = theory.ewma([40.0], 0.9)[0]
-v1_hat = v1 / theory.bias_correction(0.9, 1)
-print(f"v_1 = {v1:.6f}, corrected v_1 = {v1_hat:.6f}")
-assert abs(v1 - 4.0) < 1e-12 and abs(v1_hat - 40.0) < 1e-12
-
 steps = np.arange(1, 61)
 constant = np.full(steps.size, 40.0)
 raw = theory.ewma(constant, 0.9)
 corrected = raw / theory.bias_correction(0.9, steps)
+print(f"raw v_t at t = 1, 5, 10, 30, 60:       {', '.join(f'{raw[k - 1]:6.2f}' for k in (1, 5, 10, 30, 60))}")
+print(f"corrected v_t at t = 1, 5, 10, 30, 60: {', '.join(f'{corrected[k - 1]:6.2f}' for k in (1, 5, 10, 30, 60))}")
+
+# %%
+# Verification
 err = np.max(np.abs(corrected - 40.0))
-print(f"constant input 40, 60 steps: max |corrected - 40| = {err:.2e}")
+print(f"v_1 = {raw[0]:.6f}; constant input 40, 60 steps: max |corrected - 40| = {err:.2e}")
+assert abs(raw[0] - 4.0) < 1e-12
 assert err < 1e-11  # exact in exact arithmetic; rounding of 60 steps of size ~40
-print(f"raw v_t at t = 1, 5, 10, 30, 60: {', '.join(f'{raw[k - 1]:.2f}' for k in (1, 5, 10, 30, 60))}")
 
 # %% [markdown]
 # ## 3. The recursion doc 003 writes down feeds the corrected value back — it blows up
@@ -131,18 +123,21 @@ fed_back = doc003_fed_back(constant, 0.9)
 print("t   raw EWMA   corrected   doc 003 fed back")
 for k in (1, 2, 3, 4, 10, 21, 40, 60):
     print(f"{k:<3} {raw[k - 1]:9.4f}   {corrected[k - 1]:9.4f}   {fed_back[k - 1]:14.1f}")
-expected_start = [40.0, (0.9 * 40 + 4) / 0.19, (0.9 * ((0.9 * 40 + 4) / 0.19) + 4) / 0.271]
-assert np.allclose(fed_back[:3], expected_start, rtol=1e-12)
 peak = int(np.argmax(fed_back)) + 1
-t_turn = np.log(0.1) / np.log(0.9)  # where 0.9^t = 1 - 0.9
-print(f"fed-back peak: {fed_back.max():.4g} at t = {peak} (growth stops once 0.9^t < 0.1, i.e. t > {t_turn:.1f})")
-assert peak == 21
-
+print(f"fed-back peak: {fed_back.max():.4g} at t = {peak} (growth stops once 0.9^t < 0.1)")
 with np.errstate(over="ignore"):
     fed_back_adam = doc003_fed_back(np.full(400, 40.0), 0.999)
 first_inf = int(np.argmax(~np.isfinite(fed_back_adam))) + 1
 print(f"beta = 0.999 (Adam's beta2): the fed-back value is {fed_back_adam[9]:.3g} at t = 10 "
       f"and overflows to inf at t = {first_inf}")
+
+# %%
+# Verification
+expected_start = [40.0, (0.9 * 40 + 4) / 0.19, (0.9 * ((0.9 * 40 + 4) / 0.19) + 4) / 0.271]
+assert np.allclose(fed_back[:3], expected_start, rtol=1e-12)
+t_turn = np.log(0.1) / np.log(0.9)  # where 0.9^t = 1 - 0.9: growth while t < t_turn
+print(f"0.9^t = 0.1 at t = {t_turn:.2f}; the multiplier of step 22 is the first below one")
+assert peak == 21 == int(np.floor(t_turn))
 assert not np.isfinite(fed_back_adam[-1])
 
 # %% [markdown]
@@ -171,26 +166,93 @@ assert not np.isfinite(fed_back_adam[-1])
 # the ten most recent observations — the conclusion the deck states, now for the right reason.
 
 # %%
-for b in (0.5, 0.9, 0.99, 0.999):
-    n = theory.effective_window(b)
-    print(f"beta={b:<6} window 1/(1-beta) = {n:7.1f}   beta^(1/(1-beta)) = {b**n:.6f}   "
-          f"gap to 1/e = {np.exp(-1) - b**n:.2e}")
-assert abs(0.999 ** theory.effective_window(0.999) - np.exp(-1)) < 2e-4  # gap ≈ 1/(2e n) for large n
-
 t, beta = 20, 0.9
 w = theory.ewma_weights(beta, t)  # absolute weights of x_1..x_20
 relative = w / w[-1]  # beta^(t-i)
 absolute_kept = np.flatnonzero(w >= np.exp(-1)) + 1
 relative_kept = np.flatnonzero(relative >= np.exp(-1)) + 1
-print(f"\nbeta = {beta}, t = {t}: largest absolute weight = {w.max():.3f} (< 1/e = {np.exp(-1):.4f})")
+print(f"beta = {beta}, t = {t}: largest absolute weight = {w.max():.3f} (< 1/e = {np.exp(-1):.4f})")
 print(f"kept by the absolute test (doc 003): {absolute_kept.tolist()}  -> nothing")
 print(f"kept by the relative test:           x_{relative_kept[0]} .. x_{relative_kept[-1]} "
       f"({relative_kept.size} observations)")
+print(f"relative weight of x_11 = {relative[10]:.4f} >= 1/e,  of x_10 = {relative[9]:.4f} < 1/e")
+
+# %%
+# Verification
+for b in (0.5, 0.9, 0.99, 0.999):
+    n = theory.effective_window(b)
+    print(f"beta={b:<6} window 1/(1-beta) = {n:7.1f}   beta^(1/(1-beta)) = {b**n:.6f}   "
+          f"gap to 1/e = {np.exp(-1) - b**n:.2e}")
+assert abs(0.999 ** theory.effective_window(0.999) - np.exp(-1)) < 2e-4  # gap ≈ 1/(2e n) for large n
 assert absolute_kept.size == 0
 assert relative_kept.tolist() == list(range(11, 21))
-print(f"relative weight of x_11 = {relative[10]:.4f} >= 1/e,  of x_10 = {relative[9]:.4f} < 1/e")
-print(f"share of the total weight carried by the last 10: {w[10:].sum() / w.sum():.4f}; "
-      f"for large t it is 1 - 0.9^10 = {1 - 0.9**10:.4f}, tending to 1 - 1/e = {1 - np.exp(-1):.4f} as beta -> 1")
+
+# %% [markdown]
+# ### Four definitions of the window, side by side
+#
+# "How many observations does an EWMA average?" has four reasonable answers, each a
+# function in `numopt.theory` (`effective_window`, `ewma_mean_age`, `ewma_half_life`,
+# `ewma_effective_sample_size`; large $t$, ages count steps back, the newest has age 0):
+#
+# | definition | question | value | as $\beta\to 1$ |
+# |---|---|---|---|
+# | 1/e cut-off | when is $\beta^n < 1/e$? | $1/(1-\beta)$ | $1/(1-\beta)$ |
+# | mean age | average age under the weights | $\beta/(1-\beta)$ | $1/(1-\beta)$ |
+# | half-life | when is $\beta^h = \tfrac12$? | $\ln 2/(-\ln\beta)$ | $0.69/(1-\beta)$ |
+# | effective sample size | iid samples with the same variance | $(1+\beta)/(1-\beta)$ | $2/(1-\beta)$ |
+#
+# The mean age is $\sum_j j\,(1-\beta)\beta^j = \beta/(1-\beta)$. The effective sample size
+# compares variances: for iid $x$ with variance $\sigma^2$,
+# $\operatorname{Var} v_t = \sigma^2\sum_i w_i^2 \to \sigma^2(1-\beta)/(1+\beta)$, while a plain
+# mean of $n$ samples has $\sigma^2/n$. All four scale like $1/(1-\beta)$; they differ by a
+# constant factor, which is why "the window" is only ever an order of magnitude. We measure
+# each from the weights, and the effective sample size from 4,000 simulated noise streams.
+
+# %%
+windows = {}
+for b in (0.9, 0.99):
+    w_long = theory.ewma_weights(b, 3000)[::-1]  # newest first: age j = 0, 1, 2, ...
+    age = np.arange(w_long.size)
+    streams = theory.ewma(rng.standard_normal((800, 4000)), b)[-1]  # v_800 of 4,000 iid N(0, 1) streams
+    windows[b] = {
+        "1/e cut-off": (int(np.argmax(w_long / w_long[0] < np.exp(-1))), theory.effective_window(b)),
+        "mean age": ((w_long @ age) / w_long.sum(), theory.ewma_mean_age(b)),
+        "half-life": (int(np.argmax(np.cumsum(w_long) >= 0.5)) + 1, theory.ewma_half_life(b)),  # newest n with half
+        "effective sample size": (1 / streams.var(), theory.ewma_effective_sample_size(b)),
+    }
+    for name, (measured, formula) in windows[b].items():
+        print(f"beta = {b}: {name:<22} measured {measured:8.2f}   theory {formula:8.2f}")
+
+# %%
+# Verification
+for b, rows in windows.items():
+    cut, n = rows["1/e cut-off"]
+    assert cut == int(np.ceil(1 / -np.log(b))) and abs(cut - n) <= 1  # first age with β^j < 1/e
+    assert abs(rows["mean age"][0] - rows["mean age"][1]) < 1e-9 * rows["mean age"][1]
+    half, h = rows["half-life"]
+    assert half == int(np.ceil(h))  # the newest n carry 1 - β^n >= 1/2 iff n >= h
+    ess, formula = rows["effective sample size"]
+    assert abs(ess / formula - 1) < 4 * np.sqrt(2 / 4000)  # sampling error of a variance from 4,000 streams
+
+# %%
+one_minus_beta = np.geomspace(0.5, 1e-3, 200)
+fig, ax = plt.subplots(figsize=(7, 4))
+curves = (  # (label, key in windows[beta], closed form)
+    ("1/e cut-off 1/(1−β)", "1/e cut-off", theory.effective_window),
+    ("mean age β/(1−β)", "mean age", theory.ewma_mean_age),
+    ("half-life ln 2/(−ln β)", "half-life", theory.ewma_half_life),
+    ("effective sample size (1+β)/(1−β)", "effective sample size", theory.ewma_effective_sample_size),
+)
+for label, key, f in curves:
+    line, = ax.loglog(1 / one_minus_beta, [f(1 - d) for d in one_minus_beta], label=label)
+    for b, rows in windows.items():
+        ax.plot(1 / (1 - b), rows[key][0], "o", color=line.get_color())
+ax.set_xlabel("1/(1 − β)")
+ax.set_ylabel("window (observations)")
+ax.set_title("Four windows of an EWMA (dots: measured at β = 0.9, 0.99)")
+ax.legend(fontsize=8)
+fig.tight_layout()
+plt.show()
 
 # %% [markdown]
 # ## 5. Adam stores the raw EWMAs and corrects only its output
@@ -211,6 +273,7 @@ print(f"share of the total weight carried by the last 10: {w[10:].sum() / w.sum(
 opt = numopt.Adam(lr=0.1)
 theta = np.array([1.0, -2.0, 0.5])
 grads = rng.normal(size=(5, 3))
+errors = []
 for k, g in enumerate(grads, start=1):
     before = theta.copy()
     opt.step(theta, g)
@@ -219,33 +282,36 @@ for k, g in enumerate(grads, start=1):
     m_hat = m_raw / theory.bias_correction(opt.beta1, k)
     v_hat = v_raw / theory.bias_correction(opt.beta2, k)
     step = -opt.lr * m_hat / (np.sqrt(v_hat) + opt.eps)
-    err_m = np.max(np.abs(opt.state["m"] - m_raw) / np.abs(m_raw))
-    err_v = np.max(np.abs(opt.state["v"] - v_raw) / np.abs(v_raw))
-    err_step = np.max(np.abs((theta - before) - step) / np.abs(step))
-    print(f"t={opt.t}: rel. error of state m {err_m:.1e}, of state v {err_v:.1e}, of the step {err_step:.1e}")
+    errors.append([np.max(np.abs(a - b) / np.abs(b)) for a, b in
+                   ((opt.state["m"], m_raw), (opt.state["v"], v_raw), (theta - before, step))])
+print(f"after {opt.t} steps: state m = {np.round(opt.state['m'], 6)}, m_hat = {np.round(m_hat, 6)}")
+print(f"m / m_hat = {opt.state['m'][0] / m_hat[0]:.6f} = 1 - 0.9^5 = {1 - 0.9**5:.6f}")
+
+# %%
+# Verification
+for k, (err_m, err_v, err_step) in enumerate(errors, start=1):
+    print(f"t={k}: rel. error of state m {err_m:.1e}, of state v {err_v:.1e}, of the step {err_step:.1e}")
     assert max(err_m, err_v, err_step) < 1e-12
-print(f"after {opt.t} steps: m / m_hat = {opt.state['m'][0] / m_hat[0]:.6f} = 1 - 0.9^5 = {1 - 0.9**5:.6f}")
 
 # %% [markdown]
 # ## 6. Pictures
 #
-# First: the weights $(1-\beta)\beta^{t-i}$ that $v_{30}$ gives to $x_1,\dots,x_{30}$ for three
-# values of $\beta$ (blue), the bias-corrected weights (red, divided by $1-\beta^{30}$), and
-# the start of the effective window $1/(1-\beta)$ (dashed). The smaller $\beta$, the taller
-# and narrower the bars; for $\beta = 0.95$ the window (20 steps) covers most of the history
-# and the raw weights miss a visible share of the mass ($\beta^{30} = 0.21$), which the
-# correction restores.
-#
-# Second: constant input 40, $\beta = 0.9$. The raw EWMA starts at 4 and creeps up; the
-# corrected output is 40 from the first step; doc 003's fed-back recursion explodes (log
-# scale).
+# The weights $(1-\beta)\beta^{t-i}$ that $v_{30}$ gives to $x_1,\dots,x_{30}$ for $\beta = 0.9$
+# (blue), the bias-corrected weights (red, divided by $1-\beta^{30}$) and the start of the
+# window $1/(1-\beta)$ (dashed). Below it, sliders for $\beta$ and $t$ (in JupyterLab): the
+# smaller $\beta$, the taller and narrower the bars; the larger, the more mass the raw
+# weights miss, which the correction restores.
 
 # %%
-fig, axes = plt.subplots(1, 3, figsize=(13, 4))
-for ax, b in zip(axes, (0.5, 0.8, 0.95), strict=True):
-    plot.ewma_bars(b, 30, ax=ax)
-fig.tight_layout()
+ewma_widget.draw(beta=0.9, t=30)
 plt.show()
+
+# %%
+ewma_widget.widget()
+
+# %% [markdown]
+# Constant input 40, $\beta = 0.9$: the raw EWMA starts at 4 and creeps up, the corrected
+# output is 40 from the first step, doc 003's fed-back recursion explodes (log scale).
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 4))
@@ -270,8 +336,11 @@ plt.show()
 # - An observation $i$ steps old weighs $\beta^i$ relative to the newest; that falls below
 #   $1/e$ after about $1/(1-\beta)$ steps, the effective window (erratum 5: test the relative
 #   weight, not the absolute one).
+# - The window's four readings (1/e cut-off, mean age, half-life, effective sample size) all
+#   scale like $1/(1-\beta)$, within a factor of two of each other.
 # - Adam's `m`, `v` in `opt.state` are raw EWMAs; $\hat m$, $\hat v$ are computed each step.
-#
+
+# %% [markdown]
 # ## Exercises
 #
 # 1. Show that for $\beta = 1 - 1/n$ the last $n$ observations carry the fraction

@@ -164,3 +164,84 @@ def egsgd_gain(grads: ArrayLike, gamma: float) -> np.ndarray:
     g = np.asarray(grads, dtype=float)
     previous = np.concatenate([np.zeros_like(g[:1]), g[:-1]])
     return np.exp(gamma * np.cumsum(previous * g, axis=0))
+
+
+# --- Lessons 01 and 02: four readings of an EWMA's window; SGD's noise floor on a quadratic ---
+
+__all__ += [
+    "ewma_effective_sample_size",
+    "ewma_half_life",
+    "ewma_mean_age",
+    "sgd_expected_loss",
+    "sgd_noise_floor",
+]
+
+
+def ewma_mean_age(beta: float) -> float:
+    """The mean age β/(1 − β) of an EWMA's observations (the newest has age 0), for large t.
+
+    The weight of the observation j steps back is (1 − β)βʲ, so the mean age is
+    Σⱼ j (1 − β)βʲ = β/(1 − β): one less than :func:`effective_window`.
+    """
+    return beta / (1.0 - beta)
+
+
+def ewma_half_life(beta: float) -> float:
+    """The half-life ln 2/(−ln β): after it, an observation weighs half as much as the newest.
+
+    Equivalently, the newest ``h`` observations carry 1 − βʰ = ½ of the (large-t)
+    weight. About ln 2 · :func:`effective_window` = 0.69/(1 − β) as β → 1.
+    """
+    return float(np.log(2.0) / -np.log(beta))
+
+
+def ewma_effective_sample_size(beta: float) -> float:
+    """How many iid observations an EWMA is worth: (1 + β)/(1 − β), for large t.
+
+    For iid x with variance σ², Var[v_t] = σ² Σ wᵢ² → σ² (1 − β)/(1 + β); an
+    average of n iid observations has variance σ²/n, so n = (1 + β)/(1 − β),
+    about 2 · :func:`effective_window` as β → 1 (Kish's (Σw)²/Σw²).
+    """
+    return (1.0 + beta) / (1.0 - beta)
+
+
+def sgd_noise_floor(lr: float, lam: ArrayLike, sigma2: ArrayLike) -> float:
+    """The stationary expected loss of SGD with constant η on a diagonal quadratic with gradient noise.
+
+    Loss J(θ) = ½ Σᵢ λᵢ (θᵢ − θᵢ*)², stochastic gradient λᵢ(θᵢ − θᵢ*) + ξᵢ with
+    E ξᵢ = 0, Var ξᵢ = σᵢ², independent across steps. The error eᵢ = θᵢ − θᵢ* follows
+    e_t = (1 − ηλ) e_{t−1} − η ξ_t, so its stationary variance solves
+    s = (1 − ηλ)² s + η²σ², s = ησ²/(λ(2 − ηλ)), and
+
+        E[J] → Σᵢ ½ λᵢ sᵢ = Σᵢ η σᵢ² / (2 (2 − ηλᵢ))   (≈ η Σᵢ σᵢ²/4 for ηλ ≪ 1),
+
+    for 0 < ηλᵢ < 2. Proportional to η: a constant step size cannot go below it.
+    """
+    lam, sigma2 = np.asarray(lam, dtype=float), np.asarray(sigma2, dtype=float)
+    return float(np.sum(lr * sigma2 / (2.0 * (2.0 - lr * lam))))
+
+
+def sgd_expected_loss(lr, lam: ArrayLike, sigma2: ArrayLike, e0: ArrayLike, steps: int) -> np.ndarray:
+    """E[J(θ_t)] for t = 0..steps of SGD on the noisy diagonal quadratic of :func:`sgd_noise_floor`.
+
+    ``lr`` is a float or a schedule ``lr(t)`` (t = 1, 2, ...). The mean and the
+    variance of each error coordinate follow exactly
+
+        μ_t = (1 − η_t λ) μ_{t−1},   s_t = (1 − η_t λ)² s_{t−1} + η_t² σ²,   μ_0 = e0, s_0 = 0,
+
+    and E[J(θ_t)] = ½ Σᵢ λᵢ (μᵢ,ₜ² + sᵢ,ₜ).
+
+    Returns
+    -------
+    ndarray of shape (steps + 1,)
+    """
+    lam, sigma2 = np.asarray(lam, dtype=float), np.asarray(sigma2, dtype=float)
+    mean = np.asarray(e0, dtype=float) * np.ones_like(lam)
+    var = np.zeros_like(mean)
+    out = [0.5 * np.sum(lam * mean**2)]
+    for t in range(1, steps + 1):
+        eta = lr(t) if callable(lr) else lr
+        mean = (1 - eta * lam) * mean
+        var = (1 - eta * lam) ** 2 * var + eta**2 * sigma2
+        out.append(0.5 * np.sum(lam * (mean**2 + var)))
+    return np.array(out)
