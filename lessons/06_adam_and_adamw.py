@@ -15,7 +15,8 @@
 # # Lesson 06 — Adam and AdamW
 #
 # **Two puzzles.** Give Adam a gradient of 1000 in one coordinate and 0.001 in another: its first step
-# moves both by the same amount, η. Run Adam with an L2 penalty λ next to AdamW with the same λ on a
+# moves both by the same amount, $\eta$. Run Adam with an L2 penalty $\lambda$ next to AdamW with the same $\lambda$
+# on a
 # quadratic: one coordinate stops at 1.8 under Adam and at 10 under AdamW. By the end of the lesson
 # both are predicted in closed form.
 #
@@ -166,7 +167,7 @@ assert abs((g_t - m_hat) / b_drift - 9) < 1e-8
 # $$\theta_1 - \theta_0 = -\eta\,\frac{g_1}{|g_1| + \varepsilon}
 #   = -\eta\,\mathrm{sign}(g_1)\,\bigl(1 - O(\varepsilon/|g_1|)\bigr):$$
 #
-# a step of length η in every coordinate, whatever the size of its gradient, as long as $|g_1| \gg \varepsilon$
+# a step of length $\eta$ in every coordinate, whatever the size of its gradient, as long as $|g_1| \gg \varepsilon$
 # (the first puzzle; section 1's table showed it for 1000 and 0.001). Without the correction the first step would
 # be $\eta(1-\beta_1)/\sqrt{1-\beta_2} \approx 3.16\,\eta$.
 
@@ -283,9 +284,9 @@ assert worst < 1e-12
 
 # %% [markdown]
 # **Momentum.** With L2 the term $\lambda\theta$ enters the velocity and is accumulated with the gradients,
-# amplified up to $1/(1-\beta) = 10$ times; decoupled decay acts on the current θ once. With
+# amplified up to $1/(1-\beta) = 10$ times; decoupled decay acts on the current $\theta$ once. With
 # $\lambda' = \lambda/(1-\beta)$ both have the same fixed points ($\nabla L(\theta) + \lambda\theta = 0$), but
-# no rescaling of λ makes the two updates the same map:
+# no rescaling of $\lambda$ makes the two updates the same map:
 
 # %%
 def momentum_run(lam_l2, lam_decoupled, steps=300):
@@ -327,7 +328,7 @@ assert min(momentum_gaps) > 1e-3
 # minimiser of $L$ in the box $|\theta_i| \le 1/\lambda$ (Xie & Li, 2024, give the general form).
 #
 # The second puzzle: $L(\theta) = \frac12\sum_i a_i(\theta_i - c_i)^2$ with $a = (100, 1, 0.01)$,
-# $c = (0.5, 2, 20)$, λ = 0.1, η = 0.05, 4000 steps from 0.
+# $c = (0.5, 2, 20)$, $\lambda = 0.1$, $\eta = 0.05$, 4000 steps from 0.
 # * Adam + L2 → $a_i c_i/(a_i + \lambda)$ = (0.4995, 1.818, 1.818).
 # * AdamW → $\mathrm{clip}(c_i, \pm 1/\lambda)$ = (0.5, 2, 10); the third coordinate gets there slowly, as
 #   $\hat v$ forgets the large gradients of the start.
@@ -388,11 +389,11 @@ plt.show()
 # %% [markdown]
 # ### AdamW's two forms
 #
-# Doc 002 and torch decay by $\theta_{t-1}(1-\eta\lambda)$ with the *full* step size η. Loshchilov & Hutter's
+# Doc 002 and torch decay by $\theta_{t-1}(1-\eta\lambda)$ with the *full* step size $\eta$. Loshchilov & Hutter's
 # Algorithm 2 writes
 # $\theta_t = \theta_{t-1} - s_t\bigl(\alpha\,\hat m_t/(\sqrt{\hat v_t}+\varepsilon) + \lambda_p\theta_{t-1}\bigr)$,
-# with base rate α and schedule multiplier $s_t$: the decay per step is $s_t\lambda_p$, without α. With
-# $\eta_t = \alpha s_t$ the two agree when $\lambda = \lambda_p/\alpha$; but in torch's form doubling α doubles
+# with base rate $\alpha$ and schedule multiplier $s_t$: the decay per step is $s_t\lambda_p$, without $\alpha$. With
+# $\eta_t = \alpha s_t$ the two agree when $\lambda = \lambda_p/\alpha$; but in torch's form doubling $\alpha$ doubles
 # the decay, in the paper's it does not (the decoupling the paper is named for). A zero gradient isolates the
 # decay ($m = v = 0$, the Adam step is 0); with a cosine schedule over 100 steps:
 
@@ -432,7 +433,7 @@ assert abs(np.log(decays[2 * alpha][0]) / np.log(decays[alpha][0]) - 2) < 2e-3  
 #   gradients (a drifting gradient is seen $\beta_1/(1-\beta_1) = 9$ steps late), and $v$ estimates $E[g^2]$,
 #   not the variance (erratum 10).
 # * The first step is $\eta\,g/(|g|+\varepsilon) \approx \eta\,\mathrm{sign}(g)$ in every coordinate.
-# * $\hat v_t$ is an EWMA with rate $\hat\beta_{2,t}$: 0 at $t=1$, ≈ $1-1/t$ early, → β2 (doc 000 §1).
+# * $\hat v_t$ is an EWMA with rate $\hat\beta_{2,t}$: 0 at $t=1$, $\approx 1-1/t$ early, $\to \beta_2$ (doc 000 §1).
 # * L2 and decoupled decay are the same map for plain SGD with any loss and differ under momentum and Adam
 #   (erratum 9): Adam + L2 finds the L2-regularised minimiser, AdamW the box-constrained one. torch's AdamW
 #   couples the decay to the learning rate, the paper's to the schedule only.
@@ -444,6 +445,6 @@ assert abs(np.log(decays[2 * alpha][0]) / np.log(decays[alpha][0]) - 2) < 2e-3  
 # 2. Show that Adam's first step is $\eta\,\mathrm{sign}(g_1)$ also with `eps_in_sqrt=True` as long as
 #    $g_1^2 \gg \varepsilon$, and find the size of $|g_1|$ below which the two placements differ by more
 #    than 1 %.
-# 3. Repeat the quadratic experiment with noisy gradients $a(\theta - c) + \sigma\xi$, σ = 1. Argue that
+# 3. Repeat the quadratic experiment with noisy gradients $a(\theta - c) + \sigma\xi$, $\sigma = 1$. Argue that
 #    at equilibrium AdamW satisfies $E[g_i]/\sqrt{E[g_i^2]} \approx -\lambda\theta_i$, so that it acts like
 #    L2 with a per-coordinate strength $\lambda\sqrt{E[g_i^2]}$, and test the prediction.

@@ -14,8 +14,9 @@
 # %% [markdown]
 # # Lesson 07 — Nadam: Nesterov's look-ahead inside Adam
 #
-# **A puzzle.** Feed Adam and Nadam the same constant gradient. Adam's first step is exactly η (lesson 06).
-# Nadam's, as the survey deck writes it, is 1.9 η; Dozat's own Nadam takes 1.47 η; torch's `NAdam` 1.06 η.
+# **A puzzle.** Feed Adam and Nadam the same constant gradient. Adam's first step is exactly $\eta$ (lesson 06).
+# Nadam's, as the survey deck writes it, is $1.9\,\eta$; Dozat's own Nadam takes $1.47\,\eta$; torch's `NAdam`
+# $1.06\,\eta$.
 # Three "Nadam"s, three first steps: where do they come from, and which one is Dozat's algorithm?
 
 # %%
@@ -71,10 +72,10 @@ for name, step in puzzle.items():
 # $$\theta_t = \theta_{t-1} - \frac{\eta}{\sqrt{\hat v_t} + \varepsilon}\,\bar m_t, \qquad
 #   \bar m_t = \beta_1 \hat m_t + \frac{(1-\beta_1)\,g_t}{1-\beta_1^t}.$$
 #
-# This is doc 003's Nadam and numopt's default `numopt.Nadam()` (with ε outside the root; the deck's
+# This is doc 003's Nadam and numopt's default `numopt.Nadam()` (with $\varepsilon$ outside the root; the deck's
 # $\sqrt{\hat V_t + \epsilon}$ is `eps_in_sqrt=True`, erratum 2). The current gradient now enters twice: inside
 # $m_t$ and on its own. For a constant gradient $\hat m_t = g$, so the first step is
-# $\beta_1 + (1-\beta_1)/(1-\beta_1) = 1.9$ times η: the first number of the puzzle.
+# $\beta_1 + (1-\beta_1)/(1-\beta_1) = 1.9$ times $\eta$: the first number of the puzzle.
 #
 # ## 2. Which bias correction for the look-ahead term? (erratum 8)
 #
@@ -87,7 +88,7 @@ for name, step in puzzle.items():
 #
 # Doc 003 keeps $1-\beta_1^t$ and names no momentum schedule (erratum 8). numopt has both: `numopt.Nadam()` is
 # doc 003's form, `numopt.Nadam(dozat=True)` Dozat's (also optax's `nadam`). For a constant gradient Dozat's
-# first step is $\beta_1(1-\beta_1)/(1-\beta_1^2) + 1 = 1.47$ times η: the second number.
+# first step is $\beta_1(1-\beta_1)/(1-\beta_1^2) + 1 = 1.47$ times $\eta$: the second number.
 #
 # `numopt.explain` steps both forms through step 4, after three steps of random gradients; the $\bar m_t$ line
 # is where they part.
@@ -130,7 +131,7 @@ assert abs(puzzle["Nadam (Dozat)"] - (b1 * (1 - b1) / (1 - b1**2) + 1)) < 1e-7
 # \qquad \frac{a_t^{\text{doc 003}}}{a_t^{\text{Dozat}}} = 1 + \frac{\beta_1^t(1-\beta_1)}{1-\beta_1^t}.$$
 #
 # The ratio is 1.9 at $t = 1$; the excess falls like $\beta_1^t$, below 1 % from $t = 23$ and below $10^{-6}$ from
-# $t \approx 110$. For a constant gradient the step is $\eta\,(a_t + b_t)$, which tends to η for both forms since
+# $t \approx 110$. For a constant gradient the step is $\eta\,(a_t + b_t)$, which tends to $\eta$ for both forms since
 # $a_t + b_t \to \beta_1 + (1-\beta_1) = 1$. We read the steps off numopt and compare with $a_t + b_t$.
 
 # %%
@@ -153,7 +154,7 @@ for k in (1, 2, 5, 10, 23, 50, 110, 150):
     print(f"{k:4d}   {measured['doc 003'][k - 1]:.8f}         {measured['Dozat'][k - 1]:.8f}       {r:.2e}")
 
 # %% [markdown]
-# With random gradients both runs share $m_t$ and $v_t$ (θ does not enter the moments), so their steps differ
+# With random gradients both runs share $m_t$ and $v_t$ ($\theta$ does not enter the moments), so their steps differ
 # by exactly $-\eta\,(a_t^{\text{doc 003}} - a_t^{\text{Dozat}})\,\hat m_t/(\sqrt{\hat v_t} + \varepsilon)$, with
 # $a_t^{\text{doc 003}} - a_t^{\text{Dozat}} = \beta_1^{t+1}(1-\beta_1)/(1-\beta_1^{t+1})$: the momentum term
 # times a factor that dies out like $\beta_1^t$.
@@ -203,13 +204,14 @@ assert worst_units <= 16
 #
 # while $m_t$, $v_t$ are still Adam's EWMAs. In the notation above
 # $a_t^{\text{torch}} = \mu_{t+1}(1-\beta_1^t)/(1-\prod_{i\le t+1}\mu_i)$ and
-# $b_t^{\text{torch}} = (1-\mu_t)/(1-\prod_{i\le t}\mu_i)$. With a huge ψ every $\mu_t = \beta_1$ and these are
+# $b_t^{\text{torch}} = (1-\mu_t)/(1-\prod_{i\le t}\mu_i)$. With a huge $\psi$ every $\mu_t = \beta_1$ and these are
 # Dozat's weights: `numopt.Nadam(dozat=True)` equals torch's `NAdam` with a huge `momentum_decay`.
 #
-# With the default ψ the exponent is tiny, $0.96^{0.004\,t} = e^{-1.63\times10^{-4}\,t}$: $\mu_1 \approx \beta_1/2$,
-# and μ climbs towards β1 over tens of thousands of steps (half-way at $t \approx 4250$). All that time torch
-# weights the momentum less and the current gradient more than either constant-μ form: it matches neither,
-# and its first step for a constant gradient, $a_1 + b_1$, is the 1.06 η of the puzzle. We compute the weights
+# With the default $\psi$ the exponent is tiny, $0.96^{0.004\,t} = e^{-1.63\times10^{-4}\,t}$:
+# $\mu_1 \approx \beta_1/2$,
+# and $\mu$ climbs towards $\beta_1$ over tens of thousands of steps (half-way at $t \approx 4250$). All that time torch
+# weights the momentum less and the current gradient more than either constant-$\mu$ form: it matches neither,
+# and its first step for a constant gradient, $a_1 + b_1$, is the $1.06\,\eta$ of the puzzle. We compute the weights
 # with NumPy (torch itself is not needed).
 
 
@@ -249,8 +251,8 @@ assert 0.72 < step_torch[:100].min() < 0.74 and step_torch[:100].max() < 1.06  #
 
 # %% [markdown]
 # Even after 10 000 steps torch's default gives the momentum a weight of about 0.81 and the current gradient
-# about 0.19, where both constant-μ forms have long settled at 0.9 and 0.1. (The last column, torch's step
-# for a constant gradient, stays between 0.73 η and 1.06 η over the first steps.)
+# about 0.19, where both constant-$\mu$ forms have long settled at 0.9 and 0.1. (The last column, torch's step
+# for a constant gradient, stays between $0.73\,\eta$ and $1.06\,\eta$ over the first steps.)
 
 # %%
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
@@ -321,17 +323,18 @@ assert final["Nadam (doc 003)"] != final["Nadam (Dozat)"]
 #   $\theta_t = \theta_{t-1} - \eta\,(\beta_1\hat m_t + (1-\beta_1)g_t/(1-\beta_1^t))/(\sqrt{\hat v_t}+\varepsilon)$.
 # * Doc 003 corrects the look-ahead term with $1-\beta_1^t$; Dozat with $1-\beta_1^{t+1}$ (`dozat=True`,
 #   erratum 8). Their ratio is $1 + \beta_1^t(1-\beta_1)/(1-\beta_1^t)$: 1.9 at $t = 1$, below 1 % after 23 steps.
-# * Neither Nadam's first step is η·sign(g): for a constant gradient it is 1.9 η (doc 003) or 1.47 η (Dozat);
-#   both tend to η.
+# * Neither Nadam's first step is $\eta\,\mathrm{sign}(g)$: for a constant gradient it is $1.9\,\eta$ (doc 003) or
+#   $1.47\,\eta$ (Dozat);
+#   both tend to $\eta$.
 # * torch's default NAdam uses the schedule $\mu_t = \beta_1(1-\frac12 0.96^{0.004t})$, starting near $\beta_1/2$,
-#   so it matches neither constant-μ form; with a huge `momentum_decay` it becomes Dozat's.
+#   so it matches neither constant-$\mu$ form; with a huge `momentum_decay` it becomes Dozat's.
 
 # %% [markdown]
 # ## Exercises
 # 1. Derive the first step of torch's default NAdam for a constant gradient
-#    ($\mu_2(1-\beta_1)/(1-\mu_1\mu_2) + 1$ in units of η) and evaluate it with
+#    ($\mu_2(1-\beta_1)/(1-\mu_1\mu_2) + 1$ in units of $\eta$) and evaluate it with
 #    `torch_nadam_weights`.
-# 2. Show that with `eps_in_sqrt=True` (doc 003's ε) the two Nadam forms still differ by the same
+# 2. Show that with `eps_in_sqrt=True` (doc 003's $\varepsilon$) the two Nadam forms still differ by the same
 #    coefficient ratio, and check it with `numopt.Nadam(eps_in_sqrt=True)`.
 # 3. Rerun section 5 with learning rates 0.01 and 0.2. Does the ranking of Adam and the two Nadam
 #    forms change? Report what you measure.

@@ -41,7 +41,7 @@ for name, trajectory in opening.items():
 #
 # Plan: 1. Adam's $\hat v_t$ as an EWMA with rate $\hat\beta_{2,t} \to \beta_2$; 2. AdaX's rate, which tends to 1;
 # 3. which past gradients carry the weight; 4. computing $(1+\beta_2)^t - 1$; 5. no bias correction of $m$, and
-# where ε goes; 6. what doc 000 leaves out; 7. the counterexample, with AMSGrad alongside.
+# where $\epsilon$ goes; 6. what doc 000 leaves out; 7. the counterexample, with AMSGrad alongside.
 #
 # ## 1. Adam's second moment is an EWMA with rate $\hat\beta_{2,t} \to \beta_2$ (doc 000 §1)
 #
@@ -281,7 +281,8 @@ for name, opt, ramp in (
     print(f"{name}: steps 1..50 with a constant gradient match -η·ramp(t)·g/(|g|+ε) to {worst:.1e} relative")
 
 # %% [markdown]
-# **Where ε goes.** Doc 000 (and `numopt.AdaX`) divide by $\sqrt{\hat v_t} + \epsilon$. The authors' code divides
+# **Where $\epsilon$ goes.** Doc 000 (and `numopt.AdaX`) divide by $\sqrt{\hat v_t} + \epsilon$. The authors' code
+# divides
 # by $\sqrt{v_t} + \epsilon$ and multiplies the step by $\sqrt{B_t}$:
 #
 # $$\eta\sqrt{B_t}\,\frac{m_t}{\sqrt{v_t}+\epsilon} = \eta\,\frac{m_t}{\sqrt{\hat v_t} + \epsilon/\sqrt{B_t}},$$
@@ -349,17 +350,18 @@ for cls in (numopt.AdaX, numopt.AdaXW):
 # At step $t$ the loss is $f_t(x) = C x$ if $t \bmod 3 = 1$ and $-x$ otherwise, $x \in [-1, 1]$ (projected after
 # each step), $C > 2$. Over a period the loss is $(C-2)x$, so $x^\ast = -1$. The rare gradient $C$ is the
 # informative one. If Adam's $\hat v$ forgets $C^2$ within a period, the two steps with gradient $-1$ are divided by
-# a small $\sqrt{\hat v}$ and each moves $x$ up by about η, while the step with gradient $C$ moves it down by only
-# about η: net drift upwards. AdaX's $\hat v$ is (for $t \ll 10^4$) the mean of all $g^2$, close to $(C^2+2)/3$, so
+# a small $\sqrt{\hat v}$ and each moves $x$ up by about $\eta$, while the step with gradient $C$ moves it down by only
+# about $\eta$: net drift upwards. AdaX's $\hat v$ is (for $t \ll 10^4$) the mean of all $g^2$, close to $(C^2+2)/3$, so
 # every step is the gradient times one fixed number and the period's net step is
 # $-(C-2)\eta/\sqrt{(C^2+2)/3} < 0$.
 #
 # Reddi et al.'s own fix is AMSGrad (`numopt.Adam(amsgrad=True)`): divide by the running *maximum* of $v$, so the
 # denominator never shrinks after a large gradient. We run all three with $\eta_t = \alpha/\sqrt t$ from $x_0 = 0$,
-# AMSGrad with Adam's β's:
-# (a) Theorem 1's $\beta_1 = 0$, $\beta_2 = 1/(1+C^2)$ for Adam, $\beta_1 = 0$ for AdaX; C = 3, α = 0.1, 3000 steps;
+# AMSGrad with Adam's $\beta$'s:
+# (a) Theorem 1's $\beta_1 = 0$, $\beta_2 = 1/(1+C^2)$ for Adam, $\beta_1 = 0$ for AdaX; $C = 3$, $\alpha = 0.1$, 3000
+# steps;
 # (b) the usual $\beta_1 = 0.9$, $\beta_2 = 0.999$ (AdaX: $\beta_1 = 0.9$);
-# (c) the paper's synthetic experiment: $C = 1010$, period 101, slope $-10$ elsewhere, $\beta_2 = 0.99$, α = 0.5,
+# (c) the paper's synthetic experiment: $C = 1010$, period 101, slope $-10$ elsewhere, $\beta_2 = 0.99$, $\alpha = 0.5$,
 #     10 100 steps (100 periods).
 
 # %%
@@ -425,11 +427,12 @@ plt.show()
 # * Bias-corrected Adam is an EWMA of $g^2$ with rate $\hat\beta_{2,t} = \beta_2(1-\beta_2^{t-1})/(1-\beta_2^t)$:
 #   0 at the first step, then $\beta_2$ for ever — a fixed-length memory.
 # * AdaX grows $v$ by $(1+\beta_2)$ per step and divides by $(1+\beta_2)^t - 1$; its rate
-#   $1 - \beta_2/((1+\beta_2)^t-1)$ is ≈ $1 - 1/t$ (a running mean) while $t \ll 1/\beta_2$, then → 1.
+#   $1 - \beta_2/((1+\beta_2)^t-1)$ is $\approx 1 - 1/t$ (a running mean) while $t \ll 1/\beta_2$, then → 1.
 # * AdaX's weights on past $g^2$ sum to one and favour the **oldest** gradients; Adam's favour the newest.
 # * Compute $(1+\beta_2)^t - 1$ as `expm1(t*log1p(beta2))`; the naive form loses ~3 digits in float64.
-# * AdaX does not bias-correct $m$ (a 10-step warm-up). The authors' ε is $\epsilon/\sqrt{B_t}$: $100\,\epsilon$ at
-#   first, then → 0 (a ≤ 1e-10 effect on the step).
+# * AdaX does not bias-correct $m$ (a 10-step warm-up). The authors' $\epsilon$ is $\epsilon/\sqrt{B_t}$:
+#   $100\,\epsilon$ at
+#   first, then → 0 (a $\le 10^{-10}$ effect on the step).
 # * On Reddi's counterexample a long memory of the rare large gradient (AdaX), or never letting the denominator
 #   shrink (AMSGrad), fixes what Adam's short memory breaks.
 

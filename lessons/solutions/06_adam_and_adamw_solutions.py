@@ -85,7 +85,7 @@ assert 998 < L_big < 999 and abs(L_big - 999) < 1  # → 999 steps
 #   \text{outside: } \Delta\theta_1 = -\eta\,\frac{\mathrm{sign}(g_1)}{1 + \varepsilon/|g_1|}.$$
 #
 # The inside form is $\eta\,\mathrm{sign}(g_1)$ as long as $g_1^2 \gg \varepsilon$ (not $|g_1| \gg \varepsilon$: with
-# ε = 1e-8 that is $|g_1| \gg 10^{-4}$). The ratio of the two step lengths is
+# $\varepsilon = 10^{-8}$ that is $|g_1| \gg 10^{-4}$). The ratio of the two step lengths is
 # $r(x) = \sqrt{1+\varepsilon/x^2}\,/\,(1+\varepsilon/x)$ for $x = |g_1|$; for $x \gg \varepsilon$ it is
 # $\approx\sqrt{1+\varepsilon/x^2}$, which exceeds 1.01 when $\varepsilon/x^2 > 0.0201$, i.e.
 # $|g_1| < \sqrt{\varepsilon/0.0201} \approx 7.05\cdot10^{-4}$. We solve $r(x) = 1.01$ exactly by bisection and test
@@ -132,7 +132,7 @@ assert differ[2] < 0.01 < differ[3]  # the threshold separates the two numopt ru
 # %% [markdown]
 # ## Exercise 3
 #
-# **Argument.** Near equilibrium θ moves slowly compared with the EWMA windows, so $\hat m_{t,i} \approx E[g_i]$
+# **Argument.** Near equilibrium $\theta$ moves slowly compared with the EWMA windows, so $\hat m_{t,i} \approx E[g_i]$
 # and $\hat v_{t,i} \approx E[g_i^2]$ (the windows average the noise). AdamW's expected step is then
 # $-\eta\,(E[g_i]/\sqrt{E[g_i^2]} + \lambda\theta_i)$, and at rest
 #
@@ -143,11 +143,13 @@ assert differ[2] < 0.01 < differ[3]  # the threshold separates the two numopt ru
 # the stationarity condition of L2 with the per-coordinate strength $\lambda_i = \lambda\sqrt{E[g_i^2]}$.
 # For $g_i = a_i(\theta_i - c_i) + \sigma\xi$: $E[g_i] = a_i(\theta_i - c_i)$ and
 # $E[g_i^2] = a_i^2(\theta_i - c_i)^2 + \sigma^2$. Without noise ($\sigma = 0$) the left side is $\pm1$ and we get
-# back the box minimiser of the lesson; with $\sigma = 1$ the third coordinate ($a = 0.01$, gradient ≈ 0.2 ≪ σ)
-# has $\sqrt{E[g^2]} \approx 1$ and AdamW acts like L2 with λ ≈ 0.1 there: it should stop near 1.8, not near 10.
+# back the box minimiser of the lesson; with $\sigma = 1$ the third coordinate ($a = 0.01$, gradient
+# $\approx 0.2 \ll \sigma$)
+# has $\sqrt{E[g^2]} \approx 1$ and AdamW acts like L2 with $\lambda \approx 0.1$ there: it should stop near 1.8, not
+# near 10.
 #
 # We solve the equation per coordinate by bisection and run `numopt.AdamW(lr=0.01, weight_decay=0.1)` on 64
-# independent copies of the problem at once (Adam is elementwise, so the copies do not interact), averaging θ
+# independent copies of the problem at once (Adam is elementwise, so the copies do not interact), averaging $\theta$
 # over the last 3000 of 6000 steps. The argument neglects the correlation between $\hat m$ and $\hat v$ and
 # the noise in $\hat v$, so we expect agreement to a few hundredths, not to the statistical error.
 

@@ -30,7 +30,7 @@ from numopt.theory import bias_correction
 #
 # torch's NAdam with momentum coefficients $\mu_t = \beta_1(1-\frac12 0.96^{0.004t})$ steps with
 # $\bar m_t = \mu_{t+1} m_t/(1-\prod_{i\le t+1}\mu_i) + (1-\mu_t)g_t/(1-\prod_{i\le t}\mu_i)$. At $t = 1$ with a
-# constant gradient $g$: $m_1 = (1-\beta_1)g$ and $\hat v_1 = g^2$, so (ε neglected)
+# constant gradient $g$: $m_1 = (1-\beta_1)g$ and $\hat v_1 = g^2$, so ($\varepsilon$ neglected)
 #
 # $$\frac{|\Delta\theta_1|}{\eta} = \frac{\mu_2(1-\beta_1)}{1-\mu_1\mu_2} + \frac{1-\mu_1}{1-\mu_1} =
 # \frac{\mu_2(1-\beta_1)}{1-\mu_1\mu_2} + 1 .$$
@@ -99,7 +99,7 @@ assert abs(formula - 1.0565) < 1e-4
 #   = \frac{a_t^{\text{doc 003}}}{a_t^{\text{Dozat}}} = \frac{1-\beta_1^{t+1}}{1-\beta_1^t}.$$
 #
 # Check with `numopt.explain` on both forms built with `eps_in_sqrt=True`, six steps of one random stream:
-# read $\bar m_t$, $\hat v_t$ and θ at every step.
+# read $\bar m_t$, $\hat v_t$ and $\theta$ at every step.
 
 # %%
 rng = np.random.default_rng(1)
@@ -138,7 +138,7 @@ assert records[False].value_of("1 - beta1 ** t", t=1) == records[True].value_of(
 # %% [markdown]
 # ## Exercise 3
 #
-# The lesson's run at η = 0.05 gave Nadam (both forms) a final loss 7–11 times below Adam's. Rerunning at 0.01
+# The lesson's run at $\eta = 0.05$ gave Nadam (both forms) a final loss 7–11 times below Adam's. Rerunning at 0.01
 # and 0.2:
 
 # %%
@@ -153,13 +153,13 @@ for lr in (0.01, 0.05, 0.2):
 
 # %% [markdown]
 # What we measure (loss − min after 1000 steps):
-# * **η = 0.01:** all three are still far from the minimum (losses around 1); the order is Nadam (doc 003),
-#   Nadam (Dozat), Adam, as at η = 0.05, but the gaps are small (within a factor 1.4).
-# * **η = 0.2:** the ranking reverses. Adam reaches about $2\cdot10^{-9}$, while Nadam (doc 003) stalls near
+# * **$\eta = 0.01$:** all three are still far from the minimum (losses around 1); the order is Nadam (doc 003),
+#   Nadam (Dozat), Adam, as at $\eta = 0.05$, but the gaps are small (within a factor 1.4).
+# * **$\eta = 0.2$:** the ranking reverses. Adam reaches about $2\cdot10^{-9}$, while Nadam (doc 003) stalls near
 #   $10^{-3}$ and Nadam (Dozat) near $3\cdot10^{-2}$ (why is not measured here: plotting the three paths with
 #   `numopt.plot.contours` is the next step).
 #
-# So the advantage of Nadam at η = 0.05 is not a general ranking: it depends on the learning rate.
+# So the advantage of Nadam at $\eta = 0.05$ is not a general ranking: it depends on the learning rate.
 
 # %%
 assert final[0.01, "Nadam (doc 003)"] < final[0.01, "Nadam (Dozat)"] < final[0.01, "Adam"] < 1.4 * final[

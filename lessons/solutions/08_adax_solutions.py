@@ -78,7 +78,7 @@ assert np.allclose(v_hat_adax, mean_sq, rtol=1e-8)  # β2 = 1e-10: within ~(t−
 #
 # For $\beta_2 = 10^{-4}$: $t = 1 + 6931.8 = 6932.8$, so from step **6933** on the newest gradient weighs at most half
 # as much as the oldest. (The same $\ln 2/\ln(1+\beta_2)$ is where $B_t = (1+\beta_2)^t - 1$ passes 1, the step at
-# which the authors' ε' of lesson 08 §5 crosses ε.)
+# which the authors' $\epsilon'$ of lesson 08 §5 crosses $\epsilon$.)
 
 # %%
 beta2 = 1e-4
@@ -107,7 +107,7 @@ assert abs(t_half - (1 + math.log(2) / beta2)) < 0.5  # ln(1+β2) ≈ β2(1 − 
 #
 # $$v_1 = \frac{C^2 + \beta_2 + \beta_2^2}{1 + \beta_2 + \beta_2^2}.$$
 #
-# Over one period (η nearly constant) $x$ moves by $\eta\,D(\beta_2)$ with
+# Over one period ($\eta$ nearly constant) $x$ moves by $\eta\,D(\beta_2)$ with
 # $D = -C/\sqrt{v_1} + 1/\sqrt{v_2} + 1/\sqrt{v_3}$. If $D > 0$ Adam drifts up to $+1$; if $D < 0$, down to $-1$. The
 # root $\beta_2^\ast$ of $D$ is the threshold. In terms of memory: $1/(1-\beta_2^\ast) \approx 2$ steps is shorter
 # than the period 3. With a memory shorter than the period, $v$ has forgotten most of $C^2$ by the two small
