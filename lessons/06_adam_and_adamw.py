@@ -62,6 +62,12 @@ g_demo = np.array([1000.0, 1e-3])
 steps_demo = numopt.explain(numopt.Adam(lr=0.1), np.zeros(2), g_demo, steps=3)
 display(steps_demo)
 
+# %% [markdown]
+# **Erratum 1.** Where doc 002 first combines the two moments it writes
+# $m_t \leftarrow \beta_1 m_{t-1} + (1-\beta)g_t$; its algorithm box a few lines later has the intended
+# $(1-\beta_1)$. Read literally with $\beta = \beta_2$, a constant gradient $g$ would give
+# $\hat m_t = \frac{1-\beta_2}{1-\beta_1}\,g = 0.01\,g$ at every step: every step a hundred times too small.
+
 # %%
 # Verification
 for t in (1, 2, 3):
@@ -71,15 +77,6 @@ for t in (1, 2, 3):
     assert np.allclose(steps_demo.value_of("m_hat", t=t), g_demo, rtol=1e-15)
     assert np.allclose(steps_demo.value_of("v_hat", t=t), g_demo**2, rtol=1e-13)
     assert np.allclose(steps_demo.value_of("theta", t=t), -0.1 * t, rtol=2e-5)  # η per step, both coordinates
-
-# %% [markdown]
-# **Erratum 1.** Where doc 002 first combines the two moments it writes
-# $m_t \leftarrow \beta_1 m_{t-1} + (1-\beta)g_t$; its algorithm box a few lines later has the intended
-# $(1-\beta_1)$. Read literally with $\beta = \beta_2$, a constant gradient $g$ would give
-# $\hat m_t = \frac{1-\beta_2}{1-\beta_1}\,g = 0.01\,g$ at every step: every step a hundred times too small.
-
-# %%
-# Verification
 beta1, beta2, T = 0.9, 0.999, 50
 t = np.arange(1, T + 1)
 ones = np.ones(T)
@@ -277,10 +274,7 @@ for _ in range(300):
     w_paper = w_paper - eta * lam * w_paper - eta * logistic_grad(w_paper)  # paper form, λ_p = ηλ
     worst = max(worst, np.max(np.abs(w_dec - w_l2)), np.max(np.abs(w_paper - w_l2)))
 print(f"SGD on logistic regression, 300 steps: max |L2 - decoupled| over the path = {worst:.1e}")
-
-# %%
-# Verification
-assert worst < 1e-12
+sgd_worst = worst
 
 # %% [markdown]
 # **Momentum.** With L2 the term $\lambda\theta$ enters the velocity and is accumulated with the gradients,
@@ -309,10 +303,6 @@ for lam_dec in (lam, lam / (1 - 0.9)):
     print(f"Momentum: L2 lambda = {lam} vs decoupled lambda' = {lam_dec:.2f}: max |difference| along the "
           f"path {momentum_gaps[-1]:.3f}, final norms {np.linalg.norm(l2_path[-1]):.4f} vs "
           f"{np.linalg.norm(dec_path[-1]):.4f}")
-
-# %%
-# Verification
-assert min(momentum_gaps) > 1e-3
 
 # %% [markdown]
 # **Adam.** With L2 (`numopt.Adam(weight_decay=λ)`, torch's Adam) the penalty gradient $\lambda\theta$ is
@@ -360,6 +350,8 @@ print(f"AdamW     : final {np.array2string(adamw[-1], precision=5)}  box minimis
 
 # %%
 # Verification
+assert sgd_worst < 1e-12  # SGD: L2 and decoupled decay are the same map, up to the order of roundings
+assert min(momentum_gaps) > 1e-3  # Momentum: different paths for either λ'
 assert np.max(np.abs(adam_l2[-1] - l2_min)) < 1e-6  # Adam may keep a tiny oscillation at a constant η
 assert np.max(np.abs(adamw[-1, :2] - box_min[:2])) < 0.01 < np.max(np.abs(adamw[-1] - l2_min))
 assert abs(adam_l2[-1, 2] - 1.818) < 1e-3 and 9 < adamw[-1, 2] <= 10 + 1e-9
