@@ -14,53 +14,69 @@
 # %% [markdown]
 # # Lesson 06 — Adam and AdamW
 #
-# Sources: doc 002 (the "Adam Optimizer" post: Momentum, RMSprop, Adam, AdamW, weight decay) and
-# doc 000 §1 (the AdaX post, which rewrites Adam's second moment). Where they are wrong, Kingma &
-# Ba and Loshchilov & Hutter decide; the erratum numbers quoted below are those of the README's
-# [Sources and errata](../README.md#sources-and-errata).
+# **Two puzzles.** Give Adam a gradient of 1000 in one coordinate and 0.001 in another: its first step
+# moves both by the same amount, $\eta$. Run Adam with an L2 penalty $\lambda$ next to AdamW with the same $\lambda$
+# on a
+# quadratic: one coordinate stops at 1.8 under Adam and at 10 under AdamW. By the end of the lesson
+# both are predicted in closed form.
 #
-# Plan:
-# 1. Adam = Momentum's EWMA of $g$ + RMSProp's EWMA of $g^2$ + bias correction of both.
-# 2. What the bias correction does and does not do: unbiased for *stationary* gradients only,
-#    and $v$ is not a variance.
-# 3. The first step is $\approx\eta\,\mathrm{sign}(g)$.
-# 4. Doc 000's rewriting $\hat v_t = \hat\beta_{2,t}\hat v_{t-1} + (1-\hat\beta_{2,t})g_t^2$.
-# 5. L2 regularisation versus decoupled weight decay: equal under SGD, different under momentum
-#    and under Adam; AdamW's $\theta \leftarrow \theta(1-\eta\lambda)$ versus the paper's form.
+# Sources: doc 002 (the "Adam Optimizer" post) and doc 000 §1 (the AdaX post, which rewrites Adam's
+# second moment). Where they are wrong, Kingma & Ba and Loshchilov & Hutter decide; erratum numbers
+# are those of the README's [Sources and errata](../README.md#sources-and-errata).
+#
+# Plan: 1. the algorithm, stepped through; 2. what bias correction does and does not do; 3. the first
+# step; 4. doc 000's rewriting with $\hat\beta_{2,t}$; 5. L2 versus decoupled weight decay.
 
 # %%
 import matplotlib.pyplot as plt
 import numpy as np
+from IPython.display import display
 
 import numopt
 from numopt.problems import LogisticRegression
-from numopt.theory import adam_beta2_hat, bias_correction, ewma
+from numopt.theory import adam_beta2_hat, bias_correction, ewma, ewma_weights
 
 SEED = 0
 
 # %% [markdown]
 # ## 1. The algorithm
 #
-# Doc 002 builds Adam from its two parents. Momentum keeps an EWMA of the gradients, RMSprop an
-# EWMA of their squares; Adam keeps both, with separate decay rates, and divides one by the root
-# of the other (doc 002, doc 000 §1, Kingma & Ba Algorithm 1):
+# Momentum keeps an EWMA of the gradients, RMSprop an EWMA of their squares; Adam keeps both and
+# divides one by the root of the other (doc 002, doc 000 §1, Kingma & Ba Algorithm 1). With
+# $m_0 = v_0 = 0$, at steps $t = 1, 2, \dots$:
 #
-# $$\begin{aligned}
-# m_t &= \beta_1 m_{t-1} + (1-\beta_1)\,g_t, &\qquad \hat m_t &= m_t/(1-\beta_1^t),\\
-# v_t &= \beta_2 v_{t-1} + (1-\beta_2)\,g_t^2, & \hat v_t &= v_t/(1-\beta_2^t),\\
-# \theta_t &= \theta_{t-1} - \eta\,\hat m_t/(\sqrt{\hat v_t} + \varepsilon),
-# \end{aligned}$$
+# $$m_t = \beta_1 m_{t-1} + (1-\beta_1)\,g_t, \qquad \hat m_t = \frac{m_t}{1-\beta_1^t},$$
 #
-# with $m_0 = v_0 = 0$ and the defaults η = 1e-3, β1 = 0.9, β2 = 0.999, ε = 1e-8.
+# $$v_t = \beta_2 v_{t-1} + (1-\beta_2)\,g_t^2, \qquad \hat v_t = \frac{v_t}{1-\beta_2^t},$$
 #
-# **Erratum 1.** When doc 002 first writes the pair of moments it has
-# $m_t \leftarrow \beta_1 m_{t-1} + (1-\beta)g_t$; the algorithm box a few lines later has the
-# intended $(1-\beta_1)$. The slip is not harmless if taken literally with $\beta = \beta_2$: the
-# weights would sum to $(1-\beta_2)(1-\beta_1^t)/(1-\beta_1)$ instead of $1-\beta_1^t$, and after
-# bias correction a constant gradient $g$ would give $\hat m_t = \frac{1-\beta_2}{1-\beta_1}\,g = 0.01\,g$
-# at every step — every step a hundred times too small:
+# $$\theta_t = \theta_{t-1} - \eta\,\frac{\hat m_t}{\sqrt{\hat v_t} + \varepsilon},$$
+#
+# defaults $\eta = 10^{-3}$, $\beta_1 = 0.9$, $\beta_2 = 0.999$, $\varepsilon = 10^{-8}$.
+# `numopt.explain` runs three steps from the zero state with the same gradient $g = (1000, 0.001)$ and
+# shows every line: $m_t$ and $v_t$ start far below $g$ and $g^2$ (only the fraction $1-\beta^t$ of
+# their weight has arrived), and dividing by $1-\beta_1^t$ and $1-\beta_2^t$ gives back $\hat m_t = g$
+# and $\hat v_t = g^2$ at every step.
 
 # %%
+g_demo = np.array([1000.0, 1e-3])
+steps_demo = numopt.explain(numopt.Adam(lr=0.1), np.zeros(2), g_demo, steps=3)
+display(steps_demo)
+
+# %% [markdown]
+# **Erratum 1.** Where doc 002 first combines the two moments it writes
+# $m_t \leftarrow \beta_1 m_{t-1} + (1-\beta)g_t$; its algorithm box a few lines later has the intended
+# $(1-\beta_1)$. Read literally with $\beta = \beta_2$, a constant gradient $g$ would give
+# $\hat m_t = \frac{1-\beta_2}{1-\beta_1}\,g = 0.01\,g$ at every step: every step a hundred times too small.
+
+# %%
+# Verification
+for t in (1, 2, 3):
+    assert np.isclose(steps_demo.value_of("1 - beta1 ** t", t=t), 1 - 0.9**t, rtol=1e-15)
+    assert np.allclose(steps_demo.value_of("m", t=t), (1 - 0.9**t) * g_demo, rtol=1e-15)
+    assert np.allclose(steps_demo.value_of("v", t=t), (1 - 0.999**t) * g_demo**2, rtol=1e-14)
+    assert np.allclose(steps_demo.value_of("m_hat", t=t), g_demo, rtol=1e-15)
+    assert np.allclose(steps_demo.value_of("v_hat", t=t), g_demo**2, rtol=1e-13)
+    assert np.allclose(steps_demo.value_of("theta", t=t), -0.1 * t, rtol=2e-5)  # η per step, both coordinates
 beta1, beta2, T = 0.9, 0.999, 50
 t = np.arange(1, T + 1)
 ones = np.ones(T)
@@ -73,27 +89,20 @@ assert np.allclose(m_right, 1.0, rtol=1e-14) and np.allclose(m_slip, 0.01, rtol=
 # %% [markdown]
 # ## 2. What bias correction does — and what it does not
 #
-# With $m_0 = 0$ the EWMA unrolls to $m_t = \sum_{i=1}^{t}(1-\beta_1)\beta_1^{t-i}g_i$, whose
-# weights sum to $1-\beta_1^t$ (lesson 02). Take expectations:
+# With $m_0 = 0$ the EWMA unrolls to $m_t = \sum_{i=1}^{t}(1-\beta_1)\beta_1^{t-i}g_i$, with weights summing to
+# $1-\beta_1^t$ (lesson 02), so
 #
 # $$E[m_t] = \sum_{i=1}^{t}(1-\beta_1)\beta_1^{t-i}E[g_i].$$
 #
-# **If the gradients are stationary**, $E[g_i] = E[g]$ for every $i$, this is $(1-\beta_1^t)E[g]$
-# and $\hat m_t = m_t/(1-\beta_1^t)$ is unbiased; likewise $E[\hat v_t] = E[g^2]$. That is the
-# whole justification of the correction, and its limit: doc 002 calls $\hat m_t, \hat v_t$
-# "unbiased estimates" without the condition (erratum 10).
+# **If the gradients are stationary**, $E[g_i] = E[g]$, this is $(1-\beta_1^t)E[g]$ and $\hat m_t$ is
+# unbiased; likewise $E[\hat v_t] = E[g^2]$. That is the whole justification of the correction, and its
+# limit: doc 002 calls $\hat m_t, \hat v_t$ "unbiased estimates" without the condition (erratum 10). Doc 002
+# also calls $v_t$ an average of the "variance" (方差); it is the EWMA of $g^2$, the **uncentred** second
+# moment, $E[\hat v_t] = \mathrm{Var}[g] + E[g]^2$ (erratum 10).
 #
-# Erratum 10 has a second part. Doc 002 calls $v_t$ the moving average of the "variance"
-# (方差) of the gradient. It is the EWMA of $g^2$, the **uncentred** second moment:
-# $E[\hat v_t] = E[g^2] = \mathrm{Var}[g] + E[g]^2$, which is larger than the variance whenever the
-# gradient has a mean.
-#
-# We check both statements on $N = 20\,000$ independent stationary streams (one per
-# coordinate), $g \sim \mathcal N(\mu = 1, \sigma^2 = 0.25)$. The gradient does not depend on θ, so
-# Adam's state is exactly the EWMAs of the stream. Each $\hat m_t$ is a weighted average with
-# weights summing to 1, so its variance is at most $\sigma^2$ and the mean over $N$ coordinates
-# has a standard error of at most $\sigma/\sqrt N = 0.0035$; for $\hat v_t$ the bound is
-# $\sqrt{\mathrm{Var}[g^2]/N} = \sqrt{1.125/N} = 0.0075$. We allow five standard errors.
+# We check both on $N = 20\,000$ independent stationary streams $g \sim \mathcal N(1, 0.25)$, one per
+# coordinate, allowing five standard errors of the mean ($\sigma/\sqrt N$ for $\hat m$,
+# $\sqrt{\mathrm{Var}[g^2]/N}$ for $\hat v$).
 
 # %%
 rng = np.random.default_rng(SEED)
@@ -101,13 +110,14 @@ mu, sigma, N = 1.0, 0.5, 20_000
 Eg2, var_g2 = mu**2 + sigma**2, 2 * sigma**4 + 4 * mu**2 * sigma**2
 opt = numopt.Adam()
 theta = np.zeros(N)
+worst_m, worst_v = 0.0, 0.0
 print("   t   mean m (raw)  mean m_hat   mean v (raw)  mean v_hat   [E[g] = 1, E[g^2] = 1.25, Var[g] = 0.25]")
 for step in range(1, 201):
     opt.step(theta, mu + sigma * rng.standard_normal(N))
     m, v = opt.state["m"], opt.state["v"]
     m_hat, v_hat = m / bias_correction(opt.beta1, step), v / bias_correction(opt.beta2, step)
-    assert abs(m_hat.mean() - mu) < 5 * sigma / np.sqrt(N)
-    assert abs(v_hat.mean() - Eg2) < 5 * np.sqrt(var_g2 / N)
+    worst_m = max(worst_m, abs(m_hat.mean() - mu) / (sigma / np.sqrt(N)))
+    worst_v = max(worst_v, abs(v_hat.mean() - Eg2) / np.sqrt(var_g2 / N))
     if step in (1, 2, 5, 20, 200):
         print(f"{step:4d}   {m.mean():10.4f}   {m_hat.mean():10.4f}   {v.mean():10.4f}   {v_hat.mean():10.4f}")
 
@@ -115,12 +125,11 @@ for step in range(1, 201):
 # **Non-stationary gradients.** Let the gradient drift linearly, $g_t = b\,t$. Writing
 # $g_i = g_t - b\,(t-i)$ and summing the weights,
 #
-# $$\hat m_t = g_t - b\left(\frac{\beta_1}{1-\beta_1} - \frac{t\,\beta_1^t}{1-\beta_1^t}\right),$$
+# $$\hat m_t = g_t - b\left(\frac{\beta_1}{1-\beta_1} - \frac{t\,\beta_1^t}{1-\beta_1^t}\right).$$
 #
-# so $\hat m_t$ lags the current gradient by $b\,\beta_1/(1-\beta_1) = 9b$ steps' worth of drift once
-# $t$ is large: bias correction only removes the bias that comes from $m_0 = 0$, not the lag of an
-# average over a moving target. numopt's state against the formula (same quantity, different
-# arithmetic: agreement to rounding):
+# The bracket is the mean age of the normalised weights, which tends to $\beta_1/(1-\beta_1) = 9$: once $t$
+# is large $\hat m_t$ lags the current gradient by $9b$, i.e. it equals the gradient of 9 steps ago.
+# Bias correction removes the bias of starting at $m_0 = 0$, not the lag of an average over a moving target.
 
 # %%
 b_drift = 0.01
@@ -131,83 +140,82 @@ for step in range(1, 301):
     g_t = b_drift * step
     opt.step(theta, np.array([g_t]))
     m_hat = opt.state["m"][0] / bias_correction(opt.beta1, step)
-    b1t = opt.beta1**step
-    lag = b_drift * (opt.beta1 / (1 - opt.beta1) - step * b1t / bias_correction(opt.beta1, step))
+    lag = b_drift * (opt.beta1 / (1 - opt.beta1) - step * opt.beta1**step / bias_correction(opt.beta1, step))
     worst = max(worst, abs(m_hat - (g_t - lag)) / g_t)
     if step in (1, 10, 100, 300):
         print(f"t = {step:3d}: g_t = {g_t:.2f}, m_hat = {m_hat:.6f}, lag g_t - m_hat = {g_t - m_hat:.6f} "
-              f"(formula {lag:.6f}; limit 9b = {9 * b_drift:.2f})")
-print(f"max relative difference from the formula: {worst:.1e}")
-assert worst < 1e-12
+              f"= {(g_t - m_hat) / b_drift:.4f} steps of drift")
+
+# %%
+# Verification
+assert worst_m < 5 and worst_v < 5  # stationary: m̂ and v̂ unbiased at every one of the 200 steps
+assert abs(v_hat.mean() - sigma**2) > 0.9  # v̂ estimates E[g²] = 1.25, not Var[g] = 0.25
+assert worst < 1e-12  # numopt's m̂ against the lag formula, to rounding
+ages = step - np.arange(1, step + 1)  # age t − i of g_i at t = 300
+mean_age = np.sum(ages * ewma_weights(opt.beta1, step)) / bias_correction(opt.beta1, step)
+assert abs(lag / b_drift - mean_age) < 1e-12 and abs(mean_age - 9) < 1e-10  # the lag is 9 steps, i.e. 9b
+assert abs((g_t - m_hat) / b_drift - 9) < 1e-8
 
 # %% [markdown]
 # ## 3. The first step is $\approx \eta\,\mathrm{sign}(g)$
 #
-# At $t = 1$: $\hat m_1 = (1-\beta_1)g_1/(1-\beta_1) = g_1$ and $\hat v_1 = g_1^2$, so
+# At $t = 1$: $\hat m_1 = g_1$ and $\hat v_1 = g_1^2$, so
 #
 # $$\theta_1 - \theta_0 = -\eta\,\frac{g_1}{|g_1| + \varepsilon}
-#   = -\eta\,\mathrm{sign}(g_1)\,\bigl(1 - O(\varepsilon/|g_1|)\bigr),$$
+#   = -\eta\,\mathrm{sign}(g_1)\,\bigl(1 - O(\varepsilon/|g_1|)\bigr):$$
 #
-# a step of length η in every coordinate, whatever the size of its gradient, as long as
-# $|g_1| \gg \varepsilon$. Without the correction the first step would be
-# $\eta(1-\beta_1)/\sqrt{1-\beta_2} \approx 3.16\,\eta$.
+# a step of length $\eta$ in every coordinate, whatever the size of its gradient, as long as $|g_1| \gg \varepsilon$
+# (the first puzzle; section 1's table showed it for 1000 and 0.001). Without the correction the first step would
+# be $\eta(1-\beta_1)/\sqrt{1-\beta_2} \approx 3.16\,\eta$.
 
 # %%
 g1 = np.array([1e3, 1.0, 1e-3, -1e-6])
 theta = np.zeros(4)
 opt = numopt.Adam()
 opt.step(theta, g1)
-closed = -opt.lr * g1 / (np.abs(g1) + opt.eps)
 for gi, si in zip(g1, theta, strict=True):
-    print(f"g = {gi:+8.0e}: step / eta = {si / opt.lr:+.10f}   "
-          f"1 - |step|/eta = {1 - abs(si) / opt.lr:.1e}   eps/|g| = {opt.eps / abs(gi):.1e}")
-assert np.allclose(theta, closed, rtol=1e-15, atol=0)
+    print(f"g = {gi:+8.0e}: step / eta = {si / opt.lr:+.10f}   eps/|g| = {opt.eps / abs(gi):.1e}")
+
+# %%
+# Verification
+assert np.allclose(theta, -opt.lr * g1 / (np.abs(g1) + opt.eps), rtol=1e-15, atol=0)
+assert np.all(np.abs(np.abs(theta) / opt.lr - 1) <= 1.01 * opt.eps / np.abs(g1))
+assert abs((1 - opt.beta1) / np.sqrt(1 - opt.beta2) - 3.16) < 0.005
 
 # %% [markdown]
 # ## 4. Doc 000's rewriting: $\hat\beta_{2,t}$
 #
-# Doc 000 §1 asks how $\hat v_t$ itself evolves. Substitute $v_{t-1} = (1-\beta_2^{t-1})\hat v_{t-1}$
-# into the definition:
+# Doc 000 §1 asks how $\hat v_t$ itself evolves. Substitute $v_{t-1} = (1-\beta_2^{t-1})\hat v_{t-1}$:
 #
 # $$\hat v_t = \frac{\beta_2 v_{t-1} + (1-\beta_2)g_t^2}{1-\beta_2^t}
-#   = \underbrace{\beta_2\frac{1-\beta_2^{t-1}}{1-\beta_2^t}}_{\hat\beta_{2,t}}\;\hat v_{t-1}
-#   + \frac{1-\beta_2}{1-\beta_2^t}\,g_t^2 ,$$
+#   = \hat\beta_{2,t}\,\hat v_{t-1} + (1-\hat\beta_{2,t})\,g_t^2, \qquad
+#   \hat\beta_{2,t} = \beta_2\,\frac{1-\beta_2^{t-1}}{1-\beta_2^t},$$
 #
-# and the second coefficient is indeed $1-\hat\beta_{2,t}$, because
-# $1-\beta_2^t - \beta_2 + \beta_2^t = 1-\beta_2$. So the bias-corrected $\hat v_t$ is itself an
-# EWMA, with a **time-varying** decay rate
-#
-# $$\hat\beta_{2,t} = \beta_2\,\frac{1-\beta_2^{t-1}}{1-\beta_2^t}:\qquad
-#   \hat\beta_{2,1} = 0\ (\hat v_1 = g_1^2), \qquad \hat\beta_{2,t}\to\beta_2 \text{ as } t\to\infty .$$
-#
-# In between, while $t(1-\beta_2) \ll 1$, expanding $\beta_2^t \approx 1 - t(1-\beta_2)$ gives
-# $\hat\beta_{2,t} \approx \beta_2\,(t-1)/t \approx 1 - 1/t$: the decay rate of a plain running
-# mean. Early on $\hat v_t$ is the average of *all* squared gradients so far; after about
-# $1/(1-\beta_2) = 1000$ steps it becomes an EWMA with a window of 1000 steps. Doc 000 uses this
-# to motivate AdaX (lesson 08), which wants $\hat\beta_{2,t} \to 1$ instead.
-#
-# Checks: `numopt.theory.adam_beta2_hat` against the formula written out (the naive
-# $1-\beta_2^t$ loses about $u/(t(1-\beta_2))$ relative accuracy to cancellation, under
-# $10^{-13}$ here), the two limits, and the recursion on numopt.Adam's own state over 3000 steps
-# of random gradients (each side a handful of roundings: $10^{-13}$ relative).
+# since $1-\beta_2^t - \beta_2 + \beta_2^t = 1-\beta_2$. So $\hat v_t$ is itself an EWMA with a **time-varying**
+# rate: $\hat\beta_{2,1} = 0$ ($\hat v_1 = g_1^2$) and $\hat\beta_{2,t}\to\beta_2$. While $t(1-\beta_2) \ll 1$,
+# $\beta_2^t \approx 1 - t(1-\beta_2)$ gives $\hat\beta_{2,t} \approx 1 - 1/t$: the rate of a plain running
+# mean. Early on $\hat v_t$ averages *all* squared gradients so far; after about $1/(1-\beta_2) = 1000$ steps
+# it is an EWMA with a 1000-step window. Doc 000 uses this to motivate AdaX (lesson 08), whose rate tends to 1.
 
 # %%
 b2 = 0.999
 ts = np.array([1, 2, 3, 10, 100, 1000, 10_000, 100_000])
-naive = b2 * (1 - b2 ** (ts - 1.0)) / (1 - b2**ts)
 theory = adam_beta2_hat(b2, ts)
 print("      t   beta2_hat   beta2 (t-1)/t   beta2")
 for k, bh in zip(ts, theory, strict=True):
     print(f"{k:7d}   {bh:.6f}    {b2 * (k - 1) / k:.6f}        {b2}")
+
+# %%
+# Verification
+naive = b2 * (1 - b2 ** (ts - 1.0)) / (1 - b2**ts)  # the formula written out (cancellation: ~1e-13)
 assert adam_beta2_hat(b2, 1) == 0.0
 assert np.all(np.abs(theory[1:] - naive[1:]) <= 1e-13 * naive[1:])
 assert abs(adam_beta2_hat(b2, 100_000) - b2) < 1e-40
-
 rng = np.random.default_rng(SEED)
 opt = numopt.Adam()
 theta = np.zeros(5)
 v_hat_prev, worst = None, 0.0
-for step in range(1, 3001):
+for step in range(1, 3001):  # the recursion on numopt.Adam's own state
     g = rng.standard_normal(5) * np.exp(rng.standard_normal())  # scale changes from step to step
     opt.step(theta, g)
     v_hat = opt.state["v"] / bias_correction(opt.beta2, step)
@@ -215,8 +223,6 @@ for step in range(1, 3001):
         bh = adam_beta2_hat(opt.beta2, step)
         worst = max(worst, np.max(np.abs(v_hat - (bh * v_hat_prev + (1 - bh) * g**2)) / v_hat))
     v_hat_prev = v_hat
-print(f"recursion v_hat_t = b2hat v_hat_(t-1) + (1 - b2hat) g_t^2 on numopt.Adam's state: "
-      f"max relative error {worst:.1e}")
 assert worst < 1e-13
 
 # %%
@@ -244,23 +250,16 @@ plt.show()
 # ## 5. L2 regularisation versus decoupled weight decay (erratum 9)
 #
 # Doc 002 adds $\frac\lambda2\lVert w\rVert^2$ to the loss and states: "if $L$ is linear in $w$, L2
-# regularisation is equivalent to weight decay; for Adam they are not identical." The second half
-# is right; the first half puts the condition in the wrong place. The relevant question is the
-# optimizer, not the loss.
+# regularisation is equivalent to weight decay; for Adam they are not identical." The second half is right;
+# the first puts the condition in the wrong place: it is on the optimizer, not the loss.
 #
 # **Plain SGD, any loss.** L2 adds $\lambda\theta$ to the gradient:
-# $\theta \leftarrow \theta - \eta(\nabla L(\theta) + \lambda\theta) = (1-\eta\lambda)\theta - \eta\nabla L(\theta)$.
-# Decoupled decay shrinks θ and then takes the plain step:
-# $\theta \leftarrow (1-\eta\lambda')\theta - \eta\nabla L(\theta)$ (gradient at the old θ, as numopt
-# and torch do it). These are the same map for $\lambda' = \lambda$ — in the paper's
-# schedule-only form $\theta \leftarrow (1-\lambda_p)\theta - \eta\nabla L$, for $\lambda_p = \eta\lambda$
-# — for **every** $L$, linear or not.
-#
-# We check it with hand-written SGD on a non-linear loss, the logistic regression of
-# `numopt.problems.LogisticRegression` (400 points in the plane, full-batch gradient; it carries
-# its own small L2 term, which is simply part of $L$ here). The two updates are algebraically
-# identical and differ only in the order of the roundings, a few ulps per step; we allow
-# $10^{-12}$ after 300 steps.
+# $\theta_t = \theta_{t-1} - \eta(\nabla L(\theta_{t-1}) + \lambda\theta_{t-1})
+# = (1-\eta\lambda)\theta_{t-1} - \eta\nabla L(\theta_{t-1})$,
+# which is exactly decoupled decay $\theta_t = (1-\eta\lambda')\theta_{t-1} - \eta\nabla L(\theta_{t-1})$ with
+# $\lambda' = \lambda$ (in the paper's schedule-only form, $\lambda_p = \eta\lambda$), for **every** $L$. We
+# check it with hand-written SGD on the non-linear loss of `numopt.problems.LogisticRegression` (the two
+# updates differ only in the order of roundings).
 
 # %%
 logistic = LogisticRegression()
@@ -275,17 +274,13 @@ for _ in range(300):
     w_paper = w_paper - eta * lam * w_paper - eta * logistic_grad(w_paper)  # paper form, λ_p = ηλ
     worst = max(worst, np.max(np.abs(w_dec - w_l2)), np.max(np.abs(w_paper - w_l2)))
 print(f"SGD on logistic regression, 300 steps: max |L2 - decoupled| over the path = {worst:.1e}")
-print(f"final w: {np.array2string(w_l2, precision=6)}")
-assert worst < 1e-12
+sgd_worst = worst
 
 # %% [markdown]
-# **Momentum.** With L2 the term $\lambda\theta$ enters the velocity and is accumulated with the
-# gradients: the decay felt at a step is a weighted sum of *past* θ, amplified up to
-# $1/(1-\beta) = 10$ times. Decoupled decay acts on the current θ once. We try $\lambda' = \lambda$
-# and $\lambda' = \lambda/(1-\beta)$ with numopt.Momentum. The second choice gives the two methods the
-# same fixed points — at rest $b = g/(1-\beta)$, and both conditions become
-# $\nabla L(\theta) + \lambda\theta = 0$ — so the runs end at the same point, but the paths to it
-# differ: no rescaling of λ makes the two updates the same map.
+# **Momentum.** With L2 the term $\lambda\theta$ enters the velocity and is accumulated with the gradients,
+# amplified up to $1/(1-\beta) = 10$ times; decoupled decay acts on the current $\theta$ once. With
+# $\lambda' = \lambda/(1-\beta)$ both have the same fixed points ($\nabla L(\theta) + \lambda\theta = 0$), but
+# no rescaling of $\lambda$ makes the two updates the same map:
 
 # %%
 def momentum_run(lam_l2, lam_decoupled, steps=300):
@@ -301,42 +296,32 @@ def momentum_run(lam_l2, lam_decoupled, steps=300):
 
 
 l2_path = momentum_run(lam, 0.0)
+momentum_gaps = []
 for lam_dec in (lam, lam / (1 - 0.9)):
     dec_path = momentum_run(0.0, lam_dec)
-    diff = np.max(np.abs(dec_path - l2_path))
+    momentum_gaps.append(np.max(np.abs(dec_path - l2_path)))
     print(f"Momentum: L2 lambda = {lam} vs decoupled lambda' = {lam_dec:.2f}: max |difference| along the "
-          f"path {diff:.3f}, final norms {np.linalg.norm(l2_path[-1]):.4f} vs {np.linalg.norm(dec_path[-1]):.4f}")
-    assert diff > 1e-3
+          f"path {momentum_gaps[-1]:.3f}, final norms {np.linalg.norm(l2_path[-1]):.4f} vs "
+          f"{np.linalg.norm(dec_path[-1]):.4f}")
 
 # %% [markdown]
-# **Adam.** Here the difference is structural. With L2 (`numopt.Adam(weight_decay=λ)`, torch's
-# Adam) the penalty gradient $\lambda\theta$ is added *before* the moments, so it is normalised by
-# $\sqrt{\hat v}$ together with the loss gradient: a coordinate with a large gradient history is
-# decayed less. At a fixed point of Adam $\hat m = 0$, i.e. $\nabla L(\theta) + \lambda\theta = 0$: Adam+L2
-# converges to the minimiser of the regularised loss.
+# **Adam.** With L2 (`numopt.Adam(weight_decay=λ)`, torch's Adam) the penalty gradient $\lambda\theta$ is
+# added *before* the moments and normalised by $\sqrt{\hat v}$ together with the loss gradient. At a fixed
+# point $\hat m = 0$, i.e. $\nabla L(\theta) + \lambda\theta = 0$: Adam + L2 finds the minimiser of the
+# regularised loss.
 #
-# With decoupled decay (`numopt.AdamW(weight_decay=λ)`, doc 002's AdamW) every coordinate shrinks
-# by the same factor $1-\eta\lambda$, and the normalised Adam step is applied on top. On a
-# deterministic problem, at a fixed point $\hat m \to g$, $\hat v \to g^2$, and the balance is
-# $g_i/(|g_i| + \varepsilon) = -\lambda\theta_i$: a normalised step of size up to 1 against a decay of
-# $\lambda|\theta_i|$. If $|\theta_i| < 1/\lambda$ this forces $g_i \approx 0$ — the coordinate sits at
-# the *unregularised* minimiser — and otherwise $\theta_i$ stops at $\pm1/\lambda$. For a separable
-# loss the fixed point is the minimiser of $L$ in the box $|\theta_i| \le 1/\lambda$ (Xie & Li, 2024,
-# show the general $\ell_\infty$-constraint form). With noisy gradients the normalised step is
-# smaller and the decay bites earlier (exercise 3).
+# With decoupled decay (`numopt.AdamW(weight_decay=λ)`) every coordinate shrinks by $1-\eta\lambda$ and the
+# normalised step comes on top. On a deterministic problem $\hat m \to g$, $\hat v \to g^2$ at a fixed point,
+# and the balance is $g_i/(|g_i| + \varepsilon) = -\lambda\theta_i$: a normalised step of size up to 1 against a
+# decay of $\lambda|\theta_i|$. If $|\theta_i| < 1/\lambda$ this forces $g_i \approx 0$, the *unregularised*
+# minimiser; otherwise $\theta_i$ stops at $\pm1/\lambda$. For a separable loss the fixed point is the
+# minimiser of $L$ in the box $|\theta_i| \le 1/\lambda$ (Xie & Li, 2024, give the general form).
 #
-# A quadratic makes both predictions exact:
-# $L(\theta) = \frac12\sum_i a_i(\theta_i - c_i)^2$ with $a = (100, 1, 0.01)$, $c = (0.5, 2, 20)$,
-# λ = 0.1, η = 0.05, 4000 steps from 0.
-# * Adam + L2 → $\theta_i = a_i c_i/(a_i + \lambda)$ = (0.4995, 1.818, 1.818): the low-curvature
-#   coordinate is shrunk from 20 to 1.8.
-# * AdamW → the box minimiser $\mathrm{clip}(c_i, \pm 1/\lambda)$ = (0.5, 2, 10): the first two are not
-#   shrunk at all, the third approaches 10 slowly (its normalised step grows towards 1 only as
-#   $\hat v$ forgets the larger gradients of the start, over ~1000 steps).
-#
-# Adam at a constant step size need not come to rest exactly (it can keep a small oscillation);
-# we allow $10^{-6}$ for its distance to the closed form. For AdamW we only check that its first two
-# coordinates are within 0.01 of the box minimiser and that it is far from the L2 minimiser.
+# The second puzzle: $L(\theta) = \frac12\sum_i a_i(\theta_i - c_i)^2$ with $a = (100, 1, 0.01)$,
+# $c = (0.5, 2, 20)$, $\lambda = 0.1$, $\eta = 0.05$, 4000 steps from 0.
+# * Adam + L2 → $a_i c_i/(a_i + \lambda)$ = (0.4995, 1.818, 1.818).
+# * AdamW → $\mathrm{clip}(c_i, \pm 1/\lambda)$ = (0.5, 2, 10); the third coordinate gets there slowly, as
+#   $\hat v$ forgets the large gradients of the start.
 
 # %%
 a_quad = np.array([100.0, 1.0, 0.01])
@@ -359,12 +344,17 @@ adamw = quad_path(numopt.AdamW(lr=eta_q, weight_decay=lam_q))
 l2_min = a_quad * c_quad / (a_quad + lam_q)
 box_min = np.clip(c_quad, -1 / lam_q, 1 / lam_q)
 print(f"Adam + L2 : final {np.array2string(adam_l2[-1], precision=5)}  L2 minimiser   "
-      f"{np.array2string(l2_min, precision=5)}  norm {np.linalg.norm(adam_l2[-1]):.4f}")
+      f"{np.array2string(l2_min, precision=5)}")
 print(f"AdamW     : final {np.array2string(adamw[-1], precision=5)}  box minimiser  "
-      f"{np.array2string(box_min, precision=5)}  norm {np.linalg.norm(adamw[-1]):.4f}")
-print(f"Adam + L2 distance to the L2 minimiser: {np.max(np.abs(adam_l2[-1] - l2_min)):.1e}")
-assert np.max(np.abs(adam_l2[-1] - l2_min)) < 1e-6
+      f"{np.array2string(box_min, precision=5)}")
+
+# %%
+# Verification
+assert sgd_worst < 1e-12  # SGD: L2 and decoupled decay are the same map, up to the order of roundings
+assert min(momentum_gaps) > 1e-3  # Momentum: different paths for either λ'
+assert np.max(np.abs(adam_l2[-1] - l2_min)) < 1e-6  # Adam may keep a tiny oscillation at a constant η
 assert np.max(np.abs(adamw[-1, :2] - box_min[:2])) < 0.01 < np.max(np.abs(adamw[-1] - l2_min))
+assert abs(adam_l2[-1, 2] - 1.818) < 1e-3 and 9 < adamw[-1, 2] <= 10 + 1e-9
 
 # %%
 t_q = np.arange(1, steps_q + 1)
@@ -391,17 +381,13 @@ plt.show()
 # %% [markdown]
 # ### AdamW's two forms
 #
-# Doc 002 and torch write the decay as $\theta \leftarrow \theta(1-\eta\lambda)$ with the *full* step
-# size η. Loshchilov & Hutter's Algorithm 2 writes
+# Doc 002 and torch decay by $\theta_{t-1}(1-\eta\lambda)$ with the *full* step size $\eta$. Loshchilov & Hutter's
+# Algorithm 2 writes
 # $\theta_t = \theta_{t-1} - s_t\bigl(\alpha\,\hat m_t/(\sqrt{\hat v_t}+\varepsilon) + \lambda_p\theta_{t-1}\bigr)$,
-# where α is the base learning rate and $s_t$ only the schedule multiplier: the decay per step is
-# $s_t\lambda_p$, without α. With $\eta_t = \alpha s_t$ the two agree exactly when
-# $\lambda = \lambda_p/\alpha$. The difference is in what stays fixed when you tune α: in torch's
-# form, doubling the learning rate doubles the decay too; in the paper's form it does not, which is
-# the decoupling the paper is named for.
-#
-# A zero gradient isolates the decay: then $m = v = 0$, the Adam step is exactly 0, and AdamW
-# multiplies θ by $1-\eta_t\lambda$ at every step. With a cosine schedule for 100 steps:
+# with base rate $\alpha$ and schedule multiplier $s_t$: the decay per step is $s_t\lambda_p$, without $\alpha$. With
+# $\eta_t = \alpha s_t$ the two agree when $\lambda = \lambda_p/\alpha$; but in torch's form doubling $\alpha$ doubles
+# the decay, in the paper's it does not (the decoupling the paper is named for). A zero gradient isolates the
+# decay ($m = v = 0$, the Adam step is 0); with a cosine schedule over 100 steps:
 
 # %%
 alpha, lam_p, steps_w = 0.01, 1e-3, 100
@@ -413,6 +399,7 @@ def cosine(t):
 
 
 s = cosine(np.arange(1, steps_w + 1))
+decays = {}
 for base_lr in (alpha, 2 * alpha):
     opt = numopt.AdamW(lr=lambda t, base_lr=base_lr: base_lr * cosine(t), weight_decay=lam_p / alpha)
     theta = np.ones(1)
@@ -420,33 +407,36 @@ for base_lr in (alpha, 2 * alpha):
         opt.step(theta, np.zeros(1))
     torch_form = np.prod(1 - base_lr * s * lam_p / alpha)
     paper_form = np.prod(1 - s * lam_p)
+    decays[base_lr] = (theta[0], torch_form, paper_form)
     print(f"alpha = {base_lr}: numopt.AdamW theta_100 = {theta[0]:.10f}, torch form {torch_form:.10f}, "
           f"paper form (lambda_p = {lam_p}) {paper_form:.10f}")
-    assert abs(theta[0] - torch_form) < steps_w * 2.3e-16
+
+# %%
+# Verification
+for numopt_value, torch_form, _ in decays.values():
+    assert abs(numopt_value - torch_form) < steps_w * 2.3e-16
+assert abs(decays[alpha][0] - decays[alpha][2]) < 1e-14  # α = 0.01: λ = λ_p/α, all three agree
+assert abs(np.log(decays[2 * alpha][0]) / np.log(decays[alpha][0]) - 2) < 2e-3  # α doubled: decay doubled
 
 # %% [markdown]
-# At α = 0.01 the three numbers agree (λ = λ_p/α); at α = 0.02 numopt/torch decays twice as
-# fast per step while the paper's form is unchanged.
-#
 # ## What to remember
-# * Adam = EWMA of $g$ + EWMA of $g^2$ + bias correction; doc 002's $(1-\beta)$ in the $m$ update means
-#   $(1-\beta_1)$ (erratum 1).
-# * Bias correction removes the bias of starting at zero; $\hat m, \hat v$ are unbiased only for
-#   stationary gradients, and $v$ estimates $E[g^2]$, not the variance (erratum 10).
-# * The first Adam step is $\eta\,g/(|g|+\varepsilon) \approx \eta\,\mathrm{sign}(g)$ in every coordinate.
-# * $\hat v_t$ is an EWMA with decay $\hat\beta_{2,t} = \beta_2(1-\beta_2^{t-1})/(1-\beta_2^t)$: 0 at $t=1$,
-#   ≈ $1-1/t$ (a running mean) early, → β2 (doc 000 §1).
-# * L2 and decoupled decay are the same map for plain SGD with any loss, and different under
-#   momentum and Adam (erratum 9): Adam + L2 finds the L2-regularised minimiser, AdamW decays every
-#   coordinate at the same rate outside the normalisation. numopt/torch's AdamW couples the decay to
-#   the learning rate ($1-\eta\lambda$); the paper's couples it to the schedule only.
-#
+# * Adam = EWMA of $g$ + EWMA of $g^2$ + bias correction; doc 002's $(1-\beta)$ means $(1-\beta_1)$ (erratum 1).
+# * Bias correction removes the bias of starting at zero; $\hat m, \hat v$ are unbiased only for stationary
+#   gradients (a drifting gradient is seen $\beta_1/(1-\beta_1) = 9$ steps late), and $v$ estimates $E[g^2]$,
+#   not the variance (erratum 10).
+# * The first step is $\eta\,g/(|g|+\varepsilon) \approx \eta\,\mathrm{sign}(g)$ in every coordinate.
+# * $\hat v_t$ is an EWMA with rate $\hat\beta_{2,t}$: 0 at $t=1$, $\approx 1-1/t$ early, $\to \beta_2$ (doc 000 §1).
+# * L2 and decoupled decay are the same map for plain SGD with any loss and differ under momentum and Adam
+#   (erratum 9): Adam + L2 finds the L2-regularised minimiser, AdamW the box-constrained one. torch's AdamW
+#   couples the decay to the learning rate, the paper's to the schedule only.
+
+# %% [markdown]
 # ## Exercises
 # 1. Derive the lag of $\hat v_t$ for gradients whose magnitude drifts, $g_t = b\,t$, and check it on
 #    `numopt.Adam`'s state as in section 2. How many steps does $\hat v_t$ lag behind $g_t^2$?
 # 2. Show that Adam's first step is $\eta\,\mathrm{sign}(g_1)$ also with `eps_in_sqrt=True` as long as
 #    $g_1^2 \gg \varepsilon$, and find the size of $|g_1|$ below which the two placements differ by more
 #    than 1 %.
-# 3. Repeat the quadratic experiment with noisy gradients $a(\theta - c) + \sigma\xi$, σ = 1. Argue that
+# 3. Repeat the quadratic experiment with noisy gradients $a(\theta - c) + \sigma\xi$, $\sigma = 1$. Argue that
 #    at equilibrium AdamW satisfies $E[g_i]/\sqrt{E[g_i^2]} \approx -\lambda\theta_i$, so that it acts like
 #    L2 with a per-coordinate strength $\lambda\sqrt{E[g_i^2]}$, and test the prediction.

@@ -14,21 +14,15 @@
 # %% [markdown]
 # # Lesson 07 — Nadam: Nesterov's look-ahead inside Adam
 #
-# Source: doc 003 (the survey deck, the two "Nadam" slides), after Dozat (2016). Where the deck
-# differs from the primary source, Dozat decides (erratum 8 in the README's
-# [Sources and errata](../README.md#sources-and-errata)).
-#
-# Plan:
-# 1. Derive Nadam from Adam the way doc 003 does: expand $\hat m_t$ and replace $m_{t-1}$ by $m_t$.
-# 2. Doc 003's bias correction of the momentum term versus Dozat's; one step of each by hand
-#    against numopt.
-# 3. How much the two forms differ, and how fast the difference disappears.
-# 4. torch's `NAdam` default, which uses a momentum *schedule* and matches neither.
-# 5. Adam versus Nadam on a test problem.
+# **A puzzle.** Feed Adam and Nadam the same constant gradient. Adam's first step is exactly $\eta$ (lesson 06).
+# Nadam's, as the survey deck writes it, is $1.9\,\eta$; Dozat's own Nadam takes $1.47\,\eta$; torch's `NAdam`
+# $1.06\,\eta$.
+# Three "Nadam"s, three first steps: where do they come from, and which one is Dozat's algorithm?
 
 # %%
 import matplotlib.pyplot as plt
 import numpy as np
+from IPython.display import display
 
 import numopt
 import numopt.plot
@@ -38,103 +32,111 @@ from numopt.theory import bias_correction
 
 SEED = 0
 
+
+def first_step(opt):
+    """The first step of ``opt`` on the constant gradient 1, in units of its learning rate."""
+    theta = np.zeros(1)
+    opt.step(theta, np.ones(1))
+    return -theta[0] / opt.lr
+
+
+puzzle = {"Adam": first_step(numopt.Adam()), "Nadam (doc 003)": first_step(numopt.Nadam()),
+          "Nadam (Dozat)": first_step(numopt.Nadam(dozat=True))}
+for name, step in puzzle.items():
+    print(f"{name:16s} first step = {step:.4f} eta")
+
 # %% [markdown]
+# Source: doc 003 (the survey deck, its two "Nadam" slides), after Dozat (2016). Where the deck differs from
+# the primary source, Dozat decides (erratum 8 in the README's
+# [Sources and errata](../README.md#sources-and-errata)).
+#
+# Plan: 1. derive Nadam from Adam as doc 003 does; 2. doc 003's bias correction of the look-ahead term
+# versus Dozat's, stepped through; 3. how much the two forms differ; 4. torch's momentum schedule, which
+# matches neither; 5. Adam versus Nadam on Rosenbrock's valley.
+#
 # ## 1. From Adam to Nadam (doc 003)
 #
-# Nesterov's idea (lesson 03) is to use the gradient at the point the momentum is about to carry
-# us to, $\nabla J(\theta_t - \beta m_{t-1})$, instead of the gradient at $\theta_t$. Doc 003 notes
-# that what matters is that *some* future information enters the update, not that it enters
-# through the gradient; Nadam moves the look-ahead into the momentum term instead, which needs no
-# extra gradient evaluation.
+# Nesterov's idea (lesson 03) is to use the gradient at the point the momentum is about to carry us to.
+# Doc 003 notes that what matters is that *some* future information enters the update; Nadam moves the
+# look-ahead into the momentum term, which needs no extra gradient evaluation.
 #
-# Start from Adam's step (lesson 06) and expand the bias-corrected momentum:
+# Expand the bias-corrected momentum in Adam's step (lesson 06), at step $t = 1, 2, \dots$:
 #
-# $$\theta_{t+1} = \theta_t - \frac{\eta}{\sqrt{\hat v_t} + \varepsilon}\,\hat m_t
-#   = \theta_t - \frac{\eta}{\sqrt{\hat v_t} + \varepsilon}
+# $$\theta_t = \theta_{t-1} - \frac{\eta}{\sqrt{\hat v_t} + \varepsilon}\,\hat m_t
+#   = \theta_{t-1} - \frac{\eta}{\sqrt{\hat v_t} + \varepsilon}
 #     \left(\frac{\beta_1 m_{t-1}}{1-\beta_1^t} + \frac{(1-\beta_1)\,g_t}{1-\beta_1^t}\right).$$
 #
-# The first term is the contribution of the past, the momentum carried over from step $t-1$.
-# Replace $m_{t-1}$ by $m_t$, the momentum that the *next* step will carry — that is the
-# look-ahead — and use $m_t/(1-\beta_1^t) = \hat m_t$:
+# The first term is the momentum carried over from step $t-1$. Replace $m_{t-1}$ by $m_t$, the momentum the
+# *next* step will carry — the look-ahead — and use $m_t/(1-\beta_1^t) = \hat m_t$:
 #
-# $$\theta_{t+1} = \theta_t - \frac{\eta}{\sqrt{\hat v_t} + \varepsilon}
-#   \left(\beta_1 \hat m_t + \frac{(1-\beta_1)\,g_t}{1-\beta_1^t}\right).$$
+# $$\theta_t = \theta_{t-1} - \frac{\eta}{\sqrt{\hat v_t} + \varepsilon}\,\bar m_t, \qquad
+#   \bar m_t = \beta_1 \hat m_t + \frac{(1-\beta_1)\,g_t}{1-\beta_1^t}.$$
 #
-# This is doc 003's Nadam and numopt's default `numopt.Nadam()` (with ε outside the root; the deck
-# writes $\sqrt{\hat V_t + \epsilon}$, which is `eps_in_sqrt=True`, erratum 2). Compared with Adam the
-# current gradient now enters twice: once inside $m_t$, once on its own.
+# This is doc 003's Nadam and numopt's default `numopt.Nadam()` (with $\varepsilon$ outside the root; the deck's
+# $\sqrt{\hat V_t + \epsilon}$ is `eps_in_sqrt=True`, erratum 2). The current gradient now enters twice: inside
+# $m_t$ and on its own. For a constant gradient $\hat m_t = g$, so the first step is
+# $\beta_1 + (1-\beta_1)/(1-\beta_1) = 1.9$ times $\eta$: the first number of the puzzle.
 #
 # ## 2. Which bias correction for the look-ahead term? (erratum 8)
 #
-# $m_t$ is the momentum of step $t+1$, and at step $t+1$ Adam would divide it by $1-\beta_1^{t+1}$,
-# not $1-\beta_1^t$. Dozat's Nadam (with a constant momentum coefficient) does exactly that:
+# $m_t$ is the momentum of step $t+1$, and at step $t+1$ Adam would divide it by $1-\beta_1^{t+1}$, not
+# $1-\beta_1^t$. Dozat's Nadam (with a constant momentum coefficient) does exactly that:
 #
 # $$\bar m_t^{\text{Dozat}} = \frac{\beta_1 m_t}{1-\beta_1^{t+1}} + \frac{(1-\beta_1)\,g_t}{1-\beta_1^t}
 #   \qquad\text{vs}\qquad
 #   \bar m_t^{\text{doc 003}} = \frac{\beta_1 m_t}{1-\beta_1^{t}} + \frac{(1-\beta_1)\,g_t}{1-\beta_1^t}.$$
 #
-# Doc 003 keeps $1-\beta_1^t$ (erratum 8), and names no momentum schedule. numopt implements both:
-# `numopt.Nadam()` is doc 003's form, `numopt.Nadam(dozat=True)` Dozat's (also optax's `nadam`).
+# Doc 003 keeps $1-\beta_1^t$ and names no momentum schedule (erratum 8). numopt has both: `numopt.Nadam()` is
+# doc 003's form, `numopt.Nadam(dozat=True)` Dozat's (also optax's `nadam`). For a constant gradient Dozat's
+# first step is $\beta_1(1-\beta_1)/(1-\beta_1^2) + 1 = 1.47$ times $\eta$: the second number.
 #
-# ### One step of each by hand
-# Three steps of random gradients, then the fourth worked out from the state before it. Same
-# formulas, possibly in a different order of operations, so we allow a few ulps ($10^{-15}$
-# relative).
+# `numopt.explain` steps both forms through step 4, after three steps of random gradients; the $\bar m_t$ line
+# is where they part.
 
 # %%
 rng = np.random.default_rng(SEED)
 grads = rng.standard_normal((4, 5))
 theta0 = rng.standard_normal(5)
+explained = {}
 for dozat in (False, True):
     opt = numopt.Nadam(dozat=dozat)
     theta = theta0.copy()
     for g in grads[:3]:
         opt.step(theta, g)
-    m_prev, v_prev, theta_prev = opt.state["m"].copy(), opt.state["v"].copy(), theta.copy()
-    t, g = 4, grads[3]
-    b1, b2, eta, eps = opt.beta1, opt.beta2, opt.lr, opt.eps
-    m = b1 * m_prev + (1 - b1) * g
-    v = b2 * v_prev + (1 - b2) * g**2
-    v_hat = v / bias_correction(b2, t)
-    momentum_correction = bias_correction(b1, t + 1 if dozat else t)
-    m_bar = b1 * m / momentum_correction + (1 - b1) * g / bias_correction(b1, t)
-    by_hand = theta_prev - eta * m_bar / (np.sqrt(v_hat) + eps)
-    opt.step(theta, g)
-    err = np.max(np.abs(theta - by_hand) / np.abs(theta_prev - by_hand))
-    print(f"Nadam(dozat={dozat!s:5}): step 4, max relative difference of the step from the hand computation {err:.1e}")
-    assert err < 1e-15
+    explained[dozat] = numopt.explain(opt, theta, grads[3])
+    display(explained[dozat])
+
+# %%
+# Verification
+b1, b2 = 0.9, 0.999
+for dozat, record in explained.items():  # step 4 worked out by hand from the state explain was given
+    given = record.steps[0].inputs[None]
+    m = b1 * given["m"] + (1 - b1) * given["g"]
+    v_hat = (b2 * given["v"] + (1 - b2) * given["g"] ** 2) / bias_correction(b2, 4)
+    m_bar = b1 * m / bias_correction(b1, 5 if dozat else 4) + (1 - b1) * given["g"] / bias_correction(b1, 4)
+    theta_by_hand = given["theta"] - 2e-3 * m_bar / (np.sqrt(v_hat) + 1e-8)
+    assert np.allclose(record.value_of("m_bar"), m_bar, rtol=1e-14, atol=0)
+    assert np.allclose(record.value_of("theta"), theta_by_hand, rtol=1e-15, atol=1e-17)
+assert abs(puzzle["Adam"] - 1) < 1e-7
+assert abs(puzzle["Nadam (doc 003)"] - 1.9) < 1e-7
+assert abs(puzzle["Nadam (Dozat)"] - (b1 * (1 - b1) / (1 - b1**2) + 1)) < 1e-7
 
 # %% [markdown]
 # ## 3. How different are the two forms?
 #
-# Write each step in terms of the bias-corrected momentum and the current gradient,
-# $\bar m_t = a_t\,\hat m_t + b_t\,g_t$ with $\hat m_t = m_t/(1-\beta_1^t)$. Then
+# Write $\bar m_t = a_t\,\hat m_t + b_t\,g_t$ with $\hat m_t = m_t/(1-\beta_1^t)$. Adam has $a_t = 1$, $b_t = 0$;
+# both Nadams have $b_t = (1-\beta_1)/(1-\beta_1^t)$, and
 #
-# $$\begin{aligned}
-# \text{Adam:}\quad & a_t = 1, & b_t &= 0,\\
-# \text{doc 003:}\quad & a_t = \beta_1, & b_t &= \frac{1-\beta_1}{1-\beta_1^t},\\
-# \text{Dozat:}\quad & a_t = \beta_1\,\frac{1-\beta_1^t}{1-\beta_1^{t+1}}, & b_t &= \frac{1-\beta_1}{1-\beta_1^t}.
-# \end{aligned}$$
+# $$a_t^{\text{doc 003}} = \beta_1, \qquad a_t^{\text{Dozat}} = \beta_1\,\frac{1-\beta_1^t}{1-\beta_1^{t+1}},
+# \qquad \frac{a_t^{\text{doc 003}}}{a_t^{\text{Dozat}}} = 1 + \frac{\beta_1^t(1-\beta_1)}{1-\beta_1^t}.$$
 #
-# Only the momentum weight differs, by the factor
-#
-# $$\frac{a_t^{\text{doc 003}}}{a_t^{\text{Dozat}}} = \frac{1-\beta_1^{t+1}}{1-\beta_1^{t}}
-#   = 1 + \frac{\beta_1^t(1-\beta_1)}{1-\beta_1^t},$$
-#
-# which is 1.9 at $t = 1$; the excess falls like $\beta_1^t$, below 1 % from $t = 23$ and below
-# $10^{-6}$ from $t \approx 110$. Dozat's momentum weight starts at $\beta_1(1-\beta_1)/(1-\beta_1^2) = 0.47$
-# and grows to β1, doc 003's is β1 from the start.
-#
-# A constant gradient makes the consequence visible: then $\hat m_t = g$, $\hat v_t = g^2$, and the step
-# is $\eta\,(a_t + b_t)$ in the direction $-\mathrm{sign}(g)$. For doc 003 that is
-# $\beta_1 + (1-\beta_1)/(1-\beta_1^t)$ — **1.9 η on the first step** — and for Dozat 1.47 η, where Adam's
-# is exactly η. Both tend to η, since $a_t + b_t \to \beta_1 + (1-\beta_1) = 1$. We read the steps off
-# numopt and compare with $a_t + b_t$ (ε contributes a relative $10^{-8}$, hence the tolerance).
+# The ratio is 1.9 at $t = 1$; the excess falls like $\beta_1^t$, below 1 % from $t = 23$ and below $10^{-6}$ from
+# $t \approx 110$. For a constant gradient the step is $\eta\,(a_t + b_t)$, which tends to $\eta$ for both forms since
+# $a_t + b_t \to \beta_1 + (1-\beta_1) = 1$. We read the steps off numopt and compare with $a_t + b_t$.
 
 # %%
 T = 150
 t = np.arange(1, T + 1)
-b1 = 0.9
 b_nadam = (1 - b1) / bias_correction(b1, t)
 a_forms = {"doc 003": np.full(T, b1), "Dozat": b1 * bias_correction(b1, t) / bias_correction(b1, t + 1)}
 measured = {}
@@ -146,26 +148,22 @@ for name, dozat in (("doc 003", False), ("Dozat", True)):
         opt.step(theta, np.ones(1))
         steps[k] = -theta[0]
     measured[name] = steps
-    assert np.allclose(steps, a_forms[name] + b_nadam, rtol=2e-8, atol=0)
 print("   t   doc 003 step/eta   Dozat step/eta   a_doc003/a_Dozat - 1")
 for k in (1, 2, 5, 10, 23, 50, 110, 150):
     r = a_forms["doc 003"][k - 1] / a_forms["Dozat"][k - 1] - 1
     print(f"{k:4d}   {measured['doc 003'][k - 1]:.8f}         {measured['Dozat'][k - 1]:.8f}       {r:.2e}")
 
 # %% [markdown]
-# With random gradients the two runs see the same stream, and since θ does not enter the moments
-# they also share $m_t$ and $v_t$. The difference of their steps is therefore exactly
-# $-\eta\,(a_t^{\text{doc 003}} - a_t^{\text{Dozat}})\,\hat m_t/(\sqrt{\hat v_t} + \varepsilon)$: the momentum
-# term times a factor that dies out like $\beta_1^t$, with
-# $a_t^{\text{doc 003}} - a_t^{\text{Dozat}} = \beta_1^{t+1}(1-\beta_1)/(1-\beta_1^{t+1})$. We check that
-# identity on numopt's runs and watch the difference shrink. Each step is a dozen roundings of
-# terms of size $\eta(|a_t\hat m_t| + |b_t g_t|)/(\sqrt{\hat v_t}+\varepsilon)$, and the two terms can
-# cancel, so the measured difference carries an absolute error of a few ulps of *that*; we allow 16.
+# With random gradients both runs share $m_t$ and $v_t$ ($\theta$ does not enter the moments), so their steps differ
+# by exactly $-\eta\,(a_t^{\text{doc 003}} - a_t^{\text{Dozat}})\,\hat m_t/(\sqrt{\hat v_t} + \varepsilon)$, with
+# $a_t^{\text{doc 003}} - a_t^{\text{Dozat}} = \beta_1^{t+1}(1-\beta_1)/(1-\beta_1^{t+1})$: the momentum term
+# times a factor that dies out like $\beta_1^t$.
 
 # %%
 rng = np.random.default_rng(SEED)
 stream = rng.standard_normal((T, 3))
 opts = (numopt.Nadam(), numopt.Nadam(dozat=True))
+worst_units = 0.0
 print("   t   max |step difference| / eta   predicted")
 for k, g in enumerate(stream, start=1):
     steps = []
@@ -179,33 +177,42 @@ for k, g in enumerate(stream, start=1):
     a_gap = b1 * b1**k * (1 - b1) / bias_correction(b1, k + 1)  # a_doc − a_Dozat, without cancellation
     predicted = -opts[0].lr * a_gap * m_hat / denom
     diff = steps[0] - steps[1]
+    # each step is a dozen roundings of terms of this size, which can cancel: the error is measured in them
     terms = opts[0].lr * (b1 * np.abs(m_hat) + (1 - b1) / bias_correction(b1, k) * np.abs(g)) / denom
-    assert np.all(np.abs(diff - predicted) <= 16 * np.finfo(float).eps * terms)
+    worst_units = max(worst_units, np.max(np.abs(diff - predicted) / (np.finfo(float).eps * terms)))
     if k in (1, 10, 50, 150):
         print(f"{k:4d}   {np.max(np.abs(diff)) / opts[0].lr:.3e}                     "
               f"{np.max(np.abs(predicted)) / opts[0].lr:.3e}")
 
+# %%
+# Verification
+for name in ("doc 003", "Dozat"):  # ε contributes a relative 1e-8
+    assert np.allclose(measured[name], a_forms[name] + b_nadam, rtol=2e-8, atol=0)
+excess = a_forms["doc 003"] / a_forms["Dozat"] - 1
+assert abs(excess[0] - 0.9) < 1e-15 and excess[21] > 0.01 > excess[22]  # below 1 % from t = 23
+assert excess[108] > 1e-6 > excess[110]  # below 1e-6 from t ≈ 110
+assert worst_units <= 16
+
 # %% [markdown]
 # ## 4. torch's NAdam: a momentum schedule
 #
-# Dozat's paper also proposes letting the momentum coefficient vary with $t$ (after Sutskever et
-# al.), and torch's `NAdam` does so by default:
+# Dozat also proposes a momentum coefficient that varies with $t$, and torch's `NAdam` uses one by default:
 #
 # $$\mu_t = \beta_1\left(1 - \tfrac12\, 0.96^{\,t\psi}\right), \qquad \psi = \texttt{momentum\_decay} = 0.004,$$
 #
 # $$\bar m_t = \frac{\mu_{t+1}\, m_t}{1-\prod_{i=1}^{t+1}\mu_i} + \frac{(1-\mu_t)\, g_t}{1-\prod_{i=1}^{t}\mu_i},$$
 #
-# while $m_t$ and $v_t$ are still Adam's EWMAs with β1 and β2. In the notation above,
+# while $m_t$, $v_t$ are still Adam's EWMAs. In the notation above
 # $a_t^{\text{torch}} = \mu_{t+1}(1-\beta_1^t)/(1-\prod_{i\le t+1}\mu_i)$ and
-# $b_t^{\text{torch}} = (1-\mu_t)/(1-\prod_{i\le t}\mu_i)$. With a huge ψ, $0.96^{t\psi} = 0$, every
-# $\mu_t = \beta_1$, and these are exactly Dozat's weights; that is why `numopt.Nadam(dozat=True)`
-# equals torch's `NAdam` with a huge `momentum_decay`.
+# $b_t^{\text{torch}} = (1-\mu_t)/(1-\prod_{i\le t}\mu_i)$. With a huge $\psi$ every $\mu_t = \beta_1$ and these are
+# Dozat's weights: `numopt.Nadam(dozat=True)` equals torch's `NAdam` with a huge `momentum_decay`.
 #
-# With the default ψ = 0.004 the exponent is tiny: $0.96^{0.004\,t} = e^{-1.63\times10^{-4}\,t}$, so
-# $\mu_1 \approx \beta_1/2 = 0.45$ and μ climbs towards β1 only over tens of thousands of steps (half-way
-# at $t \approx 4250$). For all that time torch's Nadam puts less weight on the momentum and more on
-# the current gradient than either constant-μ form: it matches neither. We compute the weights with
-# NumPy (torch itself is not needed).
+# With the default $\psi$ the exponent is tiny, $0.96^{0.004\,t} = e^{-1.63\times10^{-4}\,t}$:
+# $\mu_1 \approx \beta_1/2$,
+# and $\mu$ climbs towards $\beta_1$ over tens of thousands of steps (half-way at $t \approx 4250$). All that time torch
+# weights the momentum less and the current gradient more than either constant-$\mu$ form: it matches neither,
+# and its first step for a constant gradient, $a_1 + b_1$, is the $1.06\,\eta$ of the puzzle. We compute the weights
+# with NumPy (torch itself is not needed).
 
 
 # %%
@@ -227,22 +234,25 @@ a_torch, b_torch = torch_nadam_weights(b1, T_long)
 a_huge, b_huge = torch_nadam_weights(b1, T_long, momentum_decay=1e9)
 a_dozat = b1 * bias_correction(b1, t_long) / bias_correction(b1, t_long + 1)
 b_long = (1 - b1) / bias_correction(b1, t_long)
-err = max(np.max(np.abs(a_huge / a_dozat - 1)), np.max(np.abs(b_huge / b_long - 1)))
-print(f"torch with momentum_decay = 1e9 vs Dozat: max relative difference of the weights {err:.1e}")
-assert err < 1e-13
 print("      t    mu_t    a torch  a Dozat  a doc003    b torch  b Dozat/doc003   step/eta torch")
 for k in (1, 2, 10, 100, 1000, 4250, 10_000, 50_000):
     i = k - 1
     print(f"{k:7d}  {mu_t[i]:.4f}   {a_torch[i]:.4f}   {a_dozat[i]:.4f}   {b1:.4f}     {b_torch[i]:.4f}   "
           f"{b_long[i]:.4f}           {a_torch[i] + b_torch[i]:.4f}")
 
+# %%
+# Verification
+assert max(np.max(np.abs(a_huge / a_dozat - 1)), np.max(np.abs(b_huge / b_long - 1))) < 1e-13  # ψ huge: Dozat
+assert abs(b_torch[0] - 1) < 1e-15 and abs(a_torch[0] + b_torch[0] - 1.0565) < 1e-4  # the puzzle's 1.06 η
+assert abs(mu_t[4249] - 0.675) < 1e-3  # half-way from β1/2 to β1 at t ≈ 4250
+assert abs(a_torch[9999] - 0.81) < 0.01 and abs(b_torch[9999] - 0.19) < 0.01  # after 10 000 steps
+step_torch = a_torch + b_torch
+assert 0.72 < step_torch[:100].min() < 0.74 and step_torch[:100].max() < 1.06  # 0.73 η .. 1.06 η early on
+
 # %% [markdown]
-# Even after 10 000 steps torch's default gives the momentum a weight of about 0.81 and the current
-# gradient about 0.19, where both constant-μ forms have long settled at 0.9 and 0.1. (The last column
-# is torch's step for a constant gradient: between 0.73 η and 1.06 η over the first steps, instead of
-# starting at 1.9 η or 1.47 η like the two forms above.)
-#
-# ## 5. Picture: the weights over time
+# Even after 10 000 steps torch's default gives the momentum a weight of about 0.81 and the current gradient
+# about 0.19, where both constant-$\mu$ forms have long settled at 0.9 and 0.1. (The last column, torch's step
+# for a constant gradient, stays between $0.73\,\eta$ and $1.06\,\eta$ over the first steps.)
 
 # %%
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
@@ -266,12 +276,12 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# ## 6. Adam versus Nadam on a problem
+# ## 5. Adam versus Nadam on a problem
 #
-# Rosenbrock's valley from the standard start (−1.2, 1), 1000 steps, the same learning rate
-# (the problem's adaptive rate, 0.05) for Adam and both Nadam forms. The look-ahead puts more weight
-# on the current gradient, which is meant to make the momentum react sooner when the valley
-# bends; whether it helps here is a measurement, not a promise.
+# Rosenbrock's valley from the standard start (−1.2, 1), 1000 steps, the same learning rate (the problem's
+# adaptive rate, 0.05) for Adam and both Nadam forms. The look-ahead puts more weight on the current gradient,
+# which is meant to make the momentum react sooner when the valley bends; whether it helps here is a
+# measurement, not a promise.
 
 # %%
 rosen = Rosenbrock()
@@ -295,29 +305,36 @@ for ax in (ax1, ax2):  # numopt.plot colours by algorithm, so both Nadam forms s
 fig.tight_layout()
 plt.show()
 
+# %%
+# Verification
+final = {name: tr.gaps[1000] for name, tr in runs.items()}
+assert 7 < final["Adam"] / max(final["Nadam (doc 003)"], final["Nadam (Dozat)"])
+assert final["Adam"] / min(final["Nadam (doc 003)"], final["Nadam (Dozat)"]) < 11
+assert final["Nadam (doc 003)"] != final["Nadam (Dozat)"]
+
 # %% [markdown]
-# On this run both Nadam forms reach a loss 7 to 10 times lower than Adam's after 1000 steps
-# (2.2e-4 and 3.0e-4 against 2.3e-3), and most of the gap opens while the iterates follow the
-# curved floor of the valley. The two Nadam forms differ only in their first few dozen steps, but on a
-# curved valley those early differences shift the whole path, so their final losses are not equal.
-#
+# On this run both Nadam forms reach a loss 7 to 11 times lower than Adam's after 1000 steps, and most of the gap
+# opens while the iterates follow the curved floor of the valley. The two Nadam forms differ only in their first
+# few dozen steps, but on a curved valley those early differences shift the whole path.
+
+# %% [markdown]
 # ## What to remember
 # * Nadam = Adam with $m_{t-1}$ replaced by $m_t$ in the expanded step (doc 003):
-#   $\theta \leftarrow \theta - \eta\,(\beta_1\hat m_t + (1-\beta_1)g_t/(1-\beta_1^t))/(\sqrt{\hat v_t}+\varepsilon)$.
-# * Doc 003 corrects the look-ahead term with $1-\beta_1^t$; Dozat with $1-\beta_1^{t+1}$
-#   (`dozat=True`, erratum 8). Their ratio is $1 + \beta_1^t(1-\beta_1)/(1-\beta_1^t)$: 1.9 at $t = 1$, below
-#   1 % after 23 steps.
-# * Neither Nadam's first step is η·sign(g): for a constant gradient it is 1.9 η (doc 003) or 1.47 η
-#   (Dozat); both tend to η.
-# * torch's default NAdam uses the schedule $\mu_t = \beta_1(1-\frac12 0.96^{0.004t})$, starting near
-#   $\beta_1/2$ and reaching 0.81 only after 10 000 steps, so it matches neither constant-μ form;
-#   with a huge `momentum_decay` it becomes Dozat's.
-#
+#   $\theta_t = \theta_{t-1} - \eta\,(\beta_1\hat m_t + (1-\beta_1)g_t/(1-\beta_1^t))/(\sqrt{\hat v_t}+\varepsilon)$.
+# * Doc 003 corrects the look-ahead term with $1-\beta_1^t$; Dozat with $1-\beta_1^{t+1}$ (`dozat=True`,
+#   erratum 8). Their ratio is $1 + \beta_1^t(1-\beta_1)/(1-\beta_1^t)$: 1.9 at $t = 1$, below 1 % after 23 steps.
+# * Neither Nadam's first step is $\eta\,\mathrm{sign}(g)$: for a constant gradient it is $1.9\,\eta$ (doc 003) or
+#   $1.47\,\eta$ (Dozat);
+#   both tend to $\eta$.
+# * torch's default NAdam uses the schedule $\mu_t = \beta_1(1-\frac12 0.96^{0.004t})$, starting near $\beta_1/2$,
+#   so it matches neither constant-$\mu$ form; with a huge `momentum_decay` it becomes Dozat's.
+
+# %% [markdown]
 # ## Exercises
 # 1. Derive the first step of torch's default NAdam for a constant gradient
-#    ($\mu_2(1-\beta_1)/(1-\mu_1\mu_2) + 1$ in units of η) and evaluate it with
+#    ($\mu_2(1-\beta_1)/(1-\mu_1\mu_2) + 1$ in units of $\eta$) and evaluate it with
 #    `torch_nadam_weights`.
-# 2. Show that with `eps_in_sqrt=True` (doc 003's ε) the two Nadam forms still differ by the same
+# 2. Show that with `eps_in_sqrt=True` (doc 003's $\varepsilon$) the two Nadam forms still differ by the same
 #    coefficient ratio, and check it with `numopt.Nadam(eps_in_sqrt=True)`.
-# 3. Rerun section 6 with learning rates 0.01 and 0.2. Does the ranking of Adam and the two Nadam
+# 3. Rerun section 5 with learning rates 0.01 and 0.2. Does the ranking of Adam and the two Nadam
 #    forms change? Report what you measure.
