@@ -352,8 +352,10 @@ plt.show()
 # - On a quadratic each eigen-direction is a $2\times2$ linear system with root product $\beta$:
 #   above critical damping the rate is $\sqrt\beta$ in every direction. The optimum critically
 #   damps both extremes: rate $(\sqrt\kappa-1)/(\sqrt\kappa+1)$ against SGD's $(\kappa-1)/(\kappa+1)$.
-#
+
+# %% [markdown]
 # ## Exercises
+#
 #
 # 1. Redo section 2 with a *warm-up* schedule ($\eta_t$ rising linearly from 0 to 0.02 over 20
 #    steps). Which form moves further in the first 20 steps, and why?

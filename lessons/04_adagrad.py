@@ -232,8 +232,10 @@ assert rel < 5.1e-5
 #   gradient depresses it for thousands of steps (lesson 05's RMSProp and AdaDelta repair this).
 # * ε outside ($\sqrt v + \varepsilon$) and inside ($\sqrt{v+\varepsilon}$) agree for
 #   $|g| \gg \sqrt\varepsilon$; inside freezes coordinates with $|g| \lesssim \sqrt\varepsilon$ (erratum 2).
-#
+
+# %% [markdown]
 # ## Exercises
+#
 # 1. AdaGrad with a gradient that shrinks like $g_t = t^{-1/2}$: show that $v_t \approx \ln t$, so
 #    the effective rate decays only like $1/\sqrt{\ln t}$. Verify with `effective_rates` and
 #    `numopt.AdaGrad`. What does this say about AdaGrad near an optimum?

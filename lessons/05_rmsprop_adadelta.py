@@ -340,8 +340,10 @@ plt.show()
 #   the final formula "Adagrad" (erratum 3) and gives no ρ, ε (erratum 14).
 # * The sweep: insensitive to ρ, and to ε above a threshold, on a noisy problem; the paper's
 #   default ε sat at that threshold, and tuned RMSProp or SGD did better.
-#
+
+# %% [markdown]
 # ## Exercises
+#
 # 1. Run AdaDelta on the quadratic of section 2 after the change of units $y = 10\,x$ (gradients
 #    in $y$ are those in $x$ divided by 10). Compare the path in $y$ divided by 10 with the
 #    path in $x$, and explain the difference with the first-step formula $\sqrt{\varepsilon/(1-\rho)}$.
