@@ -16,6 +16,7 @@ import numopt
 from numopt import plot, theory
 from numopt.problems import Quadratic, Rosenbrock
 from numopt.run import run
+from numopt.widgets.momentum import momentum_map, widget
 
 problem = Quadratic(condition=20.0)  # λ = 1 and 20, eigenvectors rotated by 30°, minimum (1, 1)
 lams = np.array([1.0, 20.0])
@@ -305,8 +306,6 @@ assert theory.heavy_ball_rate(eta_grid, beta_grid, lams).min() >= rate_opt - 1e-
 # cross; right, a numopt run against $r^t$. The sliders below redraw it (live kernel only).
 
 # %%
-from numopt.widgets.momentum import momentum_map, widget  # noqa: E402
-
 view = momentum_map(lr=eta, beta=beta, condition=20.0)
 plt.show()
 
