@@ -15,6 +15,8 @@ References: doc 000 §1–2 (β̂₂,ₜ), doc 003 (EWMA, bias correction), doc 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -27,7 +29,17 @@ __all__ = [
     "effective_window",
     "egsgd_gain",
     "ewma",
+    "ewma_effective_sample_size",
+    "ewma_half_life",
+    "ewma_mean_age",
     "ewma_weights",
+    "heavy_ball_critical_beta",
+    "heavy_ball_eigenvalues",
+    "heavy_ball_matrix",
+    "heavy_ball_optimal",
+    "heavy_ball_rate",
+    "sgd_expected_loss",
+    "sgd_noise_floor",
 ]
 
 
@@ -168,14 +180,6 @@ def egsgd_gain(grads: ArrayLike, gamma: float) -> np.ndarray:
 
 # --- Lessons 01 and 02: four readings of an EWMA's window; SGD's noise floor on a quadratic ---
 
-__all__ += [
-    "ewma_effective_sample_size",
-    "ewma_half_life",
-    "ewma_mean_age",
-    "sgd_expected_loss",
-    "sgd_noise_floor",
-]
-
 
 def ewma_mean_age(beta: float) -> float:
     """The mean age β/(1 − β) of an EWMA's observations (the newest has age 0), for large t.
@@ -245,3 +249,66 @@ def sgd_expected_loss(lr, lam: ArrayLike, sigma2: ArrayLike, e0: ArrayLike, step
         var = (1 - eta * lam) ** 2 * var + eta**2 * sigma2
         out.append(0.5 * np.sum(lam * (mean**2 + var)))
     return np.array(out)
+
+
+# --- Heavy-ball momentum on a quadratic (lesson 03) ------------------------------------------------
+#
+# numopt.Momentum's form b_t = β b_{t−1} + g_t, θ_t = θ_{t−1} − η b_t on f(θ) = ½ (θ − θ*)ᵀ A (θ − θ*).
+# Along an eigenvector of A with eigenvalue λ, the error x = θ − θ* and the velocity b obey
+# (x_t, b_t) = M (x_{t−1}, b_{t−1}) with the 2×2 matrix below. Eliminating b gives Polyak's
+# x_t = (1 + β − ηλ) x_{t−1} − β x_{t−2}, with the same η: numopt's form needs no rescaling
+# (the EWMA form m = (1 − β) b does: η_EWMA = η/(1 − β)).
+
+
+def heavy_ball_matrix(lr: float, beta: float, lam: float) -> np.ndarray:
+    """The 2×2 matrix M with (x_t, b_t) = M (x_{t−1}, b_{t−1}) along an eigen-direction λ.
+
+    b_t = λ x_{t−1} + β b_{t−1} and x_t = x_{t−1} − η b_t = (1 − ηλ) x_{t−1} − ηβ b_{t−1}.
+    Its trace is 1 + β − ηλ and its determinant β.
+    """
+    return np.array([[1.0 - lr * lam, -lr * beta], [lam, beta]])
+
+
+def heavy_ball_eigenvalues(lr: ArrayLike, beta: ArrayLike, lam: ArrayLike) -> np.ndarray:
+    """The two roots of z² − (1 + β − ηλ) z + β = 0 (the eigenvalues of :func:`heavy_ball_matrix`).
+
+    Vectorised over broadcast ``lr``, ``beta``, ``lam``; returns a complex array of shape
+    ``broadcast shape + (2,)``, the root with ``+√`` first. When (1 + β − ηλ)² < 4β the roots
+    are complex conjugates of modulus √β (underdamped: the error spirals in); otherwise real.
+    """
+    lr, beta, lam = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in (lr, beta, lam)))
+    trace = 1.0 + beta - lr * lam
+    root = np.sqrt((trace**2 - 4.0 * beta).astype(complex))
+    return np.stack([(trace + root) / 2, (trace - root) / 2], axis=-1)
+
+
+def heavy_ball_rate(lr: ArrayLike, beta: ArrayLike, lams: ArrayLike) -> np.ndarray:
+    """The asymptotic rate of heavy-ball momentum: the largest root modulus over the eigenvalues ``lams``.
+
+    ``lams`` is a 1-D array of A's eigenvalues; ``lr`` and ``beta`` broadcast (a grid for a map).
+    The error shrinks like rateᵗ (times a polynomial in t where roots are double); rate ≥ 1
+    means divergence. With β = 0 this is plain gradient descent's max |1 − ηλ|.
+    """
+    lams = np.atleast_1d(np.asarray(lams, dtype=float))
+    lr, beta = np.broadcast_arrays(np.asarray(lr, dtype=float), np.asarray(beta, dtype=float))
+    roots = heavy_ball_eigenvalues(lr[..., None], beta[..., None], lams)
+    return np.abs(roots).max(axis=(-1, -2))
+
+
+def heavy_ball_critical_beta(lr: ArrayLike, lam: float) -> np.ndarray:
+    """Critical damping along λ: β_c = (1 − √(ηλ))², where the two roots meet (double root √β_c).
+
+    For β > β_c (and ηλ < 4) the roots are complex, of modulus √β; for β < β_c they are real.
+    """
+    return (1.0 - np.sqrt(np.asarray(lr, dtype=float) * lam)) ** 2
+
+
+def heavy_ball_optimal(lam_min: float, lam_max: float) -> tuple[float, float, float]:
+    """The (η, β) that minimise :func:`heavy_ball_rate` on eigenvalues in [λ_min, λ_max], and that rate.
+
+    η* = 4/(√λ_max + √λ_min)², β* = ((√κ − 1)/(√κ + 1))² with κ = λ_max/λ_min, rate √β*
+    (Polyak 1964). Both extreme directions are then critically damped.
+    """
+    s_min, s_max = math.sqrt(lam_min), math.sqrt(lam_max)
+    rate = (s_max - s_min) / (s_max + s_min)
+    return 4.0 / (s_max + s_min) ** 2, rate**2, rate

@@ -1,0 +1,74 @@
+# %% [markdown]
+# # Lesson 04 — worked solutions
+#
+# Each answer derives the result, then checks it numerically with `numopt.AdaGrad`.
+
+# %%
+import numpy as np
+
+import numopt
+
+SEED = 0
+
+
+def effective_rates(opt, grads):
+    """Feed ``grads[k]`` (shape (T, d)) to ``opt`` from θ = 0 each time; return the rates −Δθ/g (lesson 04)."""
+    theta = np.zeros(grads.shape[1])
+    rates = np.empty_like(grads)
+    for k, g in enumerate(grads):
+        theta[:] = 0.0
+        opt.step(theta, g)
+        rates[k] = -theta / g
+    return rates
+
+
+# %% [markdown]
+# ## Exercise 1
+#
+# With $g_k = k^{-1/2}$, $v_t = \sum_{k\le t} 1/k = H_t$, the harmonic number, and
+# $H_t = \ln t + \gamma + \frac{1}{2t} + O(t^{-2})$ with Euler's $\gamma = 0.5772$. So
+# $v_t \approx \ln t$ and the rate $\eta/\sqrt{H_t}$ decays only like $1/\sqrt{\ln t}$: from
+# $t = 10^2$ to $10^4$ it falls by about a quarter, not by the factor 10 of a constant gradient. Near an
+# optimum the gradients shrink, so $v$ nearly stops growing: AdaGrad's rate freezes at the level
+# the early, large gradients set, instead of adapting to the small ones.
+
+# %%
+eta, T = 0.1, 10_000
+t = np.arange(1, T + 1)
+rates = effective_rates(numopt.AdaGrad(lr=eta), (1 / np.sqrt(t))[:, None])[:, 0]
+harmonic = np.cumsum(1.0 / t)
+err = np.max(np.abs(rates - eta / (np.sqrt(harmonic) + numopt.AdaGrad().eps)) / rates)
+print(f"max relative error against eta/sqrt(H_t): {err:.1e}")
+assert err < 1e-12
+asymptotic = np.log(t) + np.euler_gamma + 1 / (2 * t)
+assert np.max(np.abs(harmonic - asymptotic)[9:]) < 1e-3  # the O(1/t²) remainder, from t = 10
+print(f"rate ratio t = 1e4 / t = 1e2: {rates[-1] / rates[99]:.3f} "
+      f"(sqrt(H_100/H_10000) = {np.sqrt(harmonic[99] / harmonic[-1]):.3f}; constant gradient: 0.1)")
+assert 0.65 < rates[-1] / rates[99] < 0.75
+
+# %% [markdown]
+# ## Exercise 2
+#
+# The coordinate's $v_t$ is the number $n_t$ of steps on which $g = 1$ arrived, a binomial count
+# with mean $pt$ and standard deviation $\sqrt{pt(1-p)}$. Its rate is $\eta/\sqrt{n_t} \approx \eta/\sqrt{pt}$,
+# against $\eta/\sqrt t$ for a coordinate that receives $g = 1$ every step: $1/\sqrt p$ times
+# larger, 10 for $p = 0.01$ and 3.16 for $p = 0.1$. With $pt = 100$ the count is known to 10%, so
+# the rate to about 5%; we allow three standard deviations.
+
+# %%
+rng = np.random.default_rng(SEED)
+for p in (0.01, 0.1):
+    present = (rng.random(T) < p).astype(float)
+    grads = np.column_stack([present, np.ones(T)])  # coordinate 0: sparse; coordinate 1: every step
+    opt, theta = numopt.AdaGrad(lr=eta), np.zeros(2)
+    for g in grads:
+        opt.step(theta, g)
+    before = theta.copy()
+    opt.step(theta, np.ones(2))  # one more step with g = 1 on both: its length is the rate
+    rate = before - theta
+    sd = np.sqrt(p * T * (1 - p))
+    print(f"p = {p}: rate {rate[0]:.5f} (eta/sqrt(pt) = {eta / np.sqrt(p * T):.5f}), "
+          f"every-step coordinate {rate[1]:.5f}, ratio {rate[0] / rate[1]:.2f} (1/sqrt(p) = {1 / np.sqrt(p):.2f})")
+    assert abs(rate[1] - eta / np.sqrt(T + 1)) < 1e-12
+    assert abs(np.sqrt(p * T) * rate[0] / eta - 1) < 1.5 * sd / (p * T)  # 3 sd of n_t halve under the root
+    assert abs(rate[0] / rate[1] * np.sqrt(p) - 1) < 1.5 * sd / (p * T) + 1e-3

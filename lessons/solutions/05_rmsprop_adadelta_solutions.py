@@ -1,0 +1,115 @@
+# %% [markdown]
+# # Lesson 05 — worked solutions
+#
+# Each answer derives the result, then checks it numerically with `numopt`.
+
+# %%
+import numpy as np
+
+import numopt
+from numopt.theory import ewma_effective_sample_size
+
+SEED = 0
+curv = np.array([1.0, 4.0])  # the lesson's quadratic ½ Σ curv x², from (1, −1)
+
+
+def adadelta_path(opt, scale, steps):
+    """AdaDelta in the units y = scale·x: f = ½ Σ curv (y/scale)², so ∇_y f = curv·y/scale². Returns y_t/scale."""
+    y = scale * np.array([1.0, -1.0])
+    path = [y / scale]
+    for _ in range(steps):
+        opt.step(y, curv * y / scale**2)
+        path.append(y / scale)
+    return np.array(path)
+
+
+# %% [markdown]
+# ## Exercise 1
+#
+# In $y = 10x$ the gradients are $g_y = g_x/10$. AdaDelta's first step is
+# $\sqrt\varepsilon\,|g|/\sqrt{(1-\rho)g^2 + \varepsilon} \approx \sqrt{\varepsilon/(1-\rho)}$, the same
+# *number* in whatever units the parameter has: in $y$ it is 0.00447 units of $y$, i.e. 0.000447
+# units of $x$, ten times shorter than the run in $x$. The paths differ because ε carries a length
+# scale. To agree, the first step in $y$ must be ten times longer, so $\sqrt{\varepsilon_y} = 10\sqrt\varepsilon$:
+# $\varepsilon_y = 100\,\varepsilon = 10^{-4}$. Agreement is then approximate, not exact, because the
+# same ε also sits in the denominator $\sqrt{(1-\rho)g_y^2 + \varepsilon_y}$, where the rescaling
+# would need the opposite factor: the relative error of the first step is about
+# $\tfrac12\,\varepsilon_y/((1-\rho)g_y^2)$ against $\tfrac12\,\varepsilon/((1-\rho)g_x^2)$.
+
+# %%
+x_path = adadelta_path(numopt.AdaDelta(), 1.0, 300)
+y_same = adadelta_path(numopt.AdaDelta(), 10.0, 300)
+y_fixed = adadelta_path(numopt.AdaDelta(eps=1e-4), 10.0, 300)
+step_x, step_same, step_fixed = (np.abs(p[1] - p[0]) for p in (x_path, y_same, y_fixed))
+print("first step in x units: run in x", step_x, " run in y (same eps)", step_same,
+      " run in y (eps = 1e-4)", step_fixed)
+assert np.allclose(step_same / step_x, 0.1, rtol=1e-3)  # ten times shorter, up to ε's relative size
+rho = numopt.AdaDelta().rho
+g_y = curv * 1.0 / 10  # |g_y| at the start, per coordinate
+bound = 0.5 * 1e-4 / ((1 - rho) * g_y**2)
+print("relative first-step mismatch with eps = 1e-4:", np.abs(step_fixed / step_x - 1), "bound", bound)
+assert np.all(np.abs(step_fixed / step_x - 1) < bound)
+print(f"after 300 steps: |x| = {np.abs(x_path[-1]).max():.3f}, same eps in y {np.abs(y_same[-1]).max():.3f}, "
+      f"eps = 1e-4 in y {np.abs(y_fixed[-1]).max():.3f}")
+assert np.abs(y_same[-1]).max() > np.abs(x_path[-1]).max()  # the ten-times-shorter steps lag behind
+
+# %% [markdown]
+# ## Exercise 2
+#
+# For a constant $g$, $E[g^2]_t = (1-\rho^t)\,g^2 \to g^2$. Then
+# $\Delta_t^2 = (E[\Delta^2]_{t-1} + \varepsilon)\,g^2/(E[g^2]_t + \varepsilon)
+# \approx E[\Delta^2]_{t-1} + \varepsilon$ and
+#
+# $$E[\Delta^2]_t = \rho E[\Delta^2]_{t-1} + (1-\rho)\Delta_t^2 \approx E[\Delta^2]_{t-1} + (1-\rho)\,\varepsilon,$$
+#
+# a linear growth, so $\Delta_t^2 \approx (1-\rho)\,\varepsilon\, t$ plus a constant from the start:
+# the step grows like $\sqrt t$.
+# On the quadratic the gradient is not constant: as the iterate approaches the minimum $g$
+# shrinks, $\Delta_t$ shrinks in proportion, and the factor ρ makes $E[\Delta^2]$ decay; when the
+# iterate overshoots, $E[g^2]$ grows and the ratio shrinks. The feedback that a constant gradient
+# lacks is what stops the growth.
+
+# %%
+T, g = 10_000, 1.0
+opt, theta = numopt.AdaDelta(), np.zeros(1)
+E_d2, steps = [], []
+for _ in range(T):
+    before = theta[0]
+    opt.step(theta, np.array([g]))
+    steps.append(before - theta[0])
+    E_d2.append(opt.state["E_delta2"][0])
+increments = np.diff(E_d2)[-1000:]
+print(f"mean increment of E[dx^2] over the last 1000 steps: {increments.mean():.4e}; "
+      f"(1-rho) eps = {(1 - opt.rho) * opt.eps:.4e}")
+assert abs(increments.mean() / ((1 - opt.rho) * opt.eps) - 1) < 1e-3
+t = np.arange(1, T + 1)
+slope = np.polyfit(t[999:], np.array(steps[999:]) ** 2, 1)[0]
+print(f"slope of step^2 against t for t >= 1000: {slope:.4e}; "
+      f"step at t = 1e4 {steps[-1]:.4e}, sqrt((1-rho) eps t) = {np.sqrt((1 - opt.rho) * opt.eps * T):.4e}")
+assert abs(slope / ((1 - opt.rho) * opt.eps) - 1) < 0.01
+assert abs(steps[-1] / np.sqrt((1 - opt.rho) * opt.eps * T) - 1) < 0.05
+
+# %% [markdown]
+# ## Exercise 3
+#
+# The EWMA is worth $(1+\beta)/(1-\beta)$ independent samples, so 100 samples need
+# $(1+\beta)/(1-\beta) = 100$, i.e. $\beta = 99/101 \approx 0.9802$. Its window $1/(1-\beta) = 50.5$
+# steps is half the sample count: an EWMA weighs its recent samples unequally, so it averages
+# about twice as many as its window, not as many. For $g \sim \mathcal N(1, 0.5^2)$,
+# $\mathrm{Var}[g^2] = 1.125$ and the standard deviation of $v$ should be $\sqrt{1.125/100} = 0.106$.
+# The simulation has about $30000/50 = 600$ independent stretches, so its std is known to a
+# few percent; we allow 10%.
+
+# %%
+beta = 99 / 101
+assert abs(ewma_effective_sample_size(beta) - 100) < 1e-9
+rng = np.random.default_rng(SEED)
+g_noisy = 1.0 + 0.5 * rng.standard_normal((30_500, 1))
+opt, theta, v = numopt.RMSProp(lr=0.1, beta=beta), np.zeros(1), []
+for gk in g_noisy:
+    opt.step(theta, gk)
+    v.append(opt.state["v"][0])
+std = np.std(v[500:])
+print(f"beta = {beta:.4f}, window {1 / (1 - beta):.1f} steps: std of v {std:.4f}, sqrt(1.125/100) = "
+      f"{np.sqrt(1.125 / 100):.4f}")
+assert abs(std / np.sqrt(1.125 / 100) - 1) < 0.1
