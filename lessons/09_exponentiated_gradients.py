@@ -358,7 +358,10 @@ print(f"seed 0, s after {mlp_steps} steps: " + ", ".join(f"{k} {v[-1]:.2f}" for 
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
 plot.curves({f"s ({k})": v for k, v in layer_s.items()} | {"global s": global_s}, ax=ax1, ylabel="scale s",
             title=f"Funnel scales, γ_s = {layer_gamma}, seed 0", log=True)
-plot.loss_curves({name: runs[0] for name, runs in mlp_runs.items()}, ax=ax2, title="MLP loss, seed 0")
+plot.curves({name: runs[0].losses for name, runs in mlp_runs.items()}, ax=ax2, first_step=0, log=True,
+            ylabel="loss", title="MLP loss, seed 0",
+            colors={"momentum": "momentum", "funnel, no scale": "C7", "funnel, global s": "C4",
+                    "funnel, s per layer": "C2"})
 fig.tight_layout()
 plt.show()
 
