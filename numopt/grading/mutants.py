@@ -206,7 +206,8 @@ def _textbook(**knobs: Any) -> Builder:
         correct_m = k.correct_m or CORRECTIONS[family][0]
         correct_v = k.correct_v or CORRECTIONS[family][1]
 
-        def _update(self, theta, g, t, lr, v, m=None, **scratch):
+        def _update(self, theta, g, t, lr, v=None, m=None, v_hat=None, **scratch):
+            v = v if v is not None else v_hat  # AdaX's slot is named v_hat; the textbook keeps v in it
             t = t + k.t_shift
             hp = self.hyperparameters
             if "weight_decay" in hp and self.decoupled:
