@@ -122,6 +122,8 @@ class AdaX(Optimizer):
 
     key = "adax"
     state_names = ("m", "v_hat")
+    state_bounds: ClassVar[dict[str, tuple[float, float]]] = {"v_hat": (0.0, float("inf"))}
+    second_moments = ("v_hat",)
     ranges: ClassVar[dict[str, Interval]] = {"beta2": Interval(0.0, 1.0, low_open=True)}
     decoupled = False
 

@@ -10,13 +10,18 @@ refused step leaves params, state and ``t`` as they were.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 import numpy as np
 
-__all__ = ["PARAM_DTYPES", "Params", "Structure", "check_grads", "check_params", "describe", "dtype_error", "name"]
+__all__ = [
+    "PARAM_DTYPES", "Params", "Structure", "all_finite", "check_grads", "check_params", "describe", "dtype_error",
+    "name",
+]
 
 Params = np.ndarray | list | tuple | dict
 """A single ndarray, a list/tuple of ndarrays, or a dict name -> ndarray."""
@@ -55,6 +60,7 @@ class Structure:
     keys: tuple  # (None,), (0, 1, ...) or the dict keys in order
     shapes: tuple
     dtypes: tuple
+    origin: str = field(default="fixed by the first step", compare=False)  # for messages
 
     @classmethod
     def of(cls, kind: str, keys: tuple, arrays: list) -> Structure:
@@ -114,13 +120,58 @@ def _split(obj: Any, what: str) -> tuple[str, tuple, list]:
     )
 
 
-def _all_finite(a: np.ndarray) -> bool:
+def all_finite(a: np.ndarray) -> bool:
     """Whether every entry of ``a`` is finite, in one read-only pass and no temporary.
 
     ⟨a, a⟩ = Σ a² is NaN or +inf if any entry is NaN or ±inf, and finite otherwise
     unless it overflows; only then are the entries tested one by one.
     """
     return math.isfinite(np.vdot(a, a)) or bool(np.isfinite(a).all())
+
+
+try:
+    _byte_bounds = np.lib.array_utils.byte_bounds  # NumPy >= 2.0
+except AttributeError:  # pragma: no cover - NumPy 1.x
+    _byte_bounds = np.byte_bounds
+_TOO_HARD = getattr(getattr(np, "exceptions", np), "TooHardError", Exception)
+
+
+def _bounds(a: np.ndarray) -> tuple[int, int]:
+    """The half-open range of memory addresses ``a`` may touch."""
+    low, high = _byte_bounds(a)
+    return low, high
+
+
+def _overlapping_params(kind: str, keys: tuple, thetas: list) -> None:
+    """Refuse two entries of params that are the same array or share memory (an update would write both)."""
+    spans = sorted((_bounds(a), i) for i, a in enumerate(thetas) if a.size)
+    open_spans: list[tuple[int, int]] = []  # (end, index) of the spans that may still overlap the next one
+    for (low, high), i in spans:
+        open_spans = [(end, j) for end, j in open_spans if end > low]
+        for _, j in open_spans:
+            try:
+                shared = np.shares_memory(thetas[i], thetas[j], max_work=10**6)
+            except _TOO_HARD:  # pragma: no cover - only for strides too intricate to decide
+                shared = True
+            if shared:
+                first, second = sorted((i, j))
+                raise ValueError(
+                    f"{name(kind, 'params', keys[first])} and {name(kind, 'params', keys[second])} share memory; "
+                    "expected separate arrays (a step would update the shared entries twice)"
+                )
+        open_spans.append((high, i))
+
+
+def _overlaps(a: np.ndarray, spans: list[tuple[int, int]], reach: list[int]) -> bool:
+    """Whether ``a`` may share memory with one of ``spans``, sorted (start, end) address ranges.
+
+    ``reach[k]`` is the largest end among ``spans[:k + 1]``.
+    """
+    if not a.size or not spans:
+        return False
+    low, high = _bounds(a)
+    k = bisect_left(spans, (high, -1)) - 1  # the last span that starts below ``a``'s end
+    return k >= 0 and reach[k] > low
 
 
 def check_params(
@@ -155,6 +206,11 @@ def check_params(
             )
         if theta.dtype not in PARAM_DTYPES:
             raise dtype_error(label, theta.dtype)
+        if type(theta) is not np.ndarray and np.ndim(theta.reshape(-1)) != 1:
+            raise TypeError(
+                f"{label} is a {type(theta).__name__}, which does not reshape like an ndarray; expected a "
+                "numpy.ndarray (np.asarray gives one that shares its memory)"
+            )
         if not theta.flags.writeable:
             raise ValueError(f"{label} is read-only; expected a writeable array (numopt updates parameters in place)")
         if positive and theta.size and not theta.min() > 0:  # min is NaN if any is
@@ -166,16 +222,22 @@ def check_params(
         structure = Structure.of(kind, keys, thetas)
         raise ValueError(
             f"params is {structure.describe()} with shapes {list(structure.shapes)} and "
-            f"dtypes {[str(d) for d in structure.dtypes]}; expected the structure fixed by "
-            f"the first step: {fixed.describe()} with shapes {list(fixed.shapes)} and dtypes "
-            f"{[str(d) for d in fixed.dtypes]}"
+            f"dtypes {[str(d) for d in structure.dtypes]}; expected the structure {fixed.origin}: "
+            f"{fixed.describe()} with shapes {list(fixed.shapes)} and dtypes {[str(d) for d in fixed.dtypes]}"
         )
+    _overlapping_params(kind, keys, thetas)
     return kind, keys, thetas, gs
 
 
-def check_grads(kind: str, keys: tuple, thetas: list, gs: list, t: int) -> list[np.ndarray]:
-    """Gradients as arrays of the parameters' dtypes, checked; the caller's arrays are never written."""
+def check_grads(kind: str, keys: tuple, thetas: list, gs: list, t: int, state: list) -> list[np.ndarray]:
+    """Gradients as arrays of the parameters' dtypes, checked; the caller's arrays are never written.
+
+    A gradient that may share memory with a parameter or a ``state`` array is
+    copied, so that every gradient is read as it was before the step wrote anything.
+    """
     checked = []
+    owned = sorted(_bounds(a) for a in [*thetas, *state] if a.size)
+    reach = list(accumulate((end for _, end in owned), max))
     for key, theta, g in zip(keys, thetas, gs, strict=True):
         g = np.asarray(g)
         if g.dtype.kind != "f":
@@ -185,13 +247,19 @@ def check_grads(kind: str, keys: tuple, thetas: list, gs: list, t: int) -> list[
                 f"{name(kind, 'grads', key)} has shape {g.shape}; expected {theta.shape}, the "
                 f"shape of {name(kind, 'params', key)}"
             )
-        g = g.astype(theta.dtype, copy=False)
-        if np.may_share_memory(g, theta):
-            g = g.copy()  # the update writes theta; the gradient must keep its value
-        if not _all_finite(g):
-            bad = int(g.size - np.count_nonzero(np.isfinite(g)))
+        cast = g.astype(theta.dtype, copy=False)
+        if cast is g and _overlaps(g, owned, reach):
+            cast = g.copy()  # the update writes params and state; the gradient must keep its value
+        if not all_finite(cast):
+            bad = int(cast.size - np.count_nonzero(np.isfinite(cast)))
+            if all_finite(g):
+                raise FloatingPointError(
+                    f"{name(kind, 'grads', key)} has {bad} value(s) at step {t} that overflow {theta.dtype}, the "
+                    f"dtype of {name(kind, 'params', key)} (largest |g| = {float(np.abs(g).max()):.3g}); "
+                    "expected gradients that fit the parameters' dtype"
+                )
             raise FloatingPointError(
                 f"{name(kind, 'grads', key)} has {bad} NaN or inf value(s) at step {t}; expected finite gradients"
             )
-        checked.append(g)
+        checked.append(cast)
     return checked

@@ -1,8 +1,10 @@
 """Long runs and unlucky inputs never turn into NaN without a word."""
 
 import math
+import warnings
 
 import numpy as np
+import pytest
 
 import numopt
 
@@ -71,3 +73,185 @@ def test_adax_agrees_with_doc_000s_update_where_that_is_finite():
         v = (1 + beta2) * v + beta2 * g**2
         ref = ref - lr * m / (np.sqrt(v / B(t0 + k)) + eps)
     np.testing.assert_allclose(theta, ref, rtol=1e-9)  # (1+β2)**t rounds to ~t·u ≈ 1e-10 at t = 10⁶
+def test_adax_past_the_float32_overflow_of_the_divisor():
+    """float32, β2 = 1e-4: (1 + β2)ᵗ − 1 exceeds 3.4e38 after t ≈ 887,273; the step stays η m/(√v̂ + ε)."""
+    t0 = 900_000
+    assert math.expm1(t0 * math.log1p(1e-4)) > float(np.finfo(np.float32).max)  # doc 000's divisor
+    opt, theta = _adax_loaded_at(t0, 1.0, np.float32, lr=1e-3, beta1=0.0)
+    opt.step(theta, np.ones(3, np.float32))  # β1 = 0: m = g = 1, v̂ stays 1, so θ moves by −η/(1 + ε)
+    np.testing.assert_allclose(theta, -1e-3 / (1 + 1e-12), rtol=1e-6)
+
+
+
+
+# ---------------------------------------------------------------------------- aliasing (issue 12.3)
+def test_a_gradient_that_is_another_parameter_is_read_before_anything_is_written():
+    """SGD(lr=0.1) on a = 1, b = 2 with grads (b, a): a ← 1 − 0.1·2 = 0.8, b ← 2 − 0.1·1 = 1.9 (not 1.92)."""
+    a, b = np.array([1.0]), np.array([2.0])
+    numopt.SGD(lr=0.1).step([a, b], [b, a])
+    assert a[0] == 1.0 - 0.1 * 2.0 and b[0] == 2.0 - 0.1 * 1.0
+
+
+def test_aliased_gradients_give_the_bits_of_copied_ones(variant):
+    """For every variant, grads that are the other parameter, or the optimizer's own state, act like copies."""
+    start = [np.array([0.5, 1.5, 0.8]), np.array([1.2, 0.7, 0.9])]
+    aliased, copied = [a.copy() for a in start], [a.copy() for a in start]
+    opt_a, opt_c = variant.make(), variant.make()
+    for _ in range(3):
+        opt_a.step(aliased, [aliased[1], aliased[0]])
+        opt_c.step(copied, [copied[1].copy(), copied[0].copy()])
+    state = opt_a.state[0]
+    name = next((k for k, a in state.items() if a.shape == (3,)), None)
+    if name is not None:  # a gradient that is a state array of the optimizer
+        opt_a.step(aliased, [state[name], aliased[0]])
+        opt_c.step(copied, [opt_c.state[0][name].copy(), copied[0].copy()])
+    for x, y in zip(aliased, copied, strict=True):
+        assert x.tobytes() == y.tobytes()
+    for sx, sy in zip(opt_a.state, opt_c.state, strict=True):
+        assert all(sx[k].tobytes() == sy[k].tobytes() for k in sx)
+
+
+@pytest.mark.parametrize("overlap", ["same", "slice", "reshaped"])
+def test_params_that_share_memory_are_refused(overlap):
+    x = np.ones(6)
+    other = {"same": x, "slice": x[2:5], "reshaped": x.reshape(2, 3)}[overlap]
+    params = {"w": x, "u": other}
+    opt = numopt.Momentum()
+    with pytest.raises(ValueError, match=r"params\['w'\] and params\['u'\] share memory"):
+        opt.step(params, {"w": np.ones(6), "u": np.ones(other.shape)})
+    assert opt.t == 0 and opt.state == {} and (x == 1).all()
+
+
+def test_interleaved_views_of_one_buffer_are_separate_parameters():
+    """a[::2] and a[1::2] lie within the same bounds but share no element: they are accepted."""
+    buf = np.zeros(4)
+    numopt.SGD(lr=1.0).step([buf[::2], buf[1::2]], [np.array([1.0, 2.0]), np.array([3.0, 4.0])])
+    assert buf.tolist() == [-1.0, -3.0, -2.0, -4.0]
+
+
+# ---------------------------------------------------------------------------- no half-applied step (12.5)
+def _frozen(opt, params):
+    """t, every state array and every parameter, as bytes."""
+    state = [{k: a.tobytes() for k, a in slot.items()} for slot in opt.state_dict()["state"]]
+    return opt.t, state, [p.tobytes() for p in params]
+
+
+def test_a_callers_errstate_raise_does_not_stop_a_step_midway():
+    """g² = 1e60 overflows float32: under the caller's errstate(all='raise') the old step raised mid-update."""
+    theta = np.ones(2, np.float32)
+    opt = numopt.Adam()
+    with np.errstate(all="raise"), pytest.warns(numopt.NumericalWarning, match="v of params became inf"):
+        opt.step(theta, np.full(2, 1e30, np.float32))
+    assert opt.t == 1 and np.isinf(opt.state["v"]).all()
+    np.testing.assert_array_equal(opt.state["m"], np.float32(0.1) * np.float32(1e30))
+
+
+def test_a_warning_turned_into_an_error_leaves_everything_as_it_was():
+    """With NumericalWarning as an error, the step raises it and nothing is half-applied (or applied)."""
+    params = [np.ones(3, np.float32), np.ones(2, np.float32)]
+    opt = numopt.AdaGrad()
+    opt.step(params, [np.ones(3, np.float32), np.ones(2, np.float32)])
+    before = _frozen(opt, params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", numopt.NumericalWarning)
+        with pytest.raises(numopt.NumericalWarning):
+            opt.step(params, [np.ones(3, np.float32), np.full(2, 1e20, np.float32)])
+    assert _frozen(opt, params) == before
+
+
+def test_an_exception_in_the_middle_of_a_blocked_update_is_rolled_back(monkeypatch):
+    """An update that fails in the third block of the second array: the blocks already written are restored."""
+    monkeypatch.setattr(numopt.base, "BLOCK_SIZE", 4)
+    params = [np.linspace(0.5, 1.5, 10), np.linspace(1.0, 2.0, 10)]
+    opt = numopt.Adam()
+    opt.step(params, [np.ones(10), np.ones(10)])
+    before = _frozen(opt, params)
+    calls, update = [], numopt.Adam._update
+
+    def failing(self, theta, g, t, lr, **state):
+        calls.append(theta.size)
+        if len(calls) == 6:  # 3 blocks per array: the 3rd block of the 2nd array
+            raise KeyboardInterrupt
+        update(self, theta, g, t, lr, **state)
+
+    monkeypatch.setattr(numopt.Adam, "_update", failing)
+    with pytest.raises(KeyboardInterrupt):
+        opt.step(params, [np.full(10, 0.3), np.full(10, -0.2)])
+    assert calls == [4, 4, 2, 4, 4, 2] and _frozen(opt, params) == before
+
+
+# ---------------------------------------------------------------------------- non-finite results (12.6)
+CASES_6 = {
+    "adagrad-v": (lambda: numopt.AdaGrad(), 1.0, 1e20, r"AdaGrad: v of params\['W'\] became inf at 1 of its 2 "
+                  r"entries at step 1, from finite values; those coordinates will not move again"),
+    "rmsprop-v": (lambda: numopt.RMSProp(), 1.0, 1e20, r"RMSProp: v of params\['W'\] became inf"),
+    "adam-v": (lambda: numopt.Adam(), 1.0, 1e20, r"Adam: v of params\['W'\] became inf"),
+    "nadam-v": (lambda: numopt.Nadam(), 1.0, 1e20, r"Nadam: v of params\['W'\] became inf"),
+    "adax-v_hat": (lambda: numopt.AdaX(), 1.0, 1e20, r"AdaX: v_hat of params\['W'\] became inf"),
+    "adadelta-E_g2": (lambda: numopt.AdaDelta(), 1.0, 1e20, r"AdaDelta: E_g2 of params\['W'\] became inf"),
+    "momentum-theta": (lambda: numopt.Momentum(lr=1.0), 3e38, -1e38, r"Momentum: θ of params\['W'\] became inf"),
+    "egu-theta": (lambda: numopt.EGU(lr=1.0), 1.0, -100.0, r"EGU: θ of params\['W'\] became inf"),
+}
+
+
+@pytest.mark.parametrize("case", CASES_6.values(), ids=CASES_6.keys())
+def test_finite_inputs_that_leave_an_array_non_finite_are_reported_once(case):
+    """float32: (1e20)² = 1e40 > 3.4e38; 3e38 + 1e38 > 3.4e38; e^100 = 2.7e43 > 3.4e38."""
+    make, theta0, g0, message = case
+    params = {"W": np.array([theta0, theta0], np.float32)}
+    grads = {"W": np.array([g0, 1e-3], np.float32)}
+    opt = make()
+    with pytest.warns(numopt.NumericalWarning, match=message):
+        opt.step(params, grads)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # once per optimizer and array: no second warning
+        opt.step(params, grads)
+
+
+def test_egsgd_gain_overflow_is_reported():
+    """ν ← ν·exp(γ g_prev g): with γ = 1, g = 10 twice, ν = e^100 > 3.4e38 in float32."""
+    theta = np.zeros(1, np.float32)
+    opt = numopt.EGSGD(lr=1e-45, gamma=1.0)
+    opt.step(theta, np.array([10.0], np.float32))
+    with pytest.warns(numopt.NumericalWarning) as record:
+        opt.step(theta, np.array([10.0], np.float32))
+    messages = [str(w.message) for w in record]
+    assert "EGSGD: nu of params became inf at 1 of its 1 entries at step 2, from finite values" in messages[0]
+    assert messages[1].startswith("EGSGD: θ of params became inf")  # then θ − η·ν·g = −inf
+
+
+# ---------------------------------------------------------------------------- vanishing ε (12.8), smaller (12.9)
+def test_an_eps_that_rounds_to_zero_in_the_params_dtype_is_refused():
+    """1e-46 is below float32's smallest subnormal 1.4e-45: ε = 0 there and a zero gradient gave 0/0 = NaN."""
+    theta = np.ones(2, np.float32)
+    opt = numopt.Adam(eps=1e-46)
+    with pytest.raises(ValueError, match=r"eps=1e-46 rounds to 0 in float32"):
+        opt.step(theta, np.zeros(2, np.float32))
+    assert opt.t == 0 and (theta == 1).all()
+    numopt.Adam(eps=1e-46).step(np.ones(2), np.zeros(2))  # float64 keeps it
+
+
+def test_a_float64_gradient_that_overflows_float32_params_says_so():
+    theta = np.ones(2, np.float32)
+    with pytest.raises(FloatingPointError, match="overflow float32, the dtype of params"):
+        numopt.SGD().step(theta, np.array([1e39, 1.0]))
+
+
+@pytest.mark.parametrize("value", [True, "0.1"], ids=["bool", "str"])
+def test_a_schedule_returning_a_bool_or_a_str_is_refused_like_in_the_constructor(value):
+    with pytest.raises(TypeError, match=f"a {type(value).__name__}; expected a float"):
+        numopt.SGD(lr=value)
+    theta, opt = np.ones(2), numopt.SGD(lr=lambda t: value)
+    with pytest.raises(TypeError, match=f"lr\\(1\\) returned {value!r}, a {type(value).__name__}; expected a float"):
+        opt.step(theta, np.ones(2))
+    assert opt.t == 0 and (theta == 1).all()
+
+
+@pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")
+def test_a_matrix_parameter_is_refused_up_front():
+    """np.matrix reshapes to 2-d; large ones failed mid-step (after t was incremented) with a broadcast error."""
+    theta = np.matrix(np.ones((600, 600)))
+    opt = numopt.Adam()
+    with pytest.raises(TypeError, match="params is a matrix, which does not reshape like an ndarray"):
+        opt.step(theta, np.ones((600, 600)))
+    assert opt.t == 0 and (theta == 1).all()
