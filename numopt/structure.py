@@ -10,10 +10,8 @@ refused step leaves params, state and ``t`` as they were.
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from itertools import accumulate
 from typing import Any
 
 import numpy as np
@@ -129,49 +127,53 @@ def all_finite(a: np.ndarray) -> bool:
     return math.isfinite(np.vdot(a, a)) or bool(np.isfinite(a).all())
 
 
-try:
-    _byte_bounds = np.lib.array_utils.byte_bounds  # NumPy >= 2.0
-except AttributeError:  # pragma: no cover - NumPy 1.x
-    _byte_bounds = np.byte_bounds
 _TOO_HARD = getattr(getattr(np, "exceptions", np), "TooHardError", Exception)
 
 
-def _bounds(a: np.ndarray) -> tuple[int, int]:
-    """The half-open range of memory addresses ``a`` may touch."""
-    low, high = _byte_bounds(a)
-    return low, high
+def _root(a: np.ndarray) -> int:
+    """An id shared by every array that may share memory with ``a``: the ndarray owning its data.
+
+    Views keep their owner in ``.base``; arrays over a buffer that is not an
+    ndarray (bytes, mmap, memoryview) all get the id 0, to be compared pairwise.
+    """
+    while a.base is not None:
+        if not isinstance(a.base, np.ndarray):
+            return 0
+        a = a.base
+    return id(a)
+
+
+def _group(arrays: list[np.ndarray]) -> dict[int, list[int]]:
+    """Indices of ``arrays`` by :func:`_root`."""
+    groups: dict[int, list[int]] = {}
+    for i, a in enumerate(arrays):
+        groups.setdefault(_root(a), []).append(i)
+    return groups
+
+
+def _suspects(groups: dict[int, list[int]], root: int) -> list[int]:
+    """The indices that may share memory with an array of ``root``: its group, and every one over a foreign buffer."""
+    if root == 0:
+        return [i for members in groups.values() for i in members]
+    return groups.get(root, []) + groups.get(0, [])
 
 
 def _overlapping_params(kind: str, keys: tuple, thetas: list) -> None:
     """Refuse two entries of params that are the same array or share memory (an update would write both)."""
-    spans = sorted((_bounds(a), i) for i, a in enumerate(thetas) if a.size)
-    open_spans: list[tuple[int, int]] = []  # (end, index) of the spans that may still overlap the next one
-    for (low, high), i in spans:
-        open_spans = [(end, j) for end, j in open_spans if end > low]
-        for _, j in open_spans:
+    groups = _group(thetas)
+    for i, theta in enumerate(thetas):
+        for j in _suspects(groups, _root(theta)):
+            if j >= i:
+                continue
             try:
-                shared = np.shares_memory(thetas[i], thetas[j], max_work=10**6)
+                shared = np.shares_memory(theta, thetas[j], max_work=10**6)
             except _TOO_HARD:  # pragma: no cover - only for strides too intricate to decide
                 shared = True
             if shared:
-                first, second = sorted((i, j))
                 raise ValueError(
-                    f"{name(kind, 'params', keys[first])} and {name(kind, 'params', keys[second])} share memory; "
+                    f"{name(kind, 'params', keys[j])} and {name(kind, 'params', keys[i])} share memory; "
                     "expected separate arrays (a step would update the shared entries twice)"
                 )
-        open_spans.append((high, i))
-
-
-def _overlaps(a: np.ndarray, spans: list[tuple[int, int]], reach: list[int]) -> bool:
-    """Whether ``a`` may share memory with one of ``spans``, sorted (start, end) address ranges.
-
-    ``reach[k]`` is the largest end among ``spans[:k + 1]``.
-    """
-    if not a.size or not spans:
-        return False
-    low, high = _bounds(a)
-    k = bisect_left(spans, (high, -1)) - 1  # the last span that starts below ``a``'s end
-    return k >= 0 and reach[k] > low
 
 
 def check_params(
@@ -236,8 +238,8 @@ def check_grads(kind: str, keys: tuple, thetas: list, gs: list, t: int, state: l
     copied, so that every gradient is read as it was before the step wrote anything.
     """
     checked = []
-    owned = sorted(_bounds(a) for a in [*thetas, *state] if a.size)
-    reach = list(accumulate((end for _, end in owned), max))
+    owned = [*thetas, *state]
+    groups = _group(owned)
     for key, theta, g in zip(keys, thetas, gs, strict=True):
         g = np.asarray(g)
         if g.dtype.kind != "f":
@@ -248,7 +250,7 @@ def check_grads(kind: str, keys: tuple, thetas: list, gs: list, t: int, state: l
                 f"shape of {name(kind, 'params', key)}"
             )
         cast = g.astype(theta.dtype, copy=False)
-        if cast is g and _overlaps(g, owned, reach):
+        if cast is g and any(np.may_share_memory(g, owned[i]) for i in _suspects(groups, _root(g))):
             cast = g.copy()  # the update writes params and state; the gradient must keep its value
         if not all_finite(cast):
             bad = int(cast.size - np.count_nonzero(np.isfinite(cast)))
