@@ -255,3 +255,62 @@ def test_a_matrix_parameter_is_refused_up_front():
     with pytest.raises(TypeError, match="params is a matrix, which does not reshape like an ndarray"):
         opt.step(theta, np.ones((600, 600)))
     assert opt.t == 0 and (theta == 1).all()
+
+
+# ---------------------------------------------------------------------------- Funnel overflow (12.4)
+def test_funnel_raw_signal_that_overflows_exp_saturates_s_at_its_bound():
+    """use_directions=False, γ_s = 1: ⟨g, ν⟩ = 2·100·100 at step 2 and e^20000 overflows (math.exp raised).
+
+    Step 1 (ν = m = 0): c = 0, s = 1; u = sign(g)·sign(0) = 0, p = 1; ν = η p g = 100; m = 0.1·100 = 10;
+    θ = −s ν = −100. Step 2: s = clip(∞, 0.1, 10) = 10; u = 1, p = e^0.01; ν = 0.9·100 + e^0.01·100;
+    θ = −100 − 10 ν.
+    """
+    theta = np.zeros(2)
+    opt = numopt.Funnel(lr=1.0, gamma_s=1.0, use_directions=False)
+    opt.step(theta, np.full(2, 100.0))
+    opt.step(theta, np.full(2, 100.0))
+    nu = 0.9 * 100.0 + math.exp(0.01) * 100.0
+    assert opt.state["s"] == 10.0
+    np.testing.assert_allclose(theta, -100.0 - 10.0 * nu, rtol=1e-15)
+
+
+def test_funnel_raw_signal_without_bounds_warns_that_s_is_inf():
+    theta = np.zeros(2)
+    opt = numopt.Funnel(lr=1.0, gamma_s=1.0, use_directions=False, s_bounds=None)
+    opt.step(theta, np.full(2, 100.0))
+    with pytest.warns(numopt.NumericalWarning) as record:
+        opt.step(theta, np.full(2, 100.0))
+    assert str(record[0].message).startswith("Funnel: s of params became inf at 1 of its 1 entries at step 2")
+
+
+def test_funnel_cosine_of_huge_finite_vectors_is_their_cosine():
+    """g = (1e300, 1e300): ‖g‖ overflowed, so g/‖g‖ was 0 and the cosine of g with ν ∥ g came out 0 (or NaN).
+
+    Step 1: c = 0 (ν = 0), s = 1, p = 1, ν = η g = 1e298, m = 0.1 g, θ = −1e298.
+    Step 2: ν ∥ g, so c = 1 up to the authors' 1e-10 (relative 1e-310 here): s = e^0.001, p = e^0.01,
+    ν = 0.9e298 + η e^0.01 g, θ = −1e298 − s ν.
+    """
+    theta, g = np.zeros(2), np.full(2, 1e300)
+    opt = numopt.Funnel()
+    opt.step(theta, g)
+    opt.step(theta, g)
+    s, nu = math.exp(0.001), 0.9 * 1e298 + 0.01 * math.exp(0.01) * 1e300
+    np.testing.assert_allclose(opt.state["s"], s, rtol=1e-15)
+    np.testing.assert_allclose(theta, -1e298 - s * nu, rtol=1e-14)
+
+
+@pytest.mark.parametrize("scale", [1e-300, 1e-150, 1.0, 1e150, 1e300])
+def test_funnel_cosine_agrees_with_the_authors_form_where_theirs_is_finite(scale):
+    """c = ⟨g/(‖g‖ + 1e-10), ν/(‖ν‖ + 1e-10)⟩ in plain NumPy, read off s = e^(γ_s c) with γ_s = 1 on step 2."""
+    rng = np.random.default_rng(4)
+    g1, g2 = rng.standard_normal(5) * scale, rng.standard_normal(5) * scale
+    theta = np.zeros(5)
+    opt = numopt.Funnel(lr=1.0, gamma_s=1.0, s_bounds=None)
+    opt.step(theta, g1)
+    nu = opt.state["nu"].copy()  # η p g1 with p = 1
+    opt.step(theta, g2)
+    with np.errstate(over="ignore", invalid="ignore"):
+        c = np.vdot(g2 / (np.linalg.norm(g2) + 1e-10), nu / (np.linalg.norm(nu) + 1e-10))
+    if scale < 1e300:  # the authors' norms are finite
+        np.testing.assert_allclose(math.log(float(opt.state["s"])), c, rtol=1e-14, atol=1e-16)
+    assert -1.0 <= math.log(float(opt.state["s"])) <= 1.0
