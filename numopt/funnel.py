@@ -158,6 +158,9 @@ class Funnel(Optimizer):
             "s": np.ones((), theta.dtype),  # s = 1, one per parameter array
         }
 
+    def _state_bounds(self) -> dict[str, tuple[float, float]]:
+        return {"p": self.p_bounds or (0.0, math.inf), "s": self.s_bounds or (0.0, math.inf)}  # the clips
+
     def _update(self, theta, g, t, lr, nu, m, p, s):
         mu, beta, gamma_p, gamma_s = self.mu, self.beta, self.gamma_p, self.gamma_s
         s_low, s_high = self.s_bounds or (0.0, math.inf)

@@ -314,3 +314,110 @@ def test_funnel_cosine_agrees_with_the_authors_form_where_theirs_is_finite(scale
     if scale < 1e300:  # the authors' norms are finite
         np.testing.assert_allclose(math.log(float(opt.state["s"])), c, rtol=1e-14, atol=1e-16)
     assert -1.0 <= math.log(float(opt.state["s"])) <= 1.0
+
+
+# ---------------------------------------------------------------------------- load_state_dict checks (12.7)
+def _stepped(make, steps=2, dtype=np.float64):
+    params = {"W": np.linspace(0.5, 1.5, 6, dtype=dtype).reshape(2, 3), "b": np.array([0.3, 0.6, 0.9], dtype)}
+    opt = make()
+    for t in range(1, steps + 1):
+        opt.step(params, {k: (np.cos(t + np.arange(a.size)).reshape(a.shape)).astype(dtype) for k, a in params.items()})
+    return opt, params
+
+
+def _set(path, value):
+    """A corruption: set saved[path...] = value (the last key may index an array)."""
+    def corrupt(saved):
+        target = saved
+        for k in path[:-1]:
+            target = target[k]
+        target[path[-1]] = value
+    return corrupt
+
+
+CORRUPTIONS = {
+    "nan-m": ("adam", _set(("state", 0, "m", (0, 1)), np.nan), r"'m' has 1 NaN or inf value\(s\)"),
+    "inf-v": ("adam", _set(("state", 1, "v", 2), np.inf), r"params\['b'\]: 'v' has 1 NaN or inf"),
+    "negative-v": ("adam", _set(("state", 1, "v", 0), -1.0), r"'v' has values in \[-1.0, .*expected every value in "
+                   r"\[0.0, inf\]"),
+    "negative-v_max": ("adam-amsgrad", _set(("state", 0, "v_max", (1, 1)), -2.0), r"'v_max' has values in \[-2.0"),
+    "negative-adagrad": ("adagrad", _set(("state", 0, "v", (0, 0)), -1e-3), r"'v' has values in \[-0.001"),
+    "negative-E_delta2": ("adadelta", _set(("state", 1, "E_delta2", 1), -1.0), r"'E_delta2' has values in \[-1.0"),
+    "negative-v_hat": ("adax", _set(("state", 1, "v_hat", 1), -1.0), r"'v_hat' has values in \[-1.0"),
+    "negative-nu": ("egsgd", _set(("state", 1, "nu", 1), -1.0), r"'nu' has values in \[-1.0"),
+    "p-above-bound": ("funnel", _set(("state", 0, "p", (0, 2)), 1000.0), r"'p' has values in .*1000.0\]; expected "
+                      r"every value in \[0.01, 100.0\]"),
+    "s-below-bound": ("funnel", _set(("state", 1, "s", ()), 0.01), r"'s' has values in \[0.01, 0.01\]; expected every "
+                      r"value in \[0.1, 10.0\]"),
+    "unknown-kind": ("adam", _set(("structure", "kind"), "tree"), r"state_dict\['structure'\] has kind 'tree'"),
+    "float16": ("adam", _set(("structure", "dtypes", 1), "float16"), r"state_dict\['structure'\]\['dtypes'\]\[1\] is "
+                r"float16; expected float32 or float64"),
+    "negative-shape": ("adam", _set(("structure", "shapes", 0), [-2, 3]), r"\['shapes'\]\[0\] is \[-2, 3\]; expected "
+                       r"a list of ints >= 0"),
+    "state-none": ("adam", _set(("state",), None), r"state_dict\['state'\] is None; expected a list of 2 dicts"),
+    "keys-vs-shapes": ("adam", _set(("structure", "keys"), ["W", "b", "c"]), r"has 3 keys, 2 shapes and 2 dtypes"),
+    "bad-hyperparameter": ("adam", _set(("hyperparameters", "beta1"), 1.5), r"state_dict\['hyperparameters'\] are "
+                           r"refused: beta1=1.5 is out of range"),
+}
+MAKERS = {
+    "adam": numopt.Adam, "adam-amsgrad": lambda: numopt.Adam(amsgrad=True), "adagrad": numopt.AdaGrad,
+    "adadelta": numopt.AdaDelta, "adax": numopt.AdaX, "egsgd": numopt.EGSGD, "funnel": numopt.Funnel,
+}
+
+
+@pytest.mark.parametrize("case", CORRUPTIONS.values(), ids=CORRUPTIONS.keys())
+def test_load_state_dict_refuses_what_a_step_could_not_use_and_changes_nothing(case):
+    maker, corrupt, message = case
+    source, _ = _stepped(MAKERS[maker], steps=3)
+    saved = source.state_dict()
+    corrupt(saved)
+    opt, params = _stepped(MAKERS[maker])
+    before = _frozen(opt, list(params.values()))
+    with pytest.raises(ValueError, match=message):
+        opt.load_state_dict(saved)
+    assert _frozen(opt, list(params.values())) == before and opt.hyperparameters == MAKERS[maker]().hyperparameters
+
+
+def test_a_step_after_loading_says_the_structure_came_from_the_loaded_state():
+    source, _ = _stepped(numopt.Adam, steps=3)
+    opt = numopt.Adam()
+    opt.load_state_dict(source.state_dict())
+    params32 = {"W": np.ones((2, 3), np.float32), "b": np.ones(3, np.float32)}
+    with pytest.raises(ValueError, match=r"expected the structure loaded by load_state_dict \(at t = 3\)"):
+        opt.step(params32, {k: np.ones_like(a) for k, a in params32.items()})
+
+
+# ---------------------------------------------------------------------------- state_dict resumes the run (15)
+def _continue(opt, params, steps=3, first=3):
+    for t in range(first, first + steps):
+        opt.step(params, {k: (np.sin(t + np.arange(a.size)).reshape(a.shape)) for k, a in params.items()})
+    return [a.tobytes() for a in params.values()]
+
+
+@pytest.mark.parametrize("make", [lambda: numopt.Adam(lr=0.05, beta1=0.8), lambda: numopt.Adam(amsgrad=True),
+                                  lambda: numopt.Funnel(lr=0.1, s_bounds=None, use_signs=False)],
+                         ids=["adam-lr-beta1", "adam-amsgrad", "funnel-variant"])
+def test_loading_into_a_default_optimizer_resumes_with_the_saved_hyperparameters(make):
+    """Adam(lr=0.05, beta1=0.8) loaded into Adam() went on with lr 1e-3 and β1 0.9, silently."""
+    source, params = _stepped(make)
+    saved, copied = source.state_dict(), {k: a.copy() for k, a in params.items()}
+    resumed = type(source)()
+    resumed.load_state_dict(saved)
+    assert resumed.hyperparameters == source.hyperparameters
+    assert _continue(resumed, copied) == _continue(source, params)
+
+
+def test_a_schedule_must_be_passed_again_and_then_resumes():
+    def schedule(t):
+        return 0.05 / t
+
+    source, params = _stepped(lambda: numopt.Adam(lr=schedule))
+    saved, copied = source.state_dict(), {k: a.copy() for k, a in params.items()}
+    assert saved["lr_schedule"] == repr(schedule) and "lr" not in saved["hyperparameters"]
+    opt = numopt.Adam()
+    with pytest.raises(ValueError, match=r"cannot be saved by value; pass it again: load_state_dict\(state_dict, "
+                                         r"lr=schedule\)"):
+        opt.load_state_dict(saved)
+    assert opt.t == 0 and opt.lr == 1e-3
+    opt.load_state_dict(saved, lr=schedule)
+    assert opt.lr is schedule and _continue(opt, copied) == _continue(source, params)
