@@ -1,6 +1,7 @@
 """Long runs and unlucky inputs never turn into NaN without a word."""
 
 import math
+import re
 import warnings
 
 import numpy as np
@@ -421,3 +422,96 @@ def test_a_schedule_must_be_passed_again_and_then_resumes():
     assert opt.t == 0 and opt.lr == 1e-3
     opt.load_state_dict(saved, lr=schedule)
     assert opt.lr is schedule and _continue(opt, copied) == _continue(source, params)
+
+
+# ---------------------------------------------------------------------------- the probe: every variant, both dtypes
+PROBE_GRADS = [1e-300, 1e-150, 1e-40, 1.0, 1e20, 1e38, 1e150, 1e300, 1e308]
+PROBE_PARAMS = [1.0, 1e-300, 1e-30, 1e30, 1e300]
+WARNED = re.compile(r"^\w+: (\S+) of (params\[\d+\]) became (?:inf|NaN) at \d+")
+
+
+def _bytes(opt, params):
+    state = [{k: a.tobytes() for k, a in slot.items()} for slot in opt.state_dict()["state"]]
+    return opt.t, state, [p.tobytes() for p in params]
+
+
+def _probe_step(opt, params, grads, warned: set) -> None:
+    """One step: an exception changes nothing; every inf/NaN in θ or the state was announced by numopt."""
+    before = _bytes(opt, params)
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        try:
+            opt.step(params, grads)
+        except (ValueError, TypeError, FloatingPointError):
+            assert _bytes(opt, params) == before, "a refused step changed something"
+    for w in record:
+        assert issubclass(w.category, numopt.NumericalWarning), f"{w.category.__name__}: {w.message}"
+        match = WARNED.match(str(w.message))
+        assert match, str(w.message)
+        warned.add((match.group(1), match.group(2)))
+    for i, p in enumerate(params):
+        assert np.isfinite(p).all() or ("θ", f"params[{i}]") in warned, f"params[{i}] = {p} without a warning"
+    for i, slot in enumerate(opt.state or []):
+        for name, a in slot.items():
+            assert np.isfinite(a).all() or (name, f"params[{i}]") in warned, f"{name} of params[{i}] = {a} unannounced"
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
+def test_probe_extreme_magnitudes_and_aliasing(variant, dtype):
+    """Gradients from 1e-300 to 1e308 (float64, so some overflow float32 params) at parameters from 1e-300 to
+    1e300, every third step with grads that are the other parameter."""
+    pattern = np.array([1.0, -0.5, 0.25, 2.0])
+    params = [np.full(4, 0.5, dtype), np.full(4, 1.5, dtype)]
+    opt, warned = variant.make(), set()
+    for scale in PROBE_PARAMS:
+        if 2 * scale > float(np.finfo(dtype).max):
+            continue  # the parameters themselves would be inf
+        with np.errstate(under="ignore"):
+            params[0][...], params[1][...] = np.abs(pattern) * scale, np.abs(pattern[::-1]) * scale
+        for k, g in enumerate(PROBE_GRADS):
+            grads = [params[1], params[0]] if k % 3 == 2 else [pattern * g, -pattern[::-1] * g]
+            _probe_step(opt, params, grads, warned)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
+@pytest.mark.parametrize("t", [10**9, 2**53])
+def test_probe_long_runs_from_a_loaded_state(variant, dtype, t):
+    """A state saved after two steps and loaded at t = 10⁹ or 2⁵³: ordinary gradients give finite steps, no warning."""
+    params = [np.full(4, 0.5, dtype), np.full(4, 1.5, dtype)]
+    opt = variant.make()
+    for k in range(2):
+        opt.step(params, [np.cos(np.arange(4.0) + k), np.sin(np.arange(4.0) + k)])
+    saved = opt.state_dict()
+    saved["t"] = t
+    opt.load_state_dict(saved)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for k in range(3):
+            opt.step(params, [np.cos(np.arange(4.0) + k), np.sin(np.arange(4.0) + k)])
+    assert opt.t == t + 3 and all(np.isfinite(p).all() for p in params)
+    assert all(np.isfinite(a).all() for slot in opt.state for a in slot.values())
+
+
+@pytest.mark.parametrize("value", [np.nan, -np.inf, -1.0, 1e300], ids=["nan", "-inf", "-1", "1e300"])
+def test_probe_corrupted_state_dicts(variant, value):
+    """Each state entry set to NaN, -inf, -1 or 1e300: refused with nothing changed, or loaded and then every
+    inf/NaN that follows is announced."""
+    params = [np.full(4, 0.5), np.full(4, 1.5)]
+    source = variant.make()
+    source.step(params, [np.ones(4), -np.ones(4)])
+    for name in source.state[0]:
+        saved = source.state_dict()
+        saved["state"][0][name].reshape(-1)[0] = value
+        opt, params = variant.make(), [np.full(4, 0.5), np.full(4, 1.5)]
+        opt.step(params, [np.ones(4), -np.ones(4)])
+        before = _bytes(opt, params)
+        try:
+            opt.load_state_dict(saved)
+        except ValueError as err:
+            assert name in str(err) and _bytes(opt, params) == before
+            assert not math.isfinite(value) or value < 0 or name in ("p", "s")
+            continue
+        assert math.isfinite(value), f"{name} = {value} was loaded"
+        warned: set = set()
+        for g in (1.0, 1e300, 1e-300):
+            _probe_step(opt, params, [np.full(4, g), np.full(4, -g)], warned)
