@@ -161,7 +161,7 @@ class Optimizer:
             gs = check_grads(kind, keys, thetas, gs, t, [a for slot in slots for a in slot.values()])
             lr = check_lr_value(t, self.lr(t)) if callable(self.lr) else self.lr  # a schedule's value, checked
             check_dtypes(self.hyperparameters, [theta.dtype for theta in thetas])
-            if self._backup is None:
+            if self._backup is None or not self._structure:  # (a failed first step may leave one)
                 self._backup = make_backup(thetas, slots)
             guard = StepGuard(type(self).__name__, [array_name(kind, "params", key) for key in keys], t)
             try:

@@ -56,6 +56,7 @@ p              ``p``            per-coordinate gain, starts at 1 (state)
 s              ``s``            step-size scale, one 0-d array per parameter array (state)
 s_low, s_high  ``s_bounds``     clipping interval of s (none: (0, ∞))
 p_low, p_high  ``p_bounds``     clipping interval of p (none: (0, ∞))
+a, b           ``a``, ``b``     max|g| and max|ν| (1 for a zero array), scales for the cosine
 c              ``c``            the scale's signal, cosine of g and ν by default
 u              ``u``            the gain's signal
 θ, g           ``theta``, ``g`` parameter and gradient

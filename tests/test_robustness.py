@@ -515,3 +515,23 @@ def test_probe_corrupted_state_dicts(variant, value):
         warned: set = set()
         for g in (1.0, 1e300, 1e-300):
             _probe_step(opt, params, [np.full(4, g), np.full(4, -g)], warned)
+
+
+def test_a_first_step_that_fails_leaves_no_structure_behind(monkeypatch):
+    """After a first step that raised inside the update, params of another shape are a fresh first step."""
+    update, calls = numopt.SGD._update, []
+
+    def failing_once(self, theta, g, t, lr):
+        calls.append(t)
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+        update(self, theta, g, t, lr)
+
+    monkeypatch.setattr(numopt.SGD, "_update", failing_once)
+    opt, theta = numopt.SGD(lr=0.5), np.ones(3)
+    with pytest.raises(KeyboardInterrupt):
+        opt.step(theta, np.ones(3))
+    assert opt.t == 0 and opt.state == {} and (theta == 1).all()
+    other = np.ones(5)
+    opt.step(other, np.ones(5))
+    assert opt.t == 1 and (other == 0.5).all()
