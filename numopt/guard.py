@@ -10,7 +10,7 @@
   raises before the step is complete, :meth:`StepGuard.rollback` writes every
   touched block back, so params and state are bitwise as they were;
 * after a block is updated, θ and every state array are checked for
-  finiteness, one read pass each (``np.vdot(a, a)`` is finite iff every entry is,
+  finiteness, one read pass each (``a.sum()`` is finite iff every entry is,
   unless it overflows); an array that fails is counted entry by entry against
   its backup, and :meth:`StepGuard.warnings` reports what became inf or NaN as a
   :class:`NumericalWarning`, once per optimizer and array.
