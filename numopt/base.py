@@ -167,8 +167,7 @@ class Optimizer:
             try:
                 for i, (theta, g, slot) in enumerate(zip(thetas, gs, slots, strict=True)):
                     self._apply(guard, i, theta, g, slot, t, lr)
-                full = [{"theta": theta, **slot} for theta, slot in zip(thetas, slots, strict=True)]
-                found = guard.warnings(full, self._backup, self._warned, self.second_moments)
+                found = guard.warnings(thetas, slots, self._backup, self._warned, self.second_moments)
                 for _, message in found:
                     warnings.warn(message, NumericalWarning, stacklevel=2)
             except BaseException:

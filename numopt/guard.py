@@ -93,16 +93,17 @@ class StepGuard:
                     a.reshape(-1)[:done] = backup[name].reshape(-1)[:done]
 
     def warnings(
-        self, full: list[dict[str, np.ndarray]], backups: list[dict[str, np.ndarray]], warned: set,
-        second_moments: tuple[str, ...],
+        self, thetas: list[np.ndarray], slots: list[dict[str, np.ndarray]], backups: list[dict[str, np.ndarray]],
+        warned: set, second_moments: tuple[str, ...],
     ) -> list[tuple[tuple[int, str], str]]:
         """``((index, name), message)`` for each array that finite values left inf or NaN.
 
-        ``full`` and ``backups`` are the whole arrays (θ as ``"theta"``) after the
-        step and before it; the (index, name) pairs in ``warned`` were reported
-        before and are skipped (once per optimizer and array).
+        ``thetas`` and ``slots`` are the whole arrays after the step, ``backups``
+        before it (θ as ``"theta"``); the (index, name) pairs in ``warned`` were
+        reported before and are skipped (once per optimizer and array).
         """
         found = []
+        full = [{"theta": theta, **slot} for theta, slot in zip(thetas, slots, strict=True)] if self.suspects else []
         for index, name in sorted(self.suspects - warned):
             now, before = full[index][name], backups[index][name]
             became = np.isfinite(before) & ~np.isfinite(now)

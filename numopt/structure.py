@@ -145,27 +145,14 @@ def _root(a: np.ndarray) -> int:
     return id(a)
 
 
-def _group(arrays: list[np.ndarray]) -> dict[int, list[int]]:
-    """Indices of ``arrays`` by :func:`_root`."""
-    groups: dict[int, list[int]] = {}
-    for i, a in enumerate(arrays):
-        groups.setdefault(_root(a), []).append(i)
-    return groups
-
-
-def _suspects(groups: dict[int, list[int]], root: int) -> list[int]:
-    """The indices that may share memory with an array of ``root``: its group, and every one over a foreign buffer."""
-    if root == 0:
-        return [i for members in groups.values() for i in members]
-    return groups.get(root, []) + groups.get(0, [])
-
-
 def _overlapping_params(kind: str, keys: tuple, thetas: list) -> None:
     """Refuse two entries of params that are the same array or share memory (an update would write both)."""
-    groups = _group(thetas)
+    roots = [_root(theta) for theta in thetas]
+    if len(set(roots)) == len(roots) and 0 not in roots:
+        return  # every entry owns its memory or views another owner's: nothing to compare
     for i, theta in enumerate(thetas):
-        for j in _suspects(groups, _root(theta)):
-            if j >= i:
+        for j in range(i):
+            if roots[i] != roots[j] and roots[i] and roots[j]:
                 continue
             try:
                 shared = np.shares_memory(theta, thetas[j], max_work=10**6)
@@ -240,8 +227,8 @@ def check_grads(kind: str, keys: tuple, thetas: list, gs: list, t: int, state: l
     copied, so that every gradient is read as it was before the step wrote anything.
     """
     checked = []
-    owned = [*thetas, *state]
-    groups = _group(owned)
+    owned = (*thetas, *state)
+    owners = {_root(a) for a in owned}
     for key, theta, g in zip(keys, thetas, gs, strict=True):
         g = np.asarray(g)
         if g.dtype.kind != "f":
@@ -252,7 +239,8 @@ def check_grads(kind: str, keys: tuple, thetas: list, gs: list, t: int, state: l
                 f"shape of {name(kind, 'params', key)}"
             )
         cast = g.astype(theta.dtype, copy=False)
-        if cast is g and any(np.may_share_memory(g, owned[i]) for i in _suspects(groups, _root(g))):
+        root = _root(g)
+        if cast is g and (root in owners or not root) and any(np.may_share_memory(g, a) for a in owned):
             cast = g.copy()  # the update writes params and state; the gradient must keep its value
         if not all_finite(cast):
             bad = int(cast.size - np.count_nonzero(np.isfinite(cast)))
