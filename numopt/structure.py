@@ -5,6 +5,12 @@ ndarray; ``grads`` has the same structure. The first step fixes the structure
 (kind, keys, shapes, dtypes) and every later step must keep it. Every check
 here runs before :meth:`numopt.base.Optimizer.step` writes anything, so a
 refused step leaves params, state and ``t`` as they were.
+
+Aliasing: entries of params that share memory are refused (a step would write
+the shared entries twice), and a gradient that shares memory with a parameter
+or a state array is copied first, so a step behaves as if every gradient were
+read before anything is written (``SGD(lr=0.1).step([a, b], [b, a])`` moves b
+by the old a).
 """
 
 from __future__ import annotations
