@@ -61,13 +61,13 @@ T = 300
 grads = rng.standard_normal((T, 3)) * np.array([1.0, 10.0, 0.01])  # three coordinates of very different scale
 
 
-def corrected_second_moments(opt, grads, correction):
-    """Feed ``grads`` to ``opt`` (built with lr=0) and return v_t / correction(t) for t = 1..T."""
+def corrected_second_moments(opt, grads, correction, name="v"):
+    """Feed ``grads`` to ``opt`` (built with lr=0) and return state[name]_t / correction(t) for t = 1..T."""
     theta = np.zeros(grads.shape[1])
     out = []
     for g in grads:
         opt.step(theta, g)
-        out.append(opt.state["v"] / correction(opt.t))
+        out.append(opt.state[name] / correction(opt.t))
     return np.array(out)
 
 
@@ -122,9 +122,7 @@ for t in (1, 2, 10, 100, 1_000, 10_000, 100_000):
 # Verification
 assert np.allclose(b_read, theory.adax_beta2_hat(beta2_x, np.array([2, 3])), rtol=1e-9)
 assert abs(b_read[0] - 1 / 2) < 1e-4 and abs(b_read[1] - 2 / 3) < 1e-4  # ≈ 1 − 1/t
-v_hat_x = corrected_second_moments(
-    numopt.AdaX(lr=0.0, beta2=beta2_x), grads, lambda t: theory.adax_bias_correction(beta2_x, t)
-)
+v_hat_x = corrected_second_moments(numopt.AdaX(lr=0.0, beta2=beta2_x), grads, lambda t: 1.0, "v_hat")  # see § 8
 b_hat_x = theory.adax_beta2_hat(beta2_x, np.arange(2, T + 1))[:, None]
 predicted = b_hat_x * v_hat_x[:-1] + (1 - b_hat_x) * grads[1:] ** 2
 assert np.max(np.abs(predicted - v_hat_x[1:]) / v_hat_x[1:]) < 1e-12  # the recursion on numopt.AdaX's state
@@ -175,9 +173,7 @@ plt.show()
 # %%
 T_w = 2_000
 one_hot = np.eye(T_w)
-w_adax = corrected_second_moments(
-    numopt.AdaX(lr=0.0, beta2=beta2_x), one_hot, lambda t: theory.adax_bias_correction(beta2_x, t)
-)[-1]
+w_adax = corrected_second_moments(numopt.AdaX(lr=0.0, beta2=beta2_x), one_hot, lambda t: 1.0, "v_hat")[-1]
 w_adam = corrected_second_moments(
     numopt.Adam(lr=0.0, beta2=beta2), one_hot, lambda t: theory.bias_correction(beta2, t)
 )[-1]
@@ -304,8 +300,8 @@ for t, g in enumerate(grads[:200], start=1):
     theta[...] = 0.0  # AdaX's update does not depend on θ (no weight decay): read each step off exactly
     adax.step(theta, g)
     step_numopt = theta.copy()
-    m, v = adax.state["m"], adax.state["v"]
     B = float(theory.adax_bias_correction(beta2_x, t))
+    m, v = adax.state["m"], adax.state["v_hat"] * B  # numopt keeps v̂ (§ 8); doc 000's v_t = B_t v̂_t
     step_authors = -1.0 * math.sqrt(B) * m / (np.sqrt(v) + eps)  # the authors' AdaX.py, lr = 1
     gap = np.abs(step_authors - step_numopt) / np.abs(step_numopt)
     d = (eps / math.sqrt(B) - eps) / (np.sqrt(v / B) + eps / math.sqrt(B))
@@ -421,6 +417,35 @@ for ax in (ax1, ax2):
     ax.legend(fontsize=8, loc="center right")
 fig.tight_layout()
 plt.show()
+
+# %% [markdown]
+# ## 8. Long runs: why `numopt.AdaX` stores $\hat v$, not $v$
+#
+# Doc 000's $v_t$ and $B_t = (1+\beta_2)^t - 1$ both grow like $(1+\beta_2)^t$. In float32 $B_t$ overflows once
+# $t\log(1+\beta_2) > \log(3.4\cdot10^{38})$, at $t \approx 887{,}000$ for $\beta_2 = 10^{-4}$ (then $\hat v = 0$
+# and one step moves θ by $\eta m/\epsilon$); in float64 near $t \approx 7.1\cdot10^6$. Their ratio $\hat v_t$ is a
+# weighted average of $g_1^2, \dots, g_t^2$ (§ 3), so it stays bounded. `numopt.AdaX` therefore stores $\hat v$ and
+# runs the recursion of § 2, $\hat v_t = (1-w_t)\hat v_{t-1} + w_t g_t^2$ with
+# $w_t = 1-\hat\beta_{2,t} = \beta_2/B_t$, computed as $\beta_2 e^{-x}/(1-e^{-x})$, $x = t\log(1+\beta_2)$: no
+# overflow for any $t$ ($w_t \to 0$). Where doc 000's form is finite the two agree to rounding (§ 2 and § 5 check
+# it), and a state loaded at $t = 10^9$ still steps.
+
+# %%
+t_overflow = math.log(np.finfo(np.float32).max) / math.log1p(beta2_x)
+print(f"float32: B_t overflows after t ≈ {t_overflow:,.0f}; float64: after t ≈ {709.78 / math.log1p(beta2_x):,.0f}")
+long_run = numopt.AdaX(lr=1e-3, beta2=beta2_x)
+theta_long = np.ones(3, dtype=np.float32)
+long_run.step(theta_long, np.ones(3, dtype=np.float32))  # creates the state
+saved = long_run.state_dict()
+saved["t"] = 10**9  # as if a billion steps had been taken
+long_run.load_state_dict(saved)
+for g in grads[:5].astype(np.float32):
+    long_run.step(theta_long, g)
+print(f"after loading at t = 1e9 and 5 more steps: θ = {theta_long}, v̂ = {long_run.state['v_hat']}")
+
+# %%
+# Verification: a billion steps in, the newest gradient's weight w_t has underflowed to 0, so v̂ keeps its value
+assert np.isfinite(theta_long).all() and np.array_equal(long_run.state["v_hat"], np.ones(3, np.float32))
 
 # %% [markdown]
 # ## What to remember

@@ -26,6 +26,7 @@ from .base import Optimizer
 from .egsgd import EGSGD
 from .egu import EGU
 from .funnel import Funnel
+from .guard import NumericalWarning
 from .momentum import Momentum
 from .nadam import Nadam
 from .nag import NAG
@@ -49,5 +50,5 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {
 __all__ = [  # noqa: RUF022 (the order of the lessons)
     "OPTIMIZERS", "SGD", "Momentum", "NAG", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "AdamW",
     "Nadam", "AdaX", "AdaXW", "EGU", "EGSGD", "Funnel", "Optimizer",
-    "PROBLEMS", "Trajectory", "run", "explain",
+    "PROBLEMS", "Trajectory", "run", "explain", "NumericalWarning",
 ]

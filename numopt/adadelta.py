@@ -64,6 +64,8 @@ M. D. Zeiler. ADADELTA: An Adaptive Learning Rate Method. arXiv:1212.5701, 2012.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
 from .base import LearningRate, Optimizer
@@ -86,6 +88,8 @@ class AdaDelta(Optimizer):
 
     key = "adadelta"
     state_names = ("E_g2", "E_delta2")
+    state_bounds: ClassVar[dict[str, tuple[float, float]]] = dict.fromkeys(("E_g2", "E_delta2"), (0.0, float("inf")))
+    second_moments = ("E_g2",)
 
     def __init__(self, lr: LearningRate = 1.0, rho: float = 0.95, eps: float = 1e-6) -> None:
         super().__init__(lr=lr, rho=rho, eps=eps)

@@ -52,6 +52,8 @@ and Stochastic Optimization. JMLR 12, 2011.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
 from .base import LearningRate, Optimizer
@@ -76,6 +78,8 @@ class AdaGrad(Optimizer):
 
     key = "adagrad"
     state_names = ("v",)
+    state_bounds: ClassVar[dict[str, tuple[float, float]]] = {"v": (0.0, float("inf"))}
+    second_moments = ("v",)
 
     def __init__(
         self,

@@ -92,6 +92,8 @@ S. J. Reddi, S. Kale, S. Kumar. On the Convergence of Adam and Beyond. ICLR 2018
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
 from .base import LearningRate, Optimizer
@@ -121,6 +123,8 @@ class Adam(Optimizer):
     key = "adam"
     state_names = ("m", "v")
     decoupled = False
+    state_bounds: ClassVar[dict[str, tuple[float, float]]] = dict.fromkeys(("v", "v_max"), (0.0, float("inf")))
+    second_moments = ("v", "v_max")
 
     def __init__(
         self,

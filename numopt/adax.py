@@ -9,9 +9,15 @@ that variant, ``(otherwise)`` only without it)::
     (AdaXW)        θ_{t-1} ← θ_{t-1} (1 − η λ)
     (AdaX, λ > 0)  g_t ← g_t + λ θ_{t-1}
     m_t ← β1 m_{t-1} + (1 − β1) g_t
-    v_t ← (1 + β2) v_{t-1} + β2 g_t²
-    v̂_t ← v_t / ((1 + β2)ᵗ − 1)
+    w_t ← β2 / ((1 + β2)ᵗ − 1)
+    v̂_t ← (1 − w_t) v̂_{t-1} + w_t g_t²
     θ_t ← θ_{t-1} − η m_t / (√v̂_t + ε)
+
+with v̂_0 = 0. This is doc 000's v_t ← (1 + β2) v_{t-1} + β2 g_t²,
+v̂_t ← v_t / ((1 + β2)ᵗ − 1), written as the recursion of v̂ that doc 000
+itself derives (β̂_{2,t} = 1 − w_t below): numopt stores v̂, a bounded
+average of the g², instead of v, which grows like (1 + β2)ᵗ and overflows
+(see "Long runs" below).
 
 Why (doc 000 §1–2): Adam's v̂ obeys v̂_t = β̂_{2,t} v̂_{t-1} + (1 − β̂_{2,t}) g_t²
 with β̂_{2,t} = β2(1 − β2^{t−1})/(1 − β2ᵗ) → β2, so late in training v̂ keeps
@@ -32,8 +38,9 @@ symbol      variable          meaning
 ε           ``eps``           keeps the denominator away from zero
 λ           ``weight_decay``  L2 (AdaX) or decoupled (AdaXW) decay
 m_t         ``m``             EWMA of g, not bias-corrected (state)
-v_t         ``v``             exponentially growing sum of g² (state)
-v̂_t         ``v_hat``         v_t / ((1 + β2)ᵗ − 1)
+w_t         ``w``             weight of g_t² in v̂_t, 1 at t = 1, → 0
+v̂_t         ``v_hat``         v_t / ((1 + β2)ᵗ − 1), a weighted average of
+                              g_1², …, g_t² (state)
 θ, g_t      ``theta``, ``g``  parameter and gradient
 ==========  ================  ==========================================
 
@@ -48,9 +55,21 @@ L2 term of 5e-4).
 
 Conventions
 -----------
-* (1 + β2)ᵗ − 1 is computed as ``expm1(t·log1p(β2))``: for β2 = 1e-4 the
-  naive ``(1 + beta2)**t - 1`` loses about three significant digits to
-  cancellation at small t.
+* Long runs. Doc 000's v_t = Σ_k β2 (1 + β2)^{t−k} g_k² and its divisor
+  (1 + β2)ᵗ − 1 grow without bound: in float32 at β2 = 1e-4 the divisor
+  overflows at t ≈ 887,000 (v̂ becomes 0 and one step moves θ by η m/ε),
+  with |g| > 1 v overflows earlier, and in float64 the divisor overflows
+  near t ≈ 7.1 million. Their ratio v̂ lies between the smallest and the
+  largest g_k², so numopt stores v̂ and updates it by
+  v̂_t = (1 − w_t) v̂_{t-1} + w_t g_t², which follows from
+  v_{t-1} = ((1 + β2)^{t−1} − 1) v̂_{t-1} (lesson 07, section 2). It is the
+  same update in exact arithmetic and agrees with doc 000's to rounding
+  wherever that one is finite, and it runs any number of steps.
+* w_t = β2/((1 + β2)ᵗ − 1) is computed as β2 e^{−x}/(1 − e^{−x}) with
+  x = t·log1p(β2) and 1 − e^{−x} = ``-expm1(-x)``: this never overflows
+  (e^{−x} underflows to 0 and w_t to 0 for huge t), and at small t it avoids
+  the cancellation of the naive ``(1 + beta2)**t - 1``, which loses about
+  three significant digits for β2 = 1e-4.
 * ε is added to √v̂, as in doc 000. The authors' code adds ε to √v before
   dividing by √((1 + β2)ᵗ − 1), i.e. an effective ε/√((1 + β2)ᵗ − 1); with
   ε = 1e-12 the two agree to about 1e-10 relative for gradients of order 1
@@ -102,7 +121,9 @@ class AdaX(Optimizer):
     """
 
     key = "adax"
-    state_names = ("m", "v")
+    state_names = ("m", "v_hat")
+    state_bounds: ClassVar[dict[str, tuple[float, float]]] = {"v_hat": (0.0, float("inf"))}
+    second_moments = ("v_hat",)
     ranges: ClassVar[dict[str, Interval]] = {"beta2": Interval(0.0, 1.0, low_open=True)}
     decoupled = False
 
@@ -116,15 +137,16 @@ class AdaX(Optimizer):
     ) -> None:
         super().__init__(lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay)
 
-    def _update(self, theta, g, t, lr, m, v):
+    def _update(self, theta, g, t, lr, m, v_hat):
         beta1, beta2, eps, weight_decay = self.beta1, self.beta2, self.eps, self.weight_decay
         if self.decoupled:
             theta *= 1 - lr * weight_decay  # (AdaXW) θ_{t-1} ← θ_{t-1} (1 − η λ)
         elif weight_decay > 0:
             g = g + weight_decay * theta  # (AdaX, λ > 0) g_t ← g_t + λ θ_{t-1}
         m[...] = beta1 * m + (1 - beta1) * g  # m_t ← β1 m_{t-1} + (1 − β1) g_t
-        v[...] = (1 + beta2) * v + beta2 * g**2  # v_t ← (1 + β2) v_{t-1} + β2 g_t²
-        v_hat = v / math.expm1(t * math.log1p(beta2))  # v̂_t ← v_t / ((1 + β2)ᵗ − 1)
+        # w_t ← β2 / ((1 + β2)ᵗ − 1)
+        w = beta2 * math.exp(-t * math.log1p(beta2)) / -math.expm1(-t * math.log1p(beta2))
+        v_hat[...] = (1 - w) * v_hat + w * g**2  # v̂_t ← (1 − w_t) v̂_{t-1} + w_t g_t²
         theta -= lr * m / (np.sqrt(v_hat) + eps)  # θ_t ← θ_{t-1} − η m_t / (√v̂_t + ε)
 
 

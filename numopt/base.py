@@ -6,10 +6,10 @@ writes its algorithm box in :meth:`Optimizer._update`, for **one** parameter
 array, its gradient and its named state arrays. This class does the rest:
 
 * :meth:`Optimizer.step` checks params and grads (:mod:`numopt.structure`)
-  before anything is changed, counts ``t`` (incremented first, so the first
-  step computes with ``t = 1``), takes the learning rate (a float or a
-  schedule ``lr(t)``), creates the state on the first step and calls
-  ``_update`` for every parameter array;
+  before anything is changed, counts ``t`` (the first step computes with
+  ``t = 1``), takes the learning rate (a float or a schedule ``lr(t)``),
+  creates the state on the first step and calls ``_update`` for every
+  parameter array through :mod:`numopt.guard` (errstate, undo, warnings);
 * hyperparameters are checked (:mod:`numopt.hyperparameters`) in the
   constructor and whenever they are assigned later;
 * :attr:`Optimizer.state`, :meth:`Optimizer.state_dict` and
@@ -26,14 +26,17 @@ bookkeeping (``Optimizer``) from the per-tensor update (``_single_tensor_*``).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import numpy as np
 
-from .hyperparameters import SWITCHES, Interval, LearningRate, check, check_lr_value
-from .state import check_state_dict
+from .guard import NumericalWarning, StepGuard, floating_point, make_backup
+from .hyperparameters import SWITCHES, Interval, LearningRate, check, check_dtypes, learning_rate
+from .state import check_state_dict, saved_hyperparameters
 from .structure import Params, Structure, check_grads, check_params
+from .structure import name as array_name
 
 __all__ = ["BLOCK_SIZE", "Interval", "LearningRate", "Optimizer", "Params"]
 
@@ -75,11 +78,19 @@ class Optimizer:
     positive_params: ClassVar[bool] = False
     """True if every parameter must stay strictly positive (EGU)."""
 
+    second_moments: ClassVar[tuple[str, ...]] = ()
+    """State arrays whose square root the step divides by: where one is inf, θ stops moving."""
+
+    state_bounds: ClassVar[dict[str, tuple[float, float]]] = {}
+    """State name -> (low, high), the closed range its entries stay in (checked on loading)."""
+
     def __init__(self, **hyperparameters: Any) -> None:
         object.__setattr__(self, "_hyperparameter_names", tuple(hyperparameters))
         self.t = 0
         self._structure: Structure | None = None
         self._slots: list[dict[str, np.ndarray]] = []
+        self._backup: list[dict[str, np.ndarray]] | None = None  # undo copies of params and state (numopt.guard)
+        self._warned: set[tuple[int, str]] = set()  # (array index, name) already reported non-finite
         for name, value in hyperparameters.items():
             setattr(self, name, value)
 
@@ -122,52 +133,69 @@ class Optimizer:
         Parameters
         ----------
         params : ndarray, list/tuple of ndarray, or dict of ndarray
-            Floating-point, writeable arrays. Their structure (kind, keys,
-            shapes, dtypes) is fixed by the first step.
+            Floating-point, writeable arrays, none overlapping another. Their
+            structure (kind, keys, shapes, dtypes) is fixed by the first step.
         grads : same structure as ``params``
             The gradient at the current ``params``. Cast to the parameters'
-            dtypes if needed; never modified.
+            dtypes if needed; never modified. A gradient that shares memory
+            with a parameter is copied first: every gradient is read as it was
+            before any parameter is written.
 
         Raises
         ------
         TypeError, ValueError, FloatingPointError
-            On bad input, with a message naming the offending array. Nothing
-            is changed when an error is raised.
+            On bad input, naming the offending array. Any exception that escapes
+            ``step`` leaves params, state and ``t`` bitwise as they were.
+
+        Warns
+        -----
+        NumericalWarning
+            When finite inputs leave a parameter or state array inf or NaN
+            (once per optimizer and array), whatever errstate the caller set.
         """
         positive = type(self).__name__ if self.positive_params else None
-        kind, keys, thetas, gs = check_params(params, grads, self._structure, positive)
-        t = self.t + 1
-        gs = check_grads(kind, keys, thetas, gs, t)
-        lr = self._learning_rate(t)
-        if self._structure is None:
-            self._slots = [self._initial_state(theta) for theta in thetas]
-            self._structure = Structure.of(kind, keys, thetas)
+        with floating_point():
+            kind, keys, thetas, gs = check_params(params, grads, self._structure, positive)
+            t = self.t + 1
+            slots = self._slots if self._structure else [self._initial_state(theta) for theta in thetas]
+            gs = check_grads(kind, keys, thetas, gs, t, [a for slot in slots for a in slot.values()])
+            lr = learning_rate(self.lr, t)
+            check_dtypes(self.hyperparameters, [theta.dtype for theta in thetas])
+            if self._backup is None or not self._structure:  # (a failed first step may leave one)
+                self._backup = make_backup(thetas, slots)
+            guard = StepGuard(type(self).__name__, [array_name(kind, "params", key) for key in keys], t)
+            try:
+                for i, (theta, g, slot) in enumerate(zip(thetas, gs, slots, strict=True)):
+                    self._apply(guard, i, theta, g, slot, t, lr)
+                found = guard.warnings(thetas, slots, self._backup, self._warned, self.second_moments)
+                for _, message in found:
+                    warnings.warn(message, NumericalWarning, stacklevel=2)
+            except BaseException:
+                guard.rollback()
+                raise
+        self._warned.update(key for key, _ in found)
+        self._structure = self._structure or Structure.of(kind, keys, thetas)
+        self._slots = slots
         self.t = t
-        for theta, g, slot in zip(thetas, gs, self._slots, strict=True):
-            self._apply(theta, g, slot, t, lr)
 
-    def _learning_rate(self, t: int) -> float:
-        """The step size for step ``t``: ``lr``, or ``lr(t)`` checked like a constant."""
-        if callable(self.lr):
-            return check_lr_value(t, self.lr(t))
-        return self.lr
+    def _apply(self, guard: StepGuard, i: int, theta: np.ndarray, g: np.ndarray, slot: dict, t: int, lr: float) -> None:
+        """Run :meth:`_update` through ``guard`` on the whole array, or by aligned blocks of ``BLOCK_SIZE``.
 
-    def _apply(self, theta: np.ndarray, g: np.ndarray, slot: dict[str, np.ndarray], t: int, lr: float) -> None:
-        """Run :meth:`_update` on the whole array, or block by block if elementwise and large.
-
-        Blocks are aligned slices of the flattened arrays, ``BLOCK_SIZE`` elements
-        long, the last one shorter. Small, non-contiguous and non-elementwise
-        arrays are updated whole.
+        Small, non-contiguous and non-elementwise arrays are updated whole.
         """
+        arrays, backup = {"theta": theta, **slot}, self._backup[i]
+        guard.begin(arrays, backup)
         n = theta.size
         if n <= BLOCK_SIZE or not self.elementwise or not theta.flags.c_contiguous:
-            self._update(theta, g, t, lr, **slot)
+            guard.update(i, self._update, arrays, backup, g, t, lr)
             return
-        flat_theta, flat_g = theta.reshape(-1), np.ascontiguousarray(g).reshape(-1)
-        flat_state = {name: a.reshape(-1) for name, a in slot.items()}
-        for i in range(0, n, BLOCK_SIZE):
-            block = slice(i, i + BLOCK_SIZE)
-            self._update(flat_theta[block], flat_g[block], t, lr, **{k: a[block] for k, a in flat_state.items()})
+        flat_g = np.ascontiguousarray(g).reshape(-1)
+        flat = {k: a.reshape(-1) for k, a in arrays.items()}
+        flat_backup = {k: a.reshape(-1) for k, a in backup.items()}
+        for j in range(0, n, BLOCK_SIZE):
+            block = slice(j, j + BLOCK_SIZE)
+            blocks = {k: a[block] for k, a in flat.items()}
+            guard.update(i, self._update, blocks, {k: a[block] for k, a in flat_backup.items()}, flat_g[block], t, lr)
 
     def _update(self, theta: np.ndarray, g: np.ndarray, t: int, lr: float, **state: np.ndarray) -> None:
         """The algorithm box for one array: update ``theta`` and the state arrays in place.
@@ -216,33 +244,54 @@ class Optimizer:
             return list(self._slots)
         return dict(zip(self._structure.keys, self._slots, strict=True))
 
-    def state_dict(self) -> dict[str, Any]:
-        """A deep copy of everything needed to resume: algorithm, ``t``, structure, state.
+    def _state_bounds(self) -> dict[str, tuple[float, float]]:
+        """State name -> the closed range its entries stay in (:attr:`state_bounds` unless a module says more)."""
+        return self.state_bounds
 
-        The hyperparameters are included for the record;
-        :meth:`load_state_dict` does not change them.
+    def state_dict(self) -> dict[str, Any]:
+        """A deep copy of everything needed to resume: algorithm, ``t``, hyperparameters, structure, state.
+
+        A schedule ``lr(t)`` cannot be saved by value: ``"lr_schedule"`` holds its
+        repr and :meth:`load_state_dict` needs it passed again. For the same
+        reason an optimizer whose ``lr`` is a lambda cannot be pickled; pickle
+        its ``state_dict()`` (or use a module-level function as the schedule).
         """
         return {
             "algorithm": self.key,
             "t": self.t,
             "hyperparameters": {k: v for k, v in self.hyperparameters.items() if not callable(v)},
+            "lr_schedule": repr(self.lr) if callable(self.lr) else None,
             "structure": None if self._structure is None else self._structure.as_dict(),
             "state": [{k: v.copy() for k, v in slot.items()} for slot in self._slots],
         }
 
-    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
-        """Restore ``t`` and the state saved by :meth:`state_dict`.
+    def load_state_dict(self, state_dict: Mapping[str, Any], lr: LearningRate | None = None) -> None:
+        """Resume the run saved by :meth:`state_dict`: its hyperparameters, ``t``, structure and state.
 
-        Everything is checked before anything is changed: the algorithm, the
-        keys, the structure (against this optimizer's, if it has stepped), and
-        the names, shapes and dtypes of every state array.
+        Everything is checked before anything is changed (:mod:`numopt.state`).
+        ``lr`` replaces the saved learning rate; it is needed when the run was
+        saved with a schedule ``lr(t)``, unless this optimizer's own ``lr`` is a
+        schedule already (then that one is kept).
 
         Raises
         ------
         ValueError
-            If the dict is for another algorithm, lacks a key, or does not fit.
+            If the dict is for another algorithm, lacks a key, or does not fit,
+            naming the entry.
         """
-        t, structure, slots = check_state_dict(state_dict, self.key, repr(self), self._structure, self._initial_state)
-        self.t = t
-        self._structure = structure
-        self._slots = slots
+        current = self.hyperparameters
+        hp = saved_hyperparameters(state_dict, self.key, repr(self), current, lr)
+        try:
+            loaded = type(self)(**hp)
+        except (TypeError, ValueError) as err:
+            raise ValueError(f"state_dict['hyperparameters'] are refused: {err}") from None
+        t, structure, slots = check_state_dict(
+            state_dict, self._structure, repr(loaded), loaded._initial_state, loaded._state_bounds()
+        )
+        for k, v in loaded.hyperparameters.items():
+            object.__setattr__(self, k, v)
+        self.t, self._structure, self._slots = t, structure, slots
+        self._backup, self._warned = None, set()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_backup": None}  # the undo copy is scratch, not state

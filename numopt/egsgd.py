@@ -55,6 +55,8 @@ Exponentiated Gradient Updates. arXiv:2202.00145, 2022.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
 from .base import LearningRate, Optimizer
@@ -75,6 +77,7 @@ class EGSGD(Optimizer):
 
     key = "egsgd"
     state_names = ("nu", "g_prev")
+    state_bounds: ClassVar[dict[str, tuple[float, float]]] = {"nu": (0.0, float("inf"))}
 
     def __init__(self, lr: LearningRate = 0.01, gamma: float = 0.01) -> None:
         super().__init__(lr=lr, gamma=gamma)

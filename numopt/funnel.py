@@ -8,7 +8,8 @@ receives g = ∇J(θ) and runs, in this order, with ν and m from before this st
 (a line marked ``(switch)`` runs only in that variant, ``(otherwise)`` only
 without it)::
 
-    1. scale  (use_directions)      c ← ⟨g/(‖g‖ + 1e-10), ν/(‖ν‖ + 1e-10)⟩
+    1. scale  (use_directions)      a ← max|g|, b ← max|ν|   (1 for a zero array)
+              (use_directions)      c ← ⟨g/a, ν/b⟩ / ((‖g/a‖ + 1e-10/a)(‖ν/b‖ + 1e-10/b)), clipped to [−1, 1]
               (otherwise)           c ← ⟨g, ν⟩
               s ← clip(s · exp(γ_s c), s_low, s_high)
     2. gain   (use_signs)           u ← sign(g) ⊙ sign(m)
@@ -21,6 +22,14 @@ without it)::
 
 The bounds are (s_low, s_high) = (0.1, 10) and (p_low, p_high) = (0.01, 100)
 by default; ``None`` means no clipping.
+
+The cosine is the authors' ⟨g/(‖g‖ + 1e-10), ν/(‖ν‖ + 1e-10)⟩ with g and ν
+first divided by their largest magnitude: equal in exact arithmetic (and to
+rounding for ordinary inputs), but ‖g‖ and ⟨g, ν⟩ can no longer overflow, so
+c stays in [−1, 1] for every finite g and ν (the authors' form gives NaN once
+‖ν‖ overflows). exp(γ_s c) and exp(γ_p u) that overflow are inf, which the
+clip saturates to the upper bound, as in the authors' code (TensorFlow's exp
+returns inf too); without bounds s or p becomes inf and numopt warns.
 
 With ``use_signs=False, use_directions=False`` and no bounds this is doc
 004's p_{t+1} = p_t ⊙ exp(γ_p m_{t−1} ⊙ g_t), s_{t+1} = s_t · exp(γ_s ν_t · g_t).
@@ -47,6 +56,7 @@ p              ``p``            per-coordinate gain, starts at 1 (state)
 s              ``s``            step-size scale, one 0-d array per parameter array (state)
 s_low, s_high  ``s_bounds``     clipping interval of s (none: (0, ∞))
 p_low, p_high  ``p_bounds``     clipping interval of p (none: (0, ∞))
+a, b           ``a``, ``b``     max|g| and max|ν| (1 for a zero array), scales for the cosine
 c              ``c``            the scale's signal, cosine of g and ν by default
 u              ``u``            the gain's signal
 θ, g           ``theta``, ``g`` parameter and gradient
@@ -149,16 +159,22 @@ class Funnel(Optimizer):
             "s": np.ones((), theta.dtype),  # s = 1, one per parameter array
         }
 
+    def _state_bounds(self) -> dict[str, tuple[float, float]]:
+        return {"p": self.p_bounds or (0.0, math.inf), "s": self.s_bounds or (0.0, math.inf)}  # the clips
+
     def _update(self, theta, g, t, lr, nu, m, p, s):
         mu, beta, gamma_p, gamma_s = self.mu, self.beta, self.gamma_p, self.gamma_s
         s_low, s_high = self.s_bounds or (0.0, math.inf)
         p_low, p_high = self.p_bounds or (0.0, math.inf)
         if self.use_directions:
-            # 1. scale (use_directions) c ← ⟨g/(‖g‖ + 1e-10), ν/(‖ν‖ + 1e-10)⟩
-            c = float(np.vdot(g / (np.linalg.norm(g) + 1e-10), nu / (np.linalg.norm(nu) + 1e-10)))
+            # 1. scale (use_directions) a ← max|g|, b ← max|ν| (1 for a zero array)
+            a, b = float(np.abs(g).max(initial=0.0)) or 1.0, float(np.abs(nu).max(initial=0.0)) or 1.0
+            # (use_directions) c ← ⟨g/a, ν/b⟩ / ((‖g/a‖ + 1e-10/a)(‖ν/b‖ + 1e-10/b)), clipped to [−1, 1]
+            c = min(max(float(np.vdot(g / a, nu / b) / (np.linalg.norm(g / a) + 1e-10 / a)
+                              / (np.linalg.norm(nu / b) + 1e-10 / b)), -1.0), 1.0)
         else:
             c = float(np.vdot(g, nu))  # (otherwise) c ← ⟨g, ν⟩
-        s[...] = np.clip(s * math.exp(gamma_s * c), s_low, s_high)  # s ← clip(s · exp(γ_s c), s_low, s_high)
+        s[...] = np.clip(s * float(np.exp(gamma_s * c)), s_low, s_high)  # s ← clip(s · exp(γ_s c), s_low, s_high)
         if self.use_signs:
             u = np.sign(g) * np.sign(m)  # 2. gain (use_signs) u ← sign(g) ⊙ sign(m)
         else:

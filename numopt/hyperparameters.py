@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["BOUNDS", "RANGES", "SWITCHES", "Interval", "LearningRate", "check", "check_lr_value"]
+__all__ = ["BOUNDS", "RANGES", "SWITCHES", "VANISHING", "Interval", "LearningRate", "check", "check_dtypes",
+           "check_lr_value", "learning_rate"]
 
 LearningRate = float | Callable[[int], float]
 """A constant step size, or a schedule ``lr(t)`` called once per step with t >= 1."""
@@ -117,10 +118,31 @@ def check(name: str, value: Any, ranges: Mapping[str, Interval]) -> Any:
     return value
 
 
+VANISHING = frozenset({"eps"})
+"""Hyperparameters that must not round to 0 in the parameters' dtype (a zero gradient would give 0/0 = NaN)."""
+
+
+def check_dtypes(hyperparameters: Mapping[str, Any], dtypes: list[np.dtype]) -> None:
+    """Refuse a hyperparameter of :data:`VANISHING` that rounds to 0 in one of the parameters' ``dtypes``."""
+    for name in VANISHING & hyperparameters.keys():
+        value = hyperparameters[name]
+        for dtype in dict.fromkeys(dtypes):
+            if dtype.type(value) == 0:
+                raise ValueError(
+                    f"{name}={value!r} rounds to 0 in {dtype}, the dtype of the parameters; expected "
+                    f"{name} >= {np.finfo(dtype).smallest_subnormal} for {dtype} parameters (or float64 parameters)"
+                )
+
+
+def learning_rate(lr: LearningRate, t: int) -> float:
+    """The step size of step ``t``: ``lr`` itself, or a schedule's ``lr(t)`` checked like a constant."""
+    return check_lr_value(t, lr(t)) if callable(lr) else lr
+
+
 def check_lr_value(t: int, value: Any) -> float:
     """Return the value a schedule ``lr(t)`` gave, checked like a constant ``lr``."""
     if not _is_real(value):
-        raise TypeError(f"lr({t}) returned {value!r}; expected a float >= 0")
+        raise TypeError(f"lr({t}) returned {value!r}, a {type(value).__name__}; expected a float >= 0")
     value = float(value)
     if value not in _NONNEGATIVE:
         raise ValueError(f"lr({t}) returned {value!r}; expected a finite float >= 0")

@@ -72,6 +72,8 @@ T. Dozat. Incorporating Nesterov Momentum into Adam. ICLR workshop, 2016.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
 from .base import LearningRate, Optimizer
@@ -99,6 +101,8 @@ class Nadam(Optimizer):
 
     key = "nadam"
     state_names = ("m", "v")
+    state_bounds: ClassVar[dict[str, tuple[float, float]]] = {"v": (0.0, float("inf"))}
+    second_moments = ("v",)
 
     def __init__(
         self,

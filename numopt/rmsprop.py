@@ -71,6 +71,8 @@ A. Graves. Generating Sequences With Recurrent Neural Networks. 2013.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
 from .base import LearningRate, Optimizer
@@ -96,6 +98,8 @@ class RMSProp(Optimizer):
     """
 
     key = "rmsprop"
+    state_bounds: ClassVar[dict[str, tuple[float, float]]] = {"v": (0.0, float("inf"))}
+    second_moments = ("v",)
 
     def __init__(
         self,

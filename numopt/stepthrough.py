@@ -51,6 +51,7 @@ import numpy as np
 from .base import Optimizer, Params
 from .box import BoxStatement, box_statements, to_latex
 from .cli import CLIError
+from .hyperparameters import learning_rate
 
 __all__ = ["Difference", "Explanation", "Line", "Step", "explain", "register"]
 
@@ -323,7 +324,7 @@ def explain(
         keys = work._structure.keys
         lines = [line for key, call in zip(keys, calls, strict=True) for line in _lines(call, key, work.t, statements)]
         record.steps.append(Step(
-            work.t, work._learning_rate(work.t), {key: call.inputs for key, call in zip(keys, calls, strict=True)},
+            work.t, learning_rate(work.lr, work.t), {key: call.inputs for key, call in zip(keys, calls, strict=True)},
             lines, _copy(theta), copy.deepcopy(work.state),
         ))
     if advance:
@@ -402,10 +403,14 @@ def _lines(call: _Call, key: Any, t: int, statements: list[BoxStatement]) -> lis
 
 
 def _targets(stmt: ast.stmt) -> list[str]:
-    """The names a statement assigns: ``x = ...``, ``x -= ...`` and ``x[...] = ...`` give ``x``."""
-    targets = stmt.targets if isinstance(stmt, ast.Assign) else [getattr(stmt, "target", None)]
+    """The names a statement assigns: ``x = ...``, ``x -= ...`` and ``x[...] = ...`` give ``x``; ``a, b = ...`` both."""
+    targets = list(stmt.targets) if isinstance(stmt, ast.Assign) else [getattr(stmt, "target", None)]
     names = []
-    for target in targets:
+    while targets:
+        target = targets.pop(0)
+        if isinstance(target, ast.Tuple):  # a, b = ...
+            targets[:0] = target.elts
+            continue
         while isinstance(target, ast.Subscript):
             target = target.value
         if isinstance(target, ast.Name):

@@ -407,12 +407,15 @@ def test_load_state_dict_of_another_algorithm(source_key, target_key) -> None:
     ],
     ids=["amsgrad-into-adam", "rmsprop-into-centered", "ewma-into-default"],
 )
-def test_load_state_dict_of_another_variant(key, source_kwargs, target_kwargs, name) -> None:
+def test_load_state_dict_whose_arrays_are_another_variants(key, source_kwargs, target_kwargs, name) -> None:
+    """The saved hyperparameters name one variant, the saved arrays are another's (an edited dict)."""
     source, _ = stepped(numopt.OPTIMIZERS[key], **source_kwargs)
     opt, params = stepped(numopt.OPTIMIZERS[key], **target_kwargs)
+    saved = source.state_dict()
+    saved["hyperparameters"].update(opt.hyperparameters)
     before = snapshot(opt, params)
     with pytest.raises(ValueError, match=mentions("state_dict", repr(name))):
-        opt.load_state_dict(source.state_dict())
+        opt.load_state_dict(saved)
     assert_unchanged(opt, params, before)
 
 

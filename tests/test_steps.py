@@ -207,7 +207,7 @@ def ref_adax(theta, grads, lr, beta1, beta2, eps, weight_decay, decoupled=False)
         v_hat = v / growth_minus_one(beta2, t)  # v̂ = v/((1+β2)ᵗ − 1)
         theta = theta - lr_t * m / (math.sqrt(v_hat) + eps)
         out.append(theta)
-    return out, {"m": m, "v": v}
+    return out, {"m": m, "v_hat": v_hat}  # numopt stores v̂, which stays bounded (v grows like (1+β2)ᵗ)
 
 
 @elementwise

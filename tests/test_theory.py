@@ -75,7 +75,7 @@ def test_adax_beta2_hat_reproduces_v_hat_and_weights_sum_to_one():
         opt.step(theta, np.array([gt]))
         b = float(theory.adax_beta2_hat(beta2, t))
         v_hat = b * v_hat_prev + (1 - b) * gt**2
-        assert math.isclose(v_hat, opt.state["v"][0] / ((1 + beta2) ** t - 1), rel_tol=1e-9)
+        assert math.isclose(v_hat, opt.state["v_hat"][0], rel_tol=1e-9)  # AdaX keeps v̂ = v/((1 + β2)ᵗ − 1)
         assert math.isclose(v_hat, float(theory.adax_weights(beta2, t) @ g[:t] ** 2), rel_tol=1e-9)
         v_hat_prev = v_hat
     assert theory.adax_beta2_hat(beta2, 1) == pytest.approx(0.0, abs=1e-12)

@@ -60,7 +60,7 @@ theta_x, theta_g = np.zeros(4), np.zeros(4)
 for g in grads:
     adax.step(theta_x, g)
     adagrad.step(theta_g, g)
-v_hat_adax = adax.state["v"] / theory.adax_bias_correction(1e-10, t_fixed)
+v_hat_adax = adax.state["v_hat"]  # numopt's AdaX keeps v̂ = v / ((1 + β2)ᵗ − 1) itself
 mean_sq = np.mean(grads**2, axis=0)
 print("AdaX v_hat / (AdaGrad v / t) - 1:", np.array2string(v_hat_adax / (adagrad.state["v"] / t_fixed) - 1,
                                                            precision=2))

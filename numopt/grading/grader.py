@@ -92,7 +92,10 @@ def _reference_quantities(session: Session, key: str) -> dict[str, list[np.ndarr
         b1, b2 = hp.get("beta1", 0.0), hp.get("beta2", hp.get("beta", 0.0))
         if "m" in quantities:
             quantities["m_hat"] = [quantities["m"][0] / correction(correct_m, b1, opt.t)]
-        quantities["v_hat"] = [quantities["v"][0] / correction(correct_v, b2, opt.t)]
+        if "v_hat" in quantities:  # AdaX keeps v̂ (bounded); a candidate may keep doc 000's v
+            quantities["v"] = [quantities["v_hat"][0] * correction(correct_v, b2, opt.t)]
+        else:
+            quantities["v_hat"] = [quantities["v"][0] / correction(correct_v, b2, opt.t)]
     return quantities
 
 

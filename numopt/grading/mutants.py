@@ -209,7 +209,8 @@ def _textbook(**knobs: Any) -> Builder:
         correct_m = k.correct_m or CORRECTIONS[family][0]
         correct_v = k.correct_v or CORRECTIONS[family][1]
 
-        def _update(self, theta, g, t, lr, v, m=None):
+        def _update(self, theta, g, t, lr, v=None, m=None, v_hat=None):
+            v = v if v is not None else v_hat  # AdaX's slot is named v_hat; the textbook keeps v in it
             t = t + k.t_shift
             hp = self.hyperparameters
             decay = hp.get("weight_decay", 0.0)
