@@ -49,7 +49,7 @@ import numpy as np
 import numopt
 from numopt import plot
 from numopt.problems import Quadratic
-from numopt.run import run
+from numopt.runner import run
 
 rng = np.random.default_rng(1)
 
@@ -164,7 +164,7 @@ kappa = lam[1] / lam[0]
 assert abs(np.max(np.abs(1 - step_sizes["best 2/(1+20)"] * lam)) - (kappa - 1) / (kappa + 1)) < 1e-14
 
 # %% [markdown]
-# Now run SGD with each step size (`numopt.run.run` records the point after every step)
+# Now run SGD with each step size (`numopt.run` records the point after every step)
 # and measure, in each eigen-direction, the ratio $c_{i,t}/c_{i,t-1}$ over the first 20
 # steps. It must equal $1-\eta\lambda_i$. The only error is rounding: each step rounds
 # $\theta$ (size about 1) to about $10^{-16}$, while the smallest error component in these

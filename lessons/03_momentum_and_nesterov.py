@@ -36,7 +36,7 @@ import numpy as np
 import numopt
 from numopt import plot
 from numopt.problems import Quadratic, Rosenbrock
-from numopt.run import run
+from numopt.runner import run
 
 problem = Quadratic(condition=20.0)  # λ = 1 and 20, eigenvectors rotated by 30°, minimum (1, 1)
 start = np.array([-0.9, 1.1])

@@ -35,7 +35,7 @@ import numpy as np
 import numopt
 import numopt.plot
 from numopt.problems import Quadratic
-from numopt.run import run
+from numopt.runner import run
 from numopt.theory import bias_correction, effective_window
 
 SEED = 0

@@ -33,7 +33,7 @@ import numpy as np
 import numopt
 import numopt.plot
 from numopt.problems import Rosenbrock
-from numopt.run import run
+from numopt.runner import run
 from numopt.theory import bias_correction
 
 SEED = 0

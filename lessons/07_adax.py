@@ -27,7 +27,7 @@ import numpy as np
 import numopt
 from numopt import plot, theory
 from numopt.problems import Reddi
-from numopt.run import run
+from numopt.runner import run
 
 rng = np.random.default_rng(7)
 UNIT_ROUNDOFF = 2.0**-53  # half the spacing of doubles near 1
@@ -352,7 +352,7 @@ for cls in (numopt.AdaX, numopt.AdaXW):
 # the mean of all $g^2$, close to $(C^2+2)/3$, so every step is the true gradient times one fixed number and the
 # period's net step is $-(C-2)\eta/\sqrt{(C^2+2)/3} < 0$.
 #
-# We use `numopt.problems.Reddi` (C = 3, period 3) and `numopt.run.run` with the same schedule
+# We use `numopt.problems.Reddi` (C = 3, period 3) and `numopt.run` with the same schedule
 # $\eta_t = 0.1/\sqrt t$, start $x_0 = 0$, 3000 steps, in three settings:
 # (a) Theorem 1's $\beta$'s for Adam, $\beta_1 = 0$ and the default $\beta_2 = 10^{-4}$ for AdaX;
 # (b) the usual $\beta_1 = 0.9$, $\beta_2 = 0.999$ for Adam (AdaX: $\beta_1 = 0.9$);

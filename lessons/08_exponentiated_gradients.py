@@ -23,7 +23,7 @@ import numpy as np
 import numopt
 from numopt import plot, theory
 from numopt.problems import DriftingStream, Quadratic
-from numopt.run import run
+from numopt.runner import run
 
 rng = np.random.default_rng(8)
 

@@ -22,7 +22,7 @@ import numpy as np
 from . import OPTIMIZERS
 from .cli import CLIError
 from .problems import MLP, Beale, DriftingStream, LogisticRegression, Problem, Quadratic, Reddi, Rosenbrock
-from .run import Trajectory, make_optimizer, run
+from .runner import Trajectory, make_optimizer, run
 
 __all__ = ["FIGURES", "Figure", "register", "write_figures"]
 

@@ -28,7 +28,7 @@ from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
 from .problems import Problem
-from .run import Trajectory
+from .runner import Trajectory
 
 __all__ = ["COLORS", "DPI", "contours", "curves", "ewma_bars", "figure", "loss_curves", "save", "style"]
 

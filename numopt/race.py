@@ -21,7 +21,7 @@ import numpy as np
 from . import OPTIMIZERS
 from .cli import CLIError
 from .problems import PROBLEMS
-from .run import Trajectory, make_optimizer, make_problem, run
+from .runner import Trajectory, make_optimizer, make_problem, run
 
 __all__ = ["race", "register"]
 

@@ -8,7 +8,7 @@ import pytest
 
 import numopt
 from numopt.problems import MLP, DriftingStream, Quadratic, Reddi
-from numopt.run import Trajectory, make_optimizer, make_problem, run
+from numopt.runner import Trajectory, make_optimizer, make_problem, run
 
 # Settings with which each algorithm converges on Quadratic() (κ = 10). Where a
 # default would not converge, the reason:
@@ -144,7 +144,7 @@ def test_bad_input_names_the_parameter(call, match):
 
 def test_numopt_imports_without_matplotlib():
     code = (
-        "import sys, numopt, numopt.run, numopt.problems, numopt.cli; "
+        "import sys, numopt, numopt.runner, numopt.problems, numopt.cli; "
         "assert 'matplotlib' not in sys.modules, 'matplotlib was imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
