@@ -31,6 +31,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from .aliases import check_keywords
 from .hyperparameters import SWITCHES, Interval, LearningRate, check, check_lr_value
 from .state import check_state_dict
 from .structure import Params, Structure, check_grads, check_params
@@ -74,6 +75,10 @@ class Optimizer:
 
     positive_params: ClassVar[bool] = False
     """True if every parameter must stay strictly positive (EGU)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        check_keywords(cls)  # Adam(betas=...) says "did you mean beta1, beta2?" (numopt/aliases.py)
 
     def __init__(self, **hyperparameters: Any) -> None:
         object.__setattr__(self, "_hyperparameter_names", tuple(hyperparameters))

@@ -67,6 +67,12 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
+def _floats(params: Any) -> np.ndarray:
+    """``params`` as a float array: ``loss`` and ``grad`` also take a list such as ``[1.0, 2.0]``."""
+    params = np.asarray(params)
+    return params if params.dtype.kind == "f" else params.astype(float)
+
+
 def _check_int(name: str, value: Any, low: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
         raise ValueError(f"{name}={value!r}; expected an int >= {low}")
@@ -187,10 +193,12 @@ class Quadratic(Problem):
         self.min_value = 0.0
 
     def loss(self, params: np.ndarray, batch: Any = None) -> float:
+        params = _floats(params)
         d = params - self.minimizer
         return 0.5 * float(d @ self.A @ d)  # ½ (θ − θ*)ᵀ A (θ − θ*)
 
     def grad(self, params: np.ndarray, batch: Any = None) -> np.ndarray:
+        params = _floats(params)
         return self.A @ (params - self.minimizer)  # A (θ − θ*)
 
     def init(self, seed: int | None = None) -> np.ndarray:
@@ -227,10 +235,12 @@ class Rosenbrock(Problem):
         self.min_value = 0.0
 
     def loss(self, params: np.ndarray, batch: Any = None) -> float:
+        params = _floats(params)
         x, y = params[:-1], params[1:]
         return float(np.sum(100.0 * (y - x * x) ** 2 + (1.0 - x) ** 2))
 
     def grad(self, params: np.ndarray, batch: Any = None) -> np.ndarray:
+        params = _floats(params)
         x, y = params[:-1], params[1:]
         r = y - x * x  # residual of the valley, x_{i+1} − xᵢ²
         g = np.zeros_like(params)
@@ -265,10 +275,12 @@ class Beale(Problem):
         self.min_value = 0.0
 
     def loss(self, params: np.ndarray, batch: Any = None) -> float:
+        params = _floats(params)
         x, y = params
         return float(sum((c - x + x * y**i) ** 2 for i, c in enumerate(self.C, start=1)))
 
     def grad(self, params: np.ndarray, batch: Any = None) -> np.ndarray:
+        params = _floats(params)
         x, y = params
         gx = gy = 0.0
         for i, c in enumerate(self.C, start=1):
@@ -332,10 +344,12 @@ class Reddi(Problem):
         return self.C if t % self.period == 1 else -self.slope
 
     def loss(self, params: np.ndarray, batch: int | None = None) -> float:
+        params = _floats(params)
         a = self._mean_slope() if batch is None else self._slope_at(batch)
         return a * float(params[0])  # f_t(x) = a x
 
     def grad(self, params: np.ndarray, batch: int | None = None) -> np.ndarray:
+        params = _floats(params)
         a = self._mean_slope() if batch is None else self._slope_at(batch)
         return np.full_like(params, a)
 
@@ -419,11 +433,13 @@ class LogisticRegression(_FiniteSum):
         self.min_value = self.loss(self.minimizer)
 
     def loss(self, params: np.ndarray, batch: np.ndarray | None = None) -> float:
+        params = _floats(params)
         X, y = self._data(batch)
         margins = y * (X @ params)
         return float(np.mean(np.logaddexp(0.0, -margins)) + 0.5 * self.lam * (params @ params))
 
     def grad(self, params: np.ndarray, batch: np.ndarray | None = None) -> np.ndarray:
+        params = _floats(params)
         X, y = self._data(batch)
         margins = y * (X @ params)
         return -(X.T @ (y * _sigmoid(-margins))) / len(y) + self.lam * params
