@@ -121,6 +121,7 @@ def test_help_lists_every_option(capsys, command, options):
     assert all(option in out for option in options)
 
 
+@pytest.mark.slow
 def test_figures_small_writes_every_file_and_reruns_byte_identically(capsys, tmp_path):
     assert main(["figures", "--small", "--out", str(tmp_path / "a")]) == 0
     out = capsys.readouterr().out
