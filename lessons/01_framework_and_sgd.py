@@ -14,7 +14,7 @@ import numpy as np
 import numopt
 from numopt import plot, schedules, theory
 from numopt.problems import Quadratic
-from numopt.run import run
+from numopt.runner import run
 
 rng = np.random.default_rng(1)
 problem = Quadratic(condition=20.0)

@@ -15,7 +15,7 @@ import numpy as np
 import numopt
 from numopt import plot, theory
 from numopt.problems import Quadratic, Rosenbrock
-from numopt.run import run
+from numopt.runner import run
 from numopt.widgets.momentum import momentum_map, widget
 
 problem = Quadratic(condition=20.0)  # λ = 1 and 20, eigenvectors rotated by 30°, minimum (1, 1)

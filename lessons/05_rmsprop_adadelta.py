@@ -18,7 +18,7 @@ import numpy as np
 import numopt
 import numopt.plot
 from numopt.problems import LogisticRegression, Quadratic
-from numopt.run import run
+from numopt.runner import run
 from numopt.theory import bias_correction, effective_window, ewma_effective_sample_size
 
 SEED = 0

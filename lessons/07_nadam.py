@@ -27,7 +27,7 @@ from IPython.display import display
 import numopt
 import numopt.plot
 from numopt.problems import Rosenbrock
-from numopt.run import run
+from numopt.runner import run
 from numopt.theory import bias_correction
 
 SEED = 0

@@ -16,7 +16,7 @@ from IPython.display import display
 import numopt
 from numopt import plot, theory
 from numopt.problems import Reddi
-from numopt.run import run
+from numopt.runner import run
 
 rng = np.random.default_rng(7)
 UNIT_ROUNDOFF = 2.0**-53  # half the spacing of doubles near 1

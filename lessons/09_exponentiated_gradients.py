@@ -22,7 +22,7 @@ import numpy as np
 import numopt
 from numopt import plot, theory
 from numopt.problems import MLP, DriftingStream, Problem, Quadratic
-from numopt.run import run
+from numopt.runner import run
 
 rng = np.random.default_rng(8)
 

@@ -15,7 +15,7 @@ from IPython.display import display
 import numopt
 from numopt import plot, theory
 from numopt.problems import MLP, LogisticRegression, Problem
-from numopt.run import ADAPTIVE, run
+from numopt.runner import ADAPTIVE, run
 from numopt.widgets import race
 
 mlp, logistic = MLP(), LogisticRegression()

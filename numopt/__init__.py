@@ -16,8 +16,6 @@ the classes. The source documents and their errata are listed in the
 README, "Sources and errata".
 """
 
-from __future__ import annotations
-
 from .adadelta import AdaDelta
 from .adagrad import AdaGrad
 from .adam import Adam, AdamW
@@ -32,7 +30,7 @@ from .nadam import Nadam
 from .nag import NAG
 from .problems import PROBLEMS
 from .rmsprop import RMSProp
-from .run import Trajectory, run
+from .runner import Trajectory, run
 from .sgd import SGD
 from .stepthrough import explain
 

@@ -19,9 +19,8 @@ array, its gradient and its named state arrays. This class does the rest:
   NumPy expressions stay in cache. Elementwise arithmetic gives the same bits
   however the array is cut, so blocking changes speed, never results.
 
-The design follows scikit-learn's small ``BaseOptimizer`` (one
-``update_params(params, grads)`` entry point) and torch.optim's separation of
-bookkeeping (``Optimizer``) from the per-tensor update (``_single_tensor_*``).
+The design follows scikit-learn's ``BaseOptimizer`` (one ``update_params`` entry point)
+and torch.optim's split of bookkeeping from the per-tensor update.
 """
 
 from __future__ import annotations
@@ -32,6 +31,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from .aliases import check_keywords
 from .guard import NumericalWarning, StepGuard, floating_point, make_backup
 from .hyperparameters import SWITCHES, Interval, LearningRate, check, check_dtypes, learning_rate
 from .state import check_state_dict, saved_hyperparameters
@@ -84,6 +84,10 @@ class Optimizer:
     state_bounds: ClassVar[dict[str, tuple[float, float]]] = {}
     """State name -> (low, high), the closed range its entries stay in (checked on loading)."""
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        check_keywords(cls)  # Adam(betas=...) says "did you mean beta1, beta2?" (numopt/aliases.py)
+
     def __init__(self, **hyperparameters: Any) -> None:
         object.__setattr__(self, "_hyperparameter_names", tuple(hyperparameters))
         self.t = 0
@@ -94,7 +98,6 @@ class Optimizer:
         for name, value in hyperparameters.items():
             setattr(self, name, value)
 
-    # ------------------------------------------------------------------ hyperparameters
     def __setattr__(self, name: str, value: Any) -> None:
         if name in self._hyperparameter_names:
             value = check(name, value, self.ranges)
@@ -126,7 +129,6 @@ class Optimizer:
         args = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters.items())
         return f"{type(self).__name__}({args})"
 
-    # ------------------------------------------------------------------ the step
     def step(self, params: Params, grads: Params) -> None:
         """Take one optimisation step, updating ``params`` in place.
 
@@ -218,7 +220,6 @@ class Optimizer:
         """
         raise NotImplementedError
 
-    # ------------------------------------------------------------------ state
     def _state_names(self) -> tuple[str, ...]:
         """The state arrays this configuration keeps (variants may add some)."""
         return self.state_names

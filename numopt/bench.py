@@ -37,6 +37,7 @@ import json
 import math
 import platform
 import statistics
+import sys
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -46,7 +47,7 @@ import numpy as np
 
 from . import OPTIMIZERS, base
 from .base import Optimizer
-from .cli import CLIError
+from .cli import CLIError, count
 
 __all__ = ["measure", "measure_overhead", "register", "torch_optimizer"]
 
@@ -235,16 +236,7 @@ def _parse_list(text: str, what: str, allowed: tuple[str, ...] | None = None) ->
 
 
 def _parse_sizes(text: str) -> list[int]:
-    sizes = []
-    for x in _parse_list(text, "sizes"):
-        try:
-            value = float(x)
-        except ValueError:
-            value = math.nan
-        if not (math.isfinite(value) and value >= 1 and value == int(value)):
-            raise CLIError(f"--sizes contains {x!r}; expected positive integers such as 1e4 or 250000")
-        sizes.append(int(value))
-    return sizes
+    return [count("--sizes", x) for x in _parse_list(text, "sizes")]
 
 
 def _ms(seconds: float | None) -> str:
@@ -283,13 +275,17 @@ def _run(args: argparse.Namespace) -> int:
     sizes = _parse_sizes(args.sizes)
     dtypes = _parse_list(args.dtypes, "dtypes", DTYPES)
     algorithms = _parse_list(args.algorithms, "algorithms", tuple(OPTIMIZERS))
-    if args.repeats < 1:
-        raise CLIError(f"--repeats {args.repeats} is too small; expected an integer >= 1")
+    repeats = count("--repeats", args.repeats)
     torch = _import_torch()
-    rows = [
-        measure(key, size, dtype, args.repeats, torch) for key in algorithms for size in sizes for dtype in dtypes
-    ]
-    overheads = [measure_overhead(key, args.repeats, torch) for key in algorithms]
+    if torch is None:
+        print("numopt bench: torch is not installed, so the torch columns are left out", file=sys.stderr)
+    cases = [(key, size, dtype) for key in algorithms for size in sizes for dtype in dtypes]
+    rows = []
+    for i, (key, size, dtype) in enumerate(cases, start=1):  # progress on stderr, so that --json stays clean
+        print(f"[{i}/{len(cases)}] {key} {dtype} {size:.0e}", file=sys.stderr, flush=True)
+        rows.append(measure(key, size, dtype, repeats, torch))
+    print(f"2-element steps of {len(algorithms)} algorithm(s)", file=sys.stderr, flush=True)
+    overheads = [measure_overhead(key, repeats, torch) for key in algorithms]
     if args.json:
         machine = {
             "numpy": np.__version__,
@@ -316,6 +312,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--dtypes", default=",".join(DTYPES), help="float32 and/or float64 (default: %(default)s)")
     p.add_argument("--algorithms", default=",".join(OPTIMIZERS),
                    help="comma-separated registry keys (default: all)")
-    p.add_argument("--repeats", type=int, default=5, help="timed runs per figure; the median is shown (default: 5)")
+    p.add_argument("--repeats", default="5", help="timed runs per figure; the median is shown (default: 5)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.set_defaults(func=_run)

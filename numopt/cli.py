@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import math
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn
 
 import numpy as np
 
-__all__ = ["CLIError", "main"]
+__all__ = ["CLIError", "check_out", "count", "main", "need_matplotlib"]
 
 SUBCOMMAND_MODULES = ("numopt.cli", "numopt.race", "numopt.figures", "numopt.grading.cli", "numopt.bench",
                       "numopt.stepthrough")
@@ -36,6 +38,54 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message}; see {self.prog} --help\n")
+
+
+def count(option: str, text: str, low: int = 1) -> int:
+    """A whole number given on the command line, as ``1000``, ``1_000`` or ``1e3``.
+
+    Every count of every subcommand (``--steps``, ``--sizes``, ``--repeats``, ...) goes
+    through this one parser, so that they all accept the same spellings.
+    """
+    cleaned = text.strip().replace("_", "")
+    try:
+        value: int | None = int(cleaned)
+    except ValueError:
+        try:
+            number = float(cleaned)
+        except ValueError:
+            number = math.nan
+        value = int(number) if math.isfinite(number) and number == int(number) else None
+    if value is None or value < low:
+        raise CLIError(f"{option} {text!r} is not valid; expected a whole number >= {low}, such as 1000 or 1e3")
+    return value
+
+
+PLOTS_EXTRA = "pip install 'numopt[plots]' (in a clone: pip install -e '.[plots]')"
+"""How to install matplotlib for numopt: the ``plots`` extra."""
+
+
+def need_matplotlib(what: str) -> None:
+    """Raise a :class:`CLIError` naming the extra to install if matplotlib does not import."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise CLIError(f"{what} needs matplotlib: {PLOTS_EXTRA}") from None
+
+
+def check_out(option: str, path: str, folder: bool = False) -> Path:
+    """Check before any work that ``path`` (a file, or a ``folder``) can be written; return it.
+
+    The folder is created, as writing would create it; an ``OSError`` (a file in
+    the way, no permission) is reported by :func:`main` like any unwritable output.
+    """
+    out = Path(path)
+    if out.is_dir() != folder and out.exists():
+        raise CLIError(f"{option} {path}: " + ("is not a folder" if folder else "is a folder; expected a file name"))
+    where = out if folder else out.parent
+    where.mkdir(parents=True, exist_ok=True)
+    if not os.access(where, os.W_OK):
+        raise CLIError(f"{option} {path}: the folder {where} is not writable")
+    return out
 
 
 def _first_line(text: str | None) -> str:
@@ -68,6 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="numopt",
         description="Readable NumPy gradient-descent optimizers: list, compare, grade, benchmark.",
     )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"numopt {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in SUBCOMMAND_MODULES:
         importlib.import_module(name).register(subparsers)

@@ -20,9 +20,9 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import OPTIMIZERS, theory
-from .cli import CLIError
+from .cli import CLIError, check_out, need_matplotlib
 from .problems import MLP, Beale, DriftingStream, LogisticRegression, Problem, Quadratic, Reddi, Rosenbrock
-from .run import Trajectory, make_optimizer, run
+from .runner import Trajectory, make_optimizer, run
 
 __all__ = ["FIGURES", "Figure", "register", "write_figures"]
 
@@ -313,10 +313,8 @@ def _run_figures(args: argparse.Namespace) -> int:
     unknown = [n for n in args.only or () if n not in FIGURES]
     if unknown:
         raise CLIError(f"unknown figure {', '.join(map(repr, unknown))}; expected one of: {', '.join(FIGURES)}")
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        raise CLIError("numopt figures needs matplotlib: pip install -e '.[plots]'") from None
+    need_matplotlib("numopt figures")
+    check_out("--out", args.out, folder=True)  # before any work, not after the first figure
     paths = write_figures(args.out, small=args.small, names=args.only)
     print(f"wrote {len(paths)} figure(s) to {args.out}")
     return 0

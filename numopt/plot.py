@@ -1,6 +1,6 @@
 """Plots of trajectories, loss curves, per-step quantities and EWMA weights (needs matplotlib).
 
-This is the only numopt module that imports matplotlib (``pip install -e
+This and :mod:`numopt.widgets` are the only numopt modules that import matplotlib (``pip install -e
 ".[plots]"``); ``import numopt`` works without it. Every function draws on the
 axes ``ax`` it is given, or on new axes from ``matplotlib.pyplot`` (so that a
 notebook shows them), and returns the axes.
@@ -20,8 +20,16 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import matplotlib
 import numpy as np
+
+try:
+    import matplotlib
+except ModuleNotFoundError as err:  # say which extra brings it, for pip and editable installs alike
+    raise ModuleNotFoundError(
+        "numopt.plot needs matplotlib, which numopt installs only with an extra: "
+        "pip install 'numopt[plots]', or pip install -e '.[plots]' in a clone",
+        name=err.name,
+    ) from None
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LogNorm
@@ -29,7 +37,7 @@ from matplotlib.figure import Figure
 
 from . import theory
 from .problems import Problem
-from .run import Trajectory
+from .runner import Trajectory
 
 __all__ = ["COLORS", "DPI", "contours", "curves", "ewma_bars", "figure", "loss_curves", "save", "style"]
 
@@ -51,8 +59,12 @@ def _axes(ax: Axes | None) -> Axes:
     return plt.subplots(figsize=(6, 4), layout="constrained")[1]
 
 
-def _labelled(trajectories: Mapping[str, Trajectory] | Sequence[Trajectory]) -> list[tuple[str, Trajectory]]:
-    """(label, trajectory) pairs: the mapping's keys, or each trajectory's key."""
+def _labelled(
+    trajectories: Trajectory | Mapping[str, Trajectory] | Sequence[Trajectory],
+) -> list[tuple[str, Trajectory]]:
+    """(label, trajectory) pairs: the mapping's keys, or each trajectory's key (one trajectory alone too)."""
+    if isinstance(trajectories, Trajectory):
+        return [(trajectories.key, trajectories)]
     if isinstance(trajectories, Mapping):
         return list(trajectories.items())
     return [(tr.key, tr) for tr in trajectories]
@@ -65,7 +77,7 @@ def _color(label: str, tr: Trajectory | None, i: int) -> Any:
 
 def contours(
     problem: Problem,
-    trajectories: Mapping[str, Trajectory] | Sequence[Trajectory] = (),
+    trajectories: Trajectory | Mapping[str, Trajectory] | Sequence[Trajectory] = (),
     ax: Axes | None = None,
     bounds: tuple[tuple[float, float], tuple[float, float]] | None = None,
     levels: int = 25,
@@ -77,8 +89,8 @@ def contours(
     ----------
     problem : Problem
         A problem with 2-D array params.
-    trajectories : mapping label -> Trajectory, or sequence of Trajectory
-        Paths to draw; a sequence is labelled by the optimizers' keys.
+    trajectories : Trajectory, mapping label -> Trajectory, or sequence of Trajectory
+        Paths to draw; a sequence (or one trajectory) is labelled by the optimizers' keys.
     ax : Axes, optional
     bounds : ((x_min, x_max), (y_min, y_max)), optional
         The window; ``problem.bounds`` by default.
@@ -91,7 +103,20 @@ def contours(
     Returns
     -------
     Axes
+
+    Raises
+    ------
+    ValueError
+        If ``problem`` does not have 2-D array params.
     """
+    start = problem.init()
+    if isinstance(start, Mapping) or np.shape(start) != (2,):
+        given = "a dict of arrays" if isinstance(start, Mapping) else f"an array of shape {np.shape(start)}"
+        raise ValueError(
+            f"contours needs a problem whose params are an array of shape (2,); {problem!r} has {given}: "
+            "plot its loss with plot.loss_curves instead"
+        )
+    pairs = _labelled(trajectories)
     ax = _axes(ax)
     (x0, x1), (y0, y1) = bounds or problem.bounds or ((-2.0, 2.0), (-2.0, 2.0))
     xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
@@ -102,13 +127,13 @@ def contours(
         xs, ys, np.maximum(Z, low), levels=np.geomspace(low, float(Z.max()), levels),
         norm=LogNorm(), cmap="Greys_r", linewidths=0.6, alpha=0.8,
     )
-    for i, (label, tr) in enumerate(_labelled(trajectories)):
+    for i, (label, tr) in enumerate(pairs):
         path = np.asarray(tr.params)
         color = _color(label, tr, i)
         ax.plot(path[:, 0], path[:, 1], "-", color=color, lw=1.3, alpha=0.85, label=label)
         ax.plot(path[-1, 0], path[-1, 1], "o", color=color, ms=4)
-    if len(trajectories):
-        start = np.asarray(_labelled(trajectories)[0][1].params)[0]
+    if pairs:
+        start = np.asarray(pairs[0][1].params)[0]
         ax.plot(start[0], start[1], "s", color="black", ms=6, label="start")
     if problem.minimizer is not None:
         ax.plot(*problem.minimizer[:2], "*", color="gold", mec="black", ms=14, label="minimum")
@@ -122,7 +147,7 @@ def contours(
 
 
 def loss_curves(
-    trajectories: Mapping[str, Trajectory] | Sequence[Trajectory],
+    trajectories: Trajectory | Mapping[str, Trajectory] | Sequence[Trajectory],
     ax: Axes | None = None,
     log: bool = True,
     title: str | None = None,
@@ -131,7 +156,7 @@ def loss_curves(
 
     Parameters
     ----------
-    trajectories : mapping label -> Trajectory, or sequence of Trajectory
+    trajectories : Trajectory, mapping label -> Trajectory, or sequence of Trajectory
     ax : Axes, optional
     log : bool, default True
         Log-scaled y axis. Exact zeros (a method that lands on the minimum) are

@@ -22,7 +22,7 @@ Every problem is a :class:`Problem`:
 
 A problem knows nothing about optimizers: the learning rates and other
 settings that ``numopt race`` and the figures use on each problem are the
-runner's, :data:`numopt.run.SUGGESTED`.
+runner's, :data:`numopt.runner.SUGGESTED`.
 
 :data:`PROBLEMS` maps the names used by ``numopt race`` to factories.
 """
@@ -45,6 +45,12 @@ __all__ = [
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     """σ(z) = 1/(1 + e^{−z}), written with tanh so that it never overflows."""
     return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def _floats(params: Any) -> np.ndarray:
+    """``params`` as a float array: ``loss`` and ``grad`` also take a list such as ``[1.0, 2.0]``."""
+    params = np.asarray(params)
+    return params if params.dtype.kind == "f" else params.astype(float)
 
 
 def _check_int(name: str, value: Any, low: int) -> int:
@@ -158,10 +164,12 @@ class Quadratic(Problem):
         self.min_value = 0.0
 
     def loss(self, params: np.ndarray, batch: Any = None) -> float:
+        params = _floats(params)
         d = params - self.minimizer
         return 0.5 * float(d @ self.A @ d)  # ½ (θ − θ*)ᵀ A (θ − θ*)
 
     def grad(self, params: np.ndarray, batch: Any = None) -> np.ndarray:
+        params = _floats(params)
         return self.A @ (params - self.minimizer)  # A (θ − θ*)
 
     def init(self, seed: int | None = None) -> np.ndarray:
@@ -196,10 +204,12 @@ class Rosenbrock(Problem):
         self.min_value = 0.0
 
     def loss(self, params: np.ndarray, batch: Any = None) -> float:
+        params = _floats(params)
         x, y = params[:-1], params[1:]
         return float(np.sum(100.0 * (y - x * x) ** 2 + (1.0 - x) ** 2))
 
     def grad(self, params: np.ndarray, batch: Any = None) -> np.ndarray:
+        params = _floats(params)
         x, y = params[:-1], params[1:]
         r = y - x * x  # residual of the valley, x_{i+1} − xᵢ²
         g = np.zeros_like(params)
@@ -232,10 +242,12 @@ class Beale(Problem):
         self.min_value = 0.0
 
     def loss(self, params: np.ndarray, batch: Any = None) -> float:
+        params = _floats(params)
         x, y = params
         return float(sum((c - x + x * y**i) ** 2 for i, c in enumerate(self.C, start=1)))
 
     def grad(self, params: np.ndarray, batch: Any = None) -> np.ndarray:
+        params = _floats(params)
         x, y = params
         gx = gy = 0.0
         for i, c in enumerate(self.C, start=1):
@@ -298,10 +310,12 @@ class Reddi(Problem):
         return self.C if t % self.period == 1 else -self.slope
 
     def loss(self, params: np.ndarray, batch: int | None = None) -> float:
+        params = _floats(params)
         a = self._mean_slope() if batch is None else self._slope_at(batch)
         return a * float(params[0])  # f_t(x) = a x
 
     def grad(self, params: np.ndarray, batch: int | None = None) -> np.ndarray:
+        params = _floats(params)
         a = self._mean_slope() if batch is None else self._slope_at(batch)
         return np.full_like(params, a)
 
@@ -384,11 +398,13 @@ class LogisticRegression(_FiniteSum):
         self.min_value = self.loss(self.minimizer)
 
     def loss(self, params: np.ndarray, batch: np.ndarray | None = None) -> float:
+        params = _floats(params)
         X, y = self._data(batch)
         margins = y * (X @ params)
         return float(np.mean(np.logaddexp(0.0, -margins)) + 0.5 * self.lam * (params @ params))
 
     def grad(self, params: np.ndarray, batch: np.ndarray | None = None) -> np.ndarray:
+        params = _floats(params)
         X, y = self._data(batch)
         margins = y * (X @ params)
         return -(X.T @ (y * _sigmoid(-margins))) / len(y) + self.lam * params

@@ -14,26 +14,17 @@ reported in its row and the race goes on.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import numpy as np
 
 from . import OPTIMIZERS
-from .cli import CLIError
+from .cli import CLIError, check_out, count, need_matplotlib
 from .problems import PROBLEMS
-from .run import Trajectory, make_optimizer, make_problem, run
+from .runner import Trajectory, make_optimizer, make_problem, run
 
 __all__ = ["race", "register"]
-
-
-def _whole(name: str, text: str, low: int) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = low - 1
-    if value < low:
-        raise CLIError(f"{name} {text!r} is not valid; expected a whole number >= {low}")
-    return value
 
 
 def _nonnegative_float(name: str, text: str) -> float:
@@ -94,10 +85,8 @@ def _table(trajectories: dict[str, Trajectory], tol: float) -> str:
 
 
 def _plot(problem_name: str, trajectories: dict[str, Trajectory], path: str) -> Path:
-    try:
-        from . import plot
-    except ImportError:
-        raise CLIError("--out needs matplotlib (pip install -e '.[plots]'); or pass --no-plot") from None
+    from . import plot
+
     problem = make_problem(problem_name)
     two_d = problem.bounds is not None
     fig, axes = plot.figure(1, 2 if two_d else 1, size=(12.0 if two_d else 7.0, 4.8))
@@ -112,17 +101,27 @@ def _run_race(args: argparse.Namespace) -> int:
     if args.problem not in PROBLEMS:
         raise CLIError(f"unknown problem {args.problem!r}; expected one of: {', '.join(PROBLEMS)}")
     keys = _keys(args.optimizers)
-    steps = _whole("--steps", args.steps, 1)
+    steps = count("--steps", args.steps)
     tol = _nonnegative_float("--tol", args.tol)
-    seed = None if args.seed is None else _whole("--seed", args.seed, 0)
+    seed = None if args.seed is None else count("--seed", args.seed, 0)
+    plot_to = None if args.no_plot else args.out
+    if plot_to is not None:  # asked for a plot: check before the work that it can be drawn and written
+        need_matplotlib("--out")
+        check_out("--out", plot_to)
+    elif not args.no_plot:
+        try:
+            need_matplotlib("the plot")
+            plot_to = f"race-{args.problem}.png"
+        except CLIError as err:
+            print(f"numopt race: drawing no plot: {err}", file=sys.stderr)
     trajectories, failures = race(args.problem, keys, steps, seed)
     print(f"race on {make_problem(args.problem)!r}, {steps} steps, seed {seed}")
     if trajectories:
         print(_table(trajectories, tol))
     for line in failures:
         print(f"failed  {line}")
-    if trajectories and not args.no_plot:
-        path = _plot(args.problem, trajectories, args.out or f"race-{args.problem}.png")
+    if trajectories and plot_to is not None:
+        path = _plot(args.problem, trajectories, plot_to)
         print(f"wrote {path}")
     return 0 if trajectories else 1
 
@@ -145,7 +144,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--optimizers", metavar="KEYS", default=",".join(OPTIMIZERS),
         help="comma-separated registry keys (default: all of them)",
     )
-    p.add_argument("--steps", metavar="N", default="500", help="steps per optimizer (default: 500)")
+    p.add_argument("--steps", metavar="N", default="500", help="steps per optimizer, e.g. 1000 or 1e3 (default: 500)")
     p.add_argument(
         "--tol", metavar="T", default="1e-4",
         help="tolerance on loss − minimum (on the loss where the minimum is unknown) (default: 1e-4)",
@@ -154,6 +153,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--seed", metavar="S", default=None,
         help="seed of the start and the mini-batches (default: the standard start, batches of seed 0)",
     )
-    p.add_argument("--out", metavar="FILE", default=None, help="where to write the plot (default: race-PROBLEM.png)")
+    p.add_argument(
+        "--out", metavar="FILE", default=None,
+        help="where to write the plot (default: race-PROBLEM.png, if matplotlib is installed)",
+    )
     p.add_argument("--no-plot", action="store_true", help="print the table only")
     p.set_defaults(func=_run_race)

@@ -50,9 +50,11 @@ def describe(kind: str, keys: tuple) -> str:
 
 def dtype_error(label: str, dtype: np.dtype) -> TypeError:
     """The error for an array ``label`` whose dtype numopt does not step in."""
+    real = dtype.kind in "biuf"  # bool, integer or float16: converting loses nothing
+    fix = f"convert it first, {label} = {label}.astype(float)" if real else "pass real floating-point numbers"
     return TypeError(
         f"{label} has dtype {dtype}; expected a float32 or float64 array "
-        "(params), or a real floating-point one (grads), not float16, integer, bool, complex or object"
+        f"(params), or a real floating-point one (grads), not float16, integer, bool, complex or object: {fix}"
     )
 
 

@@ -200,10 +200,10 @@ def test_numopt_bench_reports_every_algorithm_as_json(capsys):
 @pytest.mark.parametrize(
     ("option", "value", "message"),
     [
-        ("--sizes", "0", "--sizes contains '0'; expected positive integers"),
+        ("--sizes", "0", "--sizes '0' is not valid; expected a whole number >= 1"),
         ("--dtypes", "float16", "--dtypes contains 'float16'; expected some of float32, float64"),
         ("--algorithms", "adamax", "--algorithms contains 'adamax'; expected some of sgd, momentum"),
-        ("--repeats", "0", "--repeats 0 is too small; expected an integer >= 1"),
+        ("--repeats", "0", "--repeats '0' is not valid; expected a whole number >= 1"),
     ],
 )
 def test_numopt_bench_rejects_bad_options(capsys, option, value, message):

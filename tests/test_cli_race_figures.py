@@ -10,7 +10,7 @@ import numopt
 from numopt.cli import main
 from numopt.figures import FIGURES
 from numopt.problems import PROBLEMS, Quadratic
-from numopt.run import learning_rate
+from numopt.runner import learning_rate
 
 
 def test_list_prints_every_algorithm(capsys):
@@ -122,6 +122,7 @@ def test_help_lists_every_option(capsys, command, options):
     assert all(option in out for option in options)
 
 
+@pytest.mark.slow
 def test_figures_small_writes_every_file_and_reruns_byte_identically(capsys, tmp_path):
     assert main(["figures", "--small", "--out", str(tmp_path / "a")]) == 0
     out = capsys.readouterr().out

@@ -32,6 +32,7 @@ def test_lesson_pair_in_sync(source):
     assert build.in_sync(source), f"{source.name} and its .ipynb differ: run python lessons/build.py {source.stem}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("source", SOURCES, ids=[p.stem for p in SOURCES])
 def test_lesson_runs_and_matches_committed_output(source):
     fresh = build.execute(source)

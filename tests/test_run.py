@@ -8,7 +8,7 @@ import pytest
 
 import numopt
 from numopt.problems import MLP, DriftingStream, Problem, Quadratic, Reddi, Rosenbrock
-from numopt.run import (
+from numopt.runner import (
     ADAPTIVE,
     SELF_SCALED,
     SUGGESTED,
@@ -177,7 +177,7 @@ def test_bad_input_names_the_parameter(call, match):
 
 def test_numopt_imports_without_matplotlib():
     code = (
-        "import sys, numopt, numopt.run, numopt.problems, numopt.cli; "
+        "import sys, numopt, numopt.runner, numopt.problems, numopt.cli; "
         "assert 'matplotlib' not in sys.modules, 'matplotlib was imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

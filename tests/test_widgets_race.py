@@ -6,7 +6,7 @@ import pytest
 
 import numopt
 from numopt.problems import Beale, Quadratic, Rosenbrock
-from numopt.run import run
+from numopt.runner import run
 from numopt.widgets import race
 
 matplotlib.use("Agg")

@@ -9,7 +9,7 @@ import numpy as np
 import numopt
 from numopt import theory
 from numopt.problems import Quadratic, Rosenbrock
-from numopt.run import run
+from numopt.runner import run
 
 problem = Quadratic(condition=20.0)
 lams = np.array([1.0, 20.0])

@@ -22,7 +22,7 @@ import numpy as np
 
 import numopt
 from numopt.problems import Rosenbrock
-from numopt.run import run
+from numopt.runner import run
 from numopt.theory import bias_correction
 
 # %% [markdown]

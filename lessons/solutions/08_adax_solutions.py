@@ -25,7 +25,7 @@ import numpy as np
 import numopt
 from numopt import theory
 from numopt.problems import Reddi
-from numopt.run import run
+from numopt.runner import run
 
 rng = np.random.default_rng(8)
 

@@ -11,7 +11,7 @@ import numpy as np
 import numopt
 from numopt import theory
 from numopt.problems import MLP, Problem
-from numopt.run import run
+from numopt.runner import run
 
 # %% [markdown]
 # ## Exercise 1

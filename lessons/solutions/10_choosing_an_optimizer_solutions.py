@@ -10,7 +10,7 @@ import numpy as np
 import numopt
 from numopt import theory
 from numopt.problems import MLP, LogisticRegression, Problem
-from numopt.run import run
+from numopt.runner import run
 
 mlp, logistic = MLP(), LogisticRegression()
 seeds = (0, 1)

@@ -8,11 +8,11 @@
     widget()                                                            # the same, live, in a notebook
 
 :func:`draw` is the pure function the widget calls: it builds each optimizer with
-:func:`numopt.run.make_optimizer` (the problem's suggested settings, then the slider values), runs it
-with :func:`numopt.run.run` from the problem's standard start and draws the paths over the level
+:func:`numopt.runner.make_optimizer` (the problem's suggested settings, then the slider values), runs it
+with :func:`numopt.runner.run` from the problem's standard start and draws the paths over the level
 sets (left) and the loss curves (right). Two learning-rate sliders follow the runner's split
-(:data:`numopt.run.SUGGESTED`): one for the methods that multiply the raw gradient (SGD, Momentum,
-NAG, EGU, EGSGD, Funnel), one for the adaptive methods (:data:`numopt.run.ADAPTIVE`); AdaDelta has
+(:data:`numopt.runner.SUGGESTED`): one for the methods that multiply the raw gradient (SGD, Momentum,
+NAG, EGU, EGSGD, Funnel), one for the adaptive methods (:data:`numopt.runner.ADAPTIVE`); AdaDelta has
 no learning rate and keeps its default. The β slider sets the momentum coefficient where an
 optimizer has one (:data:`MOMENTUM`: Momentum's and NAG's ``beta``, the Adam family's ``beta1``,
 the Funnel's ``mu``); RMSProp's ``beta`` is a second-moment decay and is not touched. A run that
@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from ..run import ADAPTIVE, SELF_SCALED, Trajectory, make_optimizer, make_problem, run, suggested
+from ..runner import ADAPTIVE, SELF_SCALED, Trajectory, make_optimizer, make_problem, run, suggested
 
 __all__ = ["MOMENTUM", "PROBLEMS", "RaceResult", "draw", "hyperparameters", "widget"]
 
@@ -67,7 +67,7 @@ def hyperparameters(
 ) -> dict[str, Any]:
     """The hyperparameters the sliders give optimizer ``key`` (on top of the problem's suggested settings).
 
-    ``None`` leaves a value to :func:`numopt.run.make_optimizer` (the suggested learning rate, the
+    ``None`` leaves a value to :func:`numopt.runner.make_optimizer` (the suggested learning rate, the
     algorithm's default β).
     """
     settings: dict[str, Any] = {}
@@ -98,7 +98,7 @@ def draw(
         Registry keys (``numopt.OPTIMIZERS``).
     lr_gradient, lr_adaptive : float or None
         Learning rates of the gradient-multiplying and of the adaptive methods; ``None`` for the
-        problem's suggested values (:func:`numopt.run.suggested`).
+        problem's suggested values (:func:`numopt.runner.suggested`).
     beta : float or None
         Momentum coefficient of the optimizers in :data:`MOMENTUM`; ``None`` for their defaults.
     steps : int

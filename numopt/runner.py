@@ -2,7 +2,7 @@
 
 ::
 
-    from numopt.run import run
+    from numopt.runner import run
     traj = run("adam", "rosenbrock", steps=500, record_state=True)
     traj.params        # (501, 2): the start, then the point after every step
     traj.losses        # (501,): the loss at each of those points
