@@ -66,6 +66,8 @@ __all__ = [
     "describe_candidate",
     "detect_form",
     "load_candidate",
+    "parse_spec",
+    "source_of",
 ]
 
 FORMS = ("step", "cs231n", "pure")
@@ -82,6 +84,14 @@ HP_ALIASES: dict[str, tuple[str, ...]] = {
     "initial_accumulator_value": ("initial_accumulator",),
 }
 """numopt hyperparameter name -> other names courses use for it, in order of preference."""
+
+WHAT: dict[str, str] = {
+    "step": "step(params, grads)", "cs231n": "update(w, dw, config)", "pure": "update(param, grad, state, t)",
+}
+"""How messages name the call of each form."""
+
+SOURCE_ATTRIBUTE = "__numopt_source__"
+"""Set on a module that :func:`load_candidate` imported from a student's file: the file's path."""
 
 CS231N_NAMES: dict[str, str] = {"lr": "learning_rate", "eps": "epsilon"}
 """numopt name -> key in a CS231n ``config`` (others keep their names, except ``beta``)."""
@@ -138,14 +148,7 @@ def load_candidate(spec: Any, time_limit: float | None = None) -> Any:
     """
     if not isinstance(spec, str):
         return spec
-    path_text, sep, name = spec.rpartition(":")
-    if not sep or not path_text or not name:
-        raise CandidateLoadError(
-            f"candidate {spec!r} is not of the form FILE.py:NAME; expected e.g. 'student.py:Adam'"
-        )
-    path = Path(path_text)
-    if not path.is_file():
-        raise CandidateLoadError(f"candidate file {path_text!r} does not exist; expected a Python file")
+    path, name = parse_spec(spec)
     module = _import_file(path, time_limit)
     if not hasattr(module, name):
         defined = sorted(k for k, v in vars(module).items() if not k.startswith("_") and callable(v))
@@ -156,12 +159,48 @@ def load_candidate(spec: Any, time_limit: float | None = None) -> Any:
     return getattr(module, name)
 
 
+def parse_spec(spec: str) -> tuple[Path, str]:
+    """``"dir/student.py:Adam"`` -> (the file, ``"Adam"``).
+
+    Raises
+    ------
+    CandidateLoadError
+        If ``spec`` is not ``FILE.py:NAME`` or the file does not exist.
+    """
+    path_text, sep, name = spec.rpartition(":")
+    if not sep or not path_text or not name:
+        raise CandidateLoadError(
+            f"candidate {Path(spec).name!r} is not of the form FILE.py:NAME; expected e.g. 'student.py:Adam'"
+        )
+    path = Path(path_text)
+    if not path.is_file():
+        raise CandidateLoadError(f"candidate file {path.name!r} does not exist; expected a Python file")
+    return path, name
+
+
+def source_of(obj: Any) -> tuple[Path, str] | None:
+    """(file, name) of a class or function that :func:`load_candidate` imported from a student's file.
+
+    Such an object can be imported again in a child process; others (defined
+    in a notebook, a test, numopt itself; instances) cannot.
+    """
+    if not (inspect.isclass(obj) or inspect.isfunction(obj)):
+        return None
+    module = sys.modules.get(getattr(obj, "__module__", None) or "")
+    path = getattr(module, SOURCE_ATTRIBUTE, None)
+    name = getattr(obj, "__qualname__", "")
+    if path is None or "." in name or getattr(module, name, None) is not obj:
+        return None
+    return Path(path), name
+
+
 def _import_file(path: Path, time_limit: float | None) -> Any:
     module_name = f"_numopt_candidate_{abs(hash(str(path.resolve())))}"
     spec = importlib.util.spec_from_file_location(module_name, path)
     if spec is None or spec.loader is None:
         raise CandidateLoadError(f"cannot import {path.name}; expected a Python source file (.py)")
     module = importlib.util.module_from_spec(spec)
+    setattr(module, SOURCE_ATTRIBUTE, str(path.resolve()))
     folder = path.parent.resolve()
     before = set(sys.modules)
     sys.path.insert(0, str(folder))
@@ -215,11 +254,19 @@ def _quiet(time_limit: float | None = None) -> Iterator[None]:
     """Run the candidate's code: swallow its prints and warnings, let NumPy divide by zero
     silently, and stop it with :class:`_TimeLimit` after ``time_limit`` seconds."""
     with (
-        contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings(), np.errstate(all="ignore"),
+        contextlib.redirect_stdout(_Discard()), contextlib.redirect_stderr(_Discard()), warnings.catch_warnings(),
+        np.errstate(all="ignore"),
         _alarm(time_limit),
     ):
         warnings.simplefilter("ignore")
         yield
+
+
+class _Discard(io.TextIOBase):
+    """A text stream that drops what is written to it (a flood of prints costs no memory)."""
+
+    def write(self, text: str) -> int:
+        return len(text)
 
 
 @contextlib.contextmanager
@@ -275,14 +322,22 @@ def _label(obj: Any) -> str:
 
 
 def describe_candidate(obj: Any) -> str:
-    """How reports name a candidate: the ``FILE.py:NAME`` string, or the object's name."""
-    return obj if isinstance(obj, str) else _label(obj)
+    """How reports name a candidate: ``student.py:NAME`` (the file name, no folders), or the object's name."""
+    if isinstance(obj, str):
+        path, sep, name = obj.rpartition(":")
+        return f"{Path(path).name}{sep}{name}" if sep else Path(obj).name
+    return _label(obj)
 
 
 def _keyword_hyperparameters(
-    target: Callable, hp: Mapping[str, Any], explicit: frozenset[str], label: str, skip: int = 0
+    target: Callable, hp: Mapping[str, Any], explicit: frozenset[str], label: str, skip: int = 0,
+    notes: list[str] | None = None,
 ) -> dict[str, Any]:
-    """The hyperparameters ``target`` accepts, under the name it uses for each."""
+    """The hyperparameters ``target`` accepts, under the name it uses for each.
+
+    One that the instructor set but ``target`` does not accept is set on the
+    reference only, with a sentence in ``notes``.
+    """
     try:
         params = list(inspect.signature(target).parameters.values())[skip:]
     except (TypeError, ValueError):
@@ -295,11 +350,10 @@ def _keyword_hyperparameters(
         chosen = next((n for n in options if n in names), name if var_keyword else None)
         if chosen is not None:
             kwargs[chosen] = value
-        elif name in explicit:
-            raise CandidateLoadError(
-                f"{label} does not accept the hyperparameter {name}={value!r} set for this "
-                f"assignment; expected a "
-                f"keyword argument named one of {', '.join(options)}"
+        elif name in explicit and notes is not None:
+            notes.append(
+                f"{label} takes no argument named {' or '.join(options)}, so {name}={value!r} was set on the "
+                "reference only"
             )
     return kwargs
 
@@ -325,6 +379,9 @@ class Candidate:
         How the report names the candidate (default: the spec or the object's name).
     time_limit : float, optional
         Seconds each call into the candidate's code may take (no limit when omitted).
+    construct : bool, default True
+        Build (or copy) the candidate once now, so that a broken constructor
+        is reported up front; :meth:`construct` does it later.
     """
 
     def __init__(
@@ -336,31 +393,44 @@ class Candidate:
         form: str | None = None,
         label: str | None = None,
         time_limit: float | None = None,
+        construct: bool = True,
     ) -> None:
         self.label = label or describe_candidate(obj)
         self.time_limit = time_limit
+        self.notes: list[str] = []  # hyperparameters set on the reference only
         self.overran = False  # set by a step that overran: the candidate is not called again
         obj = load_candidate(obj, time_limit)
         if form is not None and form not in FORMS:
             raise ValueError(f"form={form!r} is not a candidate form; expected one of {', '.join(FORMS)}")
         self.form = form or detect_form(obj)
+        self.what = WHAT[self.form]
         self.obj = obj
         self.key = key
         explicit = frozenset(explicit)
         if self.form == "step":
             self.kwargs = (
-                _keyword_hyperparameters(obj, hp, explicit, _label(obj)) if inspect.isclass(obj) else {}
+                _keyword_hyperparameters(obj, hp, explicit, _label(obj), notes=self.notes)
+                if inspect.isclass(obj) else {}
             )
         elif self.form == "pure":
-            self.kwargs = _keyword_hyperparameters(obj, hp, explicit, _label(obj), skip=4)
+            self.kwargs = _keyword_hyperparameters(obj, hp, explicit, _label(obj), skip=4, notes=self.notes)
         else:
             beta_name = CS231N_BETA.get(key, "beta")
             self.kwargs = {
                 (beta_name if name == "beta" else CS231N_NAMES.get(name, name)): value
                 for name, value in hp.items()
             }
-        if self.form == "step":
+        if self.form == "step" and construct:
             self._fresh()  # build or copy once now, so that a broken constructor is reported up front
+
+    def construct(self) -> None:
+        """Build or copy the candidate once (step form), raising CandidateLoadError if that fails."""
+        if self.form == "step":
+            self._fresh()
+
+    def arguments(self) -> str:
+        """The constructor's keyword arguments as source, ``lr=0.01, beta1=0.9``."""
+        return ", ".join(f"{k}={v!r}" for k, v in self.kwargs.items())
 
     def _fresh(self) -> Any:
         if not inspect.isclass(self.obj):
@@ -371,7 +441,7 @@ class Candidate:
                     f"the instance {_label(self.obj)} cannot be copied ({type(err).__name__}: {err}); "
                     "expected a copyable object, or pass the class instead"
                 ) from None
-        args = ", ".join(f"{k}={v!r}" for k, v in self.kwargs.items())
+        args = self.arguments()
         try:
             with _quiet(self.time_limit):
                 return self.obj(**self.kwargs)
@@ -415,9 +485,7 @@ class Session:
             If the candidate raises, returns something unusable, writes into ``g``,
             or overruns its time limit (then, without calling it, at every later step).
         """
-        form, grads = self.candidate.form, g.copy()
-        what = {"step": "step(params, grads)", "cs231n": "update(w, dw, config)",
-                "pure": "update(param, grad, state, t)"}[form]
+        form, grads, what = self.candidate.form, g.copy(), self.candidate.what
         if self.candidate.overran:
             raise CandidateError(f"not run: {what} overran its time limit in an earlier case")
         try:

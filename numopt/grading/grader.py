@@ -19,12 +19,23 @@ import numpy as np
 
 from .. import OPTIMIZERS
 from ..base import SWITCHES
-from .candidates import HP_ALIASES, Candidate, CandidateError, CandidateLoadError, Session, describe_candidate
+from .candidates import (
+    FORMS,
+    HP_ALIASES,
+    Candidate,
+    CandidateError,
+    CandidateLoadError,
+    Session,
+    describe_candidate,
+    parse_spec,
+    source_of,
+)
 from .cases import Case, default_cases
 from .compare import Tolerance, relative_error
 from .mutants import CORRECTIONS, FAMILY, Mutant, catalogue_for, correction
 from .report import GradeReport
 from .results import CaseResult
+from .sandbox import RemoteCandidate
 
 __all__ = ["STATE_NAMES", "CaseResult", "assert_matches", "grade", "resolve_hyperparameters", "run_case"]
 
@@ -210,6 +221,7 @@ def grade(
     form: str | None = None,
     label: str | None = None,
     time_limit: float | None = 10.0,
+    memory_limit: int | None = None,
 ) -> GradeReport:
     """Grade ``candidate`` against ``numopt.OPTIMIZERS[algorithm](**hp)``.
 
@@ -237,7 +249,25 @@ def grade(
     time_limit : float or None, default 10
         Seconds that the candidate's import, constructor and each of its steps
         may take before it fails with "did not return within"; ``None`` for no
-        limit. Enforced with ``SIGALRM`` (POSIX, main thread only).
+        limit.
+    memory_limit : int, optional
+        Bytes of address space for the child process of a file submission
+        (:data:`numopt.grading.sandbox.MEMORY_LIMIT` by default).
+
+    Notes
+    -----
+    Isolation applies to file submissions. A ``"FILE.py:NAME"`` string, and a
+    class or function that :func:`~numopt.grading.candidates.load_candidate`
+    imported from a file, run in a child process of their own
+    (:mod:`numopt.grading.sandbox`): the time limit kills the process, the
+    memory is limited, and nothing the student's code does reaches this
+    process, where the reference runs. Such a candidate that runs numopt's own
+    algorithm code (a subclass or a wrapper of a numopt optimizer) fails.
+    Any other object (a class defined in a notebook cell or a test, an
+    instance, numopt's own classes) cannot be sent to another process and runs
+    in this one: then the time limit is ``SIGALRM`` (POSIX, main thread, and
+    not reliable against every loop on Python 3.10), and the candidate can
+    reach the grader.
 
     Returns
     -------
@@ -269,20 +299,37 @@ def grade(
         label=label or describe_candidate(candidate), algorithm=algorithm, hp=full, seed=seed, tolerance=tol,
         allow=allow,
     )
+    report.cases = cases
+    if form is not None and form not in FORMS:
+        raise ValueError(f"form={form!r} is not a candidate form; expected one of {', '.join(FORMS)}")
     try:
-        # a variant switch chooses the reference's form; the candidate need not take it as an argument
-        cand = Candidate(candidate, algorithm, full, explicit - SWITCHES, form, report.label, time_limit)
+        cand = _load(candidate, algorithm, full, explicit, form, report.label, time_limit, memory_limit)
     except CandidateLoadError as err:
         report.load_error = str(err)
         return report
-    reference = Candidate(cls(**full), algorithm, full, form="step", label=f"numopt {algorithm}")
-    report.results = _run_all(cases, reference, cand, tol, algorithm)
-    if not report.passed:
-        report.diagnosis = _diagnose(cases, cand, tol, algorithm, full)
-        if report.diagnosis is not None and report.diagnosis.variant in allow:
-            variant = Candidate(report.diagnosis.build(algorithm, full), algorithm, full, form="step")
-            report.results = _run_all(cases, variant, cand, tol, algorithm)
+    try:
+        report.notes = list(cand.notes)
+        reference = Candidate(cls(**full), algorithm, full, form="step", label=f"numopt {algorithm}")
+        report.results = _run_all(cases, reference, cand, tol, algorithm)
+        if not report.passed:
+            report.diagnosis = _diagnose(cases, cand, tol, algorithm, full)
+            if report.diagnosis is not None and report.diagnosis.variant in allow:
+                variant = Candidate(report.diagnosis.build(algorithm, full), algorithm, full, form="step")
+                report.results = _run_all(cases, variant, cand, tol, algorithm)
+    finally:
+        if isinstance(cand, RemoteCandidate):
+            cand.close()
     return report
+
+
+def _load(candidate: Any, key: str, hp: dict, explicit: frozenset[str], form: str | None, label: str,
+          time_limit: float | None, memory_limit: int | None) -> Candidate | RemoteCandidate:
+    """A file submission in its own process, any other object in this one (see :func:`grade`)."""
+    explicit = explicit - SWITCHES  # a switch chooses the reference's form; the candidate need not take it
+    source = parse_spec(candidate) if isinstance(candidate, str) else source_of(candidate)
+    if source is not None:
+        return RemoteCandidate(source[0], source[1], key, hp, explicit, form, label, time_limit, memory_limit)
+    return Candidate(candidate, key, hp, explicit, form, label, time_limit)
 
 
 def _diagnose(cases: list[Case], cand: Candidate, tol: Tolerance, key: str, hp: dict) -> Mutant | None:
