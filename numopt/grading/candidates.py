@@ -91,7 +91,7 @@ WHAT: dict[str, str] = {
 """How messages name the call of each form."""
 
 SOURCE_ATTRIBUTE = "__numopt_source__"
-"""Set on a module that :func:`load_candidate` imported from a student's file: the file's path."""
+"""Set by :func:`load_candidate` on the class or function it loaded: (the file's path, the name)."""
 
 CS231N_NAMES: dict[str, str] = {"lr": "learning_rate", "eps": "epsilon"}
 """numopt name -> key in a CS231n ``config`` (others keep their names, except ``beta``)."""
@@ -156,7 +156,11 @@ def load_candidate(spec: Any, time_limit: float | None = None) -> Any:
             f"{path.name} defines no {name!r}; expected a class or function of that name "
             f"(it defines: {', '.join(defined) or 'nothing callable'})"
         )
-    return getattr(module, name)
+    obj = getattr(module, name)
+    if inspect.isclass(obj) or inspect.isfunction(obj):
+        with contextlib.suppress(AttributeError, TypeError):
+            setattr(obj, SOURCE_ATTRIBUTE, (str(path.resolve()), name))
+    return obj
 
 
 def parse_spec(spec: str) -> tuple[Path, str]:
@@ -186,12 +190,8 @@ def source_of(obj: Any) -> tuple[Path, str] | None:
     """
     if not (inspect.isclass(obj) or inspect.isfunction(obj)):
         return None
-    module = sys.modules.get(getattr(obj, "__module__", None) or "")
-    path = getattr(module, SOURCE_ATTRIBUTE, None)
-    name = getattr(obj, "__qualname__", "")
-    if path is None or "." in name or getattr(module, name, None) is not obj:
-        return None
-    return Path(path), name
+    source = vars(obj).get(SOURCE_ATTRIBUTE)
+    return None if source is None else (Path(source[0]), source[1])
 
 
 def _import_file(path: Path, time_limit: float | None) -> Any:
@@ -200,7 +200,6 @@ def _import_file(path: Path, time_limit: float | None) -> Any:
     if spec is None or spec.loader is None:
         raise CandidateLoadError(f"cannot import {path.name}; expected a Python source file (.py)")
     module = importlib.util.module_from_spec(spec)
-    setattr(module, SOURCE_ATTRIBUTE, str(path.resolve()))
     folder = path.parent.resolve()
     before = set(sys.modules)
     sys.path.insert(0, str(folder))
