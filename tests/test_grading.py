@@ -362,3 +362,39 @@ def test_each_student_in_a_batch_gets_their_own_helper_module(tmp_path):
     verdicts = [grade(f"{tmp_path / folder / 'student.py'}:SGD", "sgd").passed for folder in folders]
     assert verdicts == [True, False, True]
     assert "helpers" not in sys.modules
+
+
+# ---------------------------------------------------------------------------- the step rule
+def test_step_rule_by_hand():
+    tol = Tolerance(rtol=1e-6, atol=1e-9)
+    theta = np.array([1.0])
+    # the reference steps by −1e-10, the candidate by −2e-10: within atol, but twice the step
+    assert tol.close(np.array([1.0 - 2e-10]), np.array([1.0 - 1e-10]))
+    assert not tol.step_close(np.array([1.0 - 2e-10]), np.array([1.0 - 1e-10]), theta, theta)
+    # a difference of 1e-15 is rounding of θ ≈ 1: 1e-15 <= 1e-6·1e-10 + 8·2.2e-16·(1 + 1 + 1) ≈ 5.3e-15
+    assert tol.step_close(np.array([1.0 - 1e-10 + 1e-15]), np.array([1.0 - 1e-10]), theta, theta)
+    # relative to the largest step of the array: 1e-7 off a step of 0.5 passes, 1e-6 off does not
+    old = np.array([0.0, 0.0])
+    assert tol.step_close(np.array([0.5 + 1e-7, 0.0]), np.array([0.5, 0.0]), old, old)
+    assert not tol.step_close(np.array([0.5, 1e-6]), np.array([0.5, 0.0]), old, old)
+
+
+class _SGDAsMomentum:
+    """Momentum that forgot the momentum: θ ← θ − ηg."""
+
+    def __init__(self, lr=0.01, beta=0.9):
+        self.lr = lr
+
+    def step(self, params, grads):
+        params -= self.lr * grads
+
+
+def test_tiny_steps_do_not_pass_wrong_code():
+    """With η = 1e-3 and gradients of 1e-8..1e-6 every step is below atol: only the step rule sees the mistake."""
+    case = default_cases(0)[2]  # step 3, tiny gradients throughout
+    g1, g2, g3 = case.grads
+    b3 = 0.9 * (0.9 * g1 + g2) + g3  # b_t = β b_{t−1} + g_t from b_0 = 0
+    assert np.abs(1e-3 * b3 - 1e-3 * g3).max() < 1e-9  # momentum's step 3 and SGD's differ by less than atol
+    report = grade(_SGDAsMomentum, "momentum", {"lr": 1e-3})
+    failing = [r.case.name for r in report.results if not r.passed]
+    assert case.name in failing

@@ -1,8 +1,8 @@
 r"""Grade a candidate against numopt: run the cases, find the first failing step, name the mistake.
 
 The reference is ``numopt.OPTIMIZERS[algorithm](**hp)``. Every case is run on
-fresh state for both; a step passes if every parameter passes
-:class:`~numopt.grading.compare.Tolerance`. When a case fails, the grader
+fresh state for both; a step passes if every parameter and the step itself
+pass :class:`~numopt.grading.compare.Tolerance`. When a case fails, the grader
 also looks at the candidate's state (if it keeps arrays under names it
 recognises, :data:`STATE_NAMES`) to say which quantity went wrong first, and
 runs the cases against every entry of the mutant catalogue to say which
@@ -182,7 +182,7 @@ def run_case(
             return result
         if case.compared(k):
             result.worst_error = max(result.worst_error, relative_error(x, y))
-            if not tol.close(x, y, equal_nan=True):
+            if not (tol.close(x, y, equal_nan=True) and tol.step_close(x, y, theta_c if closed else theta, theta)):
                 result.passed = False
                 result.first_failure = result.first_failure or k
                 if (~np.isfinite(x) & np.isfinite(y)).any():
