@@ -398,3 +398,36 @@ def test_tiny_steps_do_not_pass_wrong_code():
     report = grade(_SGDAsMomentum, "momentum", {"lr": 1e-3})
     failing = [r.case.name for r in report.results if not r.passed]
     assert case.name in failing
+
+
+# ---------------------------------------------------------------------------- the forms real code has
+@pytest.mark.parametrize(
+    ("name", "key", "hp", "form"),
+    [
+        ("BookMomentum", "momentum", {"lr": 0.05, "momentum": 0.8}, "dict"),  # update(params, grads) on dicts
+        ("ListSGD", "sgd", {"learning_rate": 0.1}, "list"),  # step(params, grads) on lists
+        ("ScratchRMSprop", "rmsprop", {"rho": 0.95, "lr": 0.02}, "step"),  # update(w, grad) -> new_w
+        ("KerasAdam", "adam", {"b1": 0.8, "beta_2": 0.99, "epsilon": 1e-6}, "step"),  # Keras's names
+    ],
+)
+def test_real_forms_pass_without_an_adapter(name, key, hp, form):
+    """Each fixture takes these values only under its own names: a wrong mapping leaves its default and fails."""
+    report = grade(fixture(f"real_forms.py:{name}"), key, hp)
+    assert report.passed, report.summary()
+    assert not report.notes
+    assert grade(load_candidate(fixture(f"real_forms.py:{name}")), key, hp, form=form).passed
+
+
+def test_hyperparameter_aliases_name_numopts_parameter():
+    full, explicit = resolve_hyperparameters("rmsprop", {"rho": 0.95, "learning_rate": 0.1})
+    assert (full["beta"], full["lr"], explicit) == (0.95, 0.1, frozenset({"beta", "lr"}))
+    full, _ = resolve_hyperparameters("adam", {"b1": 0.8, "beta_2": 0.99, "epsilon": 1e-7})
+    assert (full["beta1"], full["beta2"], full["eps"]) == (0.8, 0.99, 1e-7)
+    assert resolve_hyperparameters("momentum", {"mu": 0.5})[0]["beta"] == 0.5
+
+
+def test_not_updating_in_place_is_named():
+    report = grade(fixture("real_forms.py:NotInPlace"), "sgd")
+    assert sum(r.passed for r in report.results) == 0
+    assert "step 1 left the parameters unchanged; expected the parameters to be updated in place " \
+           "(params -= ..., not params = params - ...)" in report.summary()

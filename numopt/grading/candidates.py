@@ -70,23 +70,30 @@ __all__ = [
     "source_of",
 ]
 
-FORMS = ("step", "cs231n", "pure")
+FORMS = ("step", "dict", "list", "cs231n", "pure")
 """The accepted candidate forms (see the module docstring)."""
+
+OBJECT_FORMS = ("step", "dict", "list")
+"""The forms that are an object with a method ``step`` or ``update`` (params as an array, a dict, a list)."""
+
+METHODS = ("step", "update")
+"""The names an object's update method may have, in order of preference."""
 
 HP_ALIASES: dict[str, tuple[str, ...]] = {
     "lr": ("learning_rate", "alpha", "eta", "step_size"),
     "eps": ("epsilon",),
-    "beta": ("momentum", "decay_rate"),
+    "beta": ("momentum", "decay_rate", "rho", "mu", "decay", "gamma"),
     "rho": ("decay_rate",),
-    "beta1": ("b1",),
-    "beta2": ("b2",),
+    "beta1": ("b1", "beta_1"),
+    "beta2": ("b2", "beta_2"),
     "weight_decay": ("wd",),
     "initial_accumulator_value": ("initial_accumulator",),
 }
 """numopt hyperparameter name -> other names courses use for it, in order of preference."""
 
 WHAT: dict[str, str] = {
-    "step": "step(params, grads)", "cs231n": "update(w, dw, config)", "pure": "update(param, grad, state, t)",
+    "step": "{method}(params, grads)", "dict": "{method}(params, grads)", "list": "{method}(params, grads)",
+    "cs231n": "update(w, dw, config)", "pure": "update(param, grad, state, t)",
 }
 """How messages name the call of each form."""
 
@@ -296,8 +303,9 @@ def detect_form(obj: Any) -> str:
     CandidateLoadError
         If ``obj`` is none of them.
     """
-    if callable(getattr(obj, "step", None)):
-        return "step"
+    method = _method_of(obj)
+    if method is not None:
+        return _container(getattr(obj, method))
     if inspect.isfunction(obj) or inspect.ismethod(obj) or callable(obj):
         try:
             params = inspect.signature(obj).parameters.values()
@@ -311,9 +319,47 @@ def detect_form(obj: Any) -> str:
             return "cs231n"  # update(w, dw, config) or CS231n's own update(w, dw, config=None)
     raise CandidateLoadError(
         f"candidate {_label(obj)} has an unknown form; expected a class or instance with "
-        "step(params, grads), a function update(w, dw, config) -> (next_w, config), or a "
-        "function update(param, grad, state, t) -> (new_param, new_state)"
+        "step(params, grads) or update(params, grads), a function update(w, dw, config) -> (next_w, config), "
+        "or a function update(param, grad, state, t) -> (new_param, new_state)"
     )
+
+
+def _method_of(obj: Any) -> str | None:
+    """``"step"`` or ``"update"``: the method of a class or instance that takes (params, grads)."""
+    if inspect.isfunction(obj) or inspect.ismethod(obj):
+        return None
+    for name in METHODS:
+        method = getattr(obj, name, None)
+        if not callable(method):
+            continue
+        try:
+            params = list(inspect.signature(method).parameters.values())
+        except (TypeError, ValueError):
+            return name
+        if inspect.isclass(obj) and params and params[0].name == "self":
+            params = params[1:]
+        positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        if len([p for p in positional if p.default is p.empty]) == 2 or any(p.kind == p.VAR_POSITIONAL
+                                                                           for p in params):
+            return name
+    return None
+
+
+_DICT_HINTS = (".keys()", ".items()", "params[key]", "params[k]", "params[name]", "grads[key]", "grads[k]")
+_LIST_HINTS = ("zip(params", "enumerate(params", "for p in params", "params[i]", "range(len(params")
+
+
+def _container(method: Any) -> str:
+    """``"dict"``, ``"list"`` or ``"step"`` (one array): what the method's source does with ``params``."""
+    try:
+        source = inspect.getsource(method)
+    except (OSError, TypeError):
+        return "step"
+    if any(hint in source for hint in _DICT_HINTS):
+        return "dict"
+    if any(hint in source for hint in _LIST_HINTS):
+        return "list"
+    return "step"
 
 
 def _label(obj: Any) -> str:
@@ -402,11 +448,12 @@ class Candidate:
         if form is not None and form not in FORMS:
             raise ValueError(f"form={form!r} is not a candidate form; expected one of {', '.join(FORMS)}")
         self.form = form or detect_form(obj)
-        self.what = WHAT[self.form]
+        self.method = (_method_of(obj) or "step") if self.form in OBJECT_FORMS else None
+        self.what = WHAT[self.form].format(method=self.method)
         self.obj = obj
         self.key = key
         explicit = frozenset(explicit)
-        if self.form == "step":
+        if self.form in OBJECT_FORMS:
             self.kwargs = (
                 _keyword_hyperparameters(obj, hp, explicit, _label(obj), notes=self.notes)
                 if inspect.isclass(obj) else {}
@@ -419,12 +466,12 @@ class Candidate:
                 (beta_name if name == "beta" else CS231N_NAMES.get(name, name)): value
                 for name, value in hp.items()
             }
-        if self.form == "step" and construct:
+        if self.form in OBJECT_FORMS and construct:
             self._fresh()  # build or copy once now, so that a broken constructor is reported up front
 
     def construct(self) -> None:
-        """Build or copy the candidate once (step form), raising CandidateLoadError if that fails."""
-        if self.form == "step":
+        """Build or copy the candidate once (object forms), raising CandidateLoadError if that fails."""
+        if self.form in OBJECT_FORMS:
             self._fresh()
 
     def arguments(self) -> str:
@@ -471,7 +518,7 @@ class Session:
 
     def __init__(self, candidate: Candidate) -> None:
         self.candidate = candidate
-        self.driver = candidate._fresh() if candidate.form == "step" else None
+        self.driver = candidate._fresh() if candidate.form in OBJECT_FORMS else None
         self.params: np.ndarray | None = None
         self.memory: Any = dict(candidate.kwargs) if candidate.form == "cs231n" else None
 
@@ -489,12 +536,8 @@ class Session:
             raise CandidateError(f"not run: {what} overran its time limit in an earlier case")
         try:
             with _quiet(self.candidate.time_limit):
-                if form == "step":
-                    if self.params is None:
-                        self.params = theta.copy()  # one array for the whole run: state keyed by id() works
-                    self.params[...] = theta
-                    returned = self.driver.step(self.params, grads)
-                    new = returned if isinstance(returned, np.ndarray) else self.params
+                if form in OBJECT_FORMS:
+                    new = self._call_method(theta, grads)
                 else:
                     args = (theta.copy(), grads, self.memory)
                     if form == "pure":
@@ -527,6 +570,30 @@ class Session:
                 "the gradient unchanged (write to a new array, e.g. g = g + ..., not g += ...)"
             )
         return self._checked(new, theta, what, t)
+
+    def _call_method(self, theta: np.ndarray, grads: np.ndarray) -> Any:
+        """``driver.step(params, grads)`` (or ``update``) with params as an array, ``{"W": array}`` or ``[array]``.
+
+        The new parameters are what the method returned (ML-From-Scratch's
+        ``update(w, grad) -> new_w``), else the container updated in place.
+        """
+        method = getattr(self.driver, self.candidate.method)
+        if self.candidate.form == "step":
+            if self.params is None:
+                self.params = theta.copy()  # one array for the whole run: state keyed by id() works
+            self.params[...] = theta
+            returned = method(self.params, grads)
+            return returned if isinstance(returned, np.ndarray) else self.params
+        if self.candidate.form == "dict":
+            params, wrapped = {"W": theta.copy()}, {"W": grads}
+        else:
+            params, wrapped = [theta.copy()], [grads]
+        returned = method(params, wrapped)
+        if isinstance(returned, np.ndarray):
+            return returned
+        if isinstance(returned, (dict, list)) and len(returned) == 1:
+            params = returned
+        return params["W"] if isinstance(params, dict) else params[0]
 
     def _unpack(self, returned: Any, what: str, t: int) -> tuple[Any, Any]:
         if not (isinstance(returned, tuple) and len(returned) == 2):
@@ -564,7 +631,7 @@ class Session:
 
     def state(self) -> dict[str, Any]:
         """The candidate's state after the last step, by the names it uses (arrays and numbers only)."""
-        if self.candidate.form == "step":
+        if self.candidate.form in OBJECT_FORMS:
             found = dict(vars(self.driver)) if hasattr(self.driver, "__dict__") else {}
             inner = getattr(self.driver, "state", None)
             if isinstance(inner, Mapping):

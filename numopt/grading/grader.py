@@ -182,9 +182,15 @@ def run_case(
             return result
         if case.compared(k):
             result.worst_error = max(result.worst_error, relative_error(x, y))
-            if not (tol.close(x, y, equal_nan=True) and tol.step_close(x, y, theta_c if closed else theta, theta)):
+            before = theta_c if closed else theta
+            if not (tol.close(x, y, equal_nan=True) and tol.step_close(x, y, before, theta)):
                 result.passed = False
                 result.first_failure = result.first_failure or k
+                if not matching and np.array_equal(x, before) and not np.array_equal(y, theta):
+                    result.failure = result.failure or (
+                        f"step {k} left the parameters unchanged; expected the parameters to be updated in place "
+                        "(params -= ..., not params = params - ...) or the new ones returned"
+                    )
                 if (~np.isfinite(x) & np.isfinite(y)).any():
                     result.failure = result.failure or f"step {k} produced NaN or inf where the reference is finite"
                 if matching or closed:
