@@ -303,7 +303,7 @@ def test_an_explicit_hyperparameter_the_candidate_cannot_take_is_set_on_the_refe
         ({"algorithm": "adamm"}, "algorithm 'adamm' is unknown; expected one of sgd"),
         ({"hp": {"gamma": 1.0}}, "hyperparameter 'gamma' is not one of adam's"),
         ({"hp": {"beta1": 1.5}}, "beta1=1.5 is out of range"),
-        ({"allow": ["ewma"]}, "allow='ewma' is not a variant of adam; expected one of eps_in_sqrt"),
+        ({"allow": ["ewma"]}, "allow='ewma' is not a variant of adam; expected one of efficient, eps_in_sqrt"),
         ({"seed": -1}, "seed=-1"),
         ({"rtol": -1.0}, "rtol=-1.0"),
         ({"time_limit": 0}, "time_limit=0 is not allowed; expected a number of seconds > 0, or None"),
@@ -431,3 +431,59 @@ def test_not_updating_in_place_is_named():
     assert sum(r.passed for r in report.results) == 0
     assert "step 1 left the parameters unchanged; expected the parameters to be updated in place " \
            "(params -= ..., not params = params - ...)" in report.summary()
+
+
+# ---------------------------------------------------------------------------- conventions and mistakes
+def test_adam_efficient_ordering_is_its_formula():
+    """θ_t = θ_{t−1} − η √(1 − β2ᵗ)/(1 − β1ᵗ) · m_t/(√v_t + ε), written out with Python floats."""
+    lr, b1, b2, eps = 1e-2, 0.8, 0.99, 1e-3
+    grads = [0.5, -1e-4, 2.0]
+    theta, m, v = 1.0, 0.0, 0.0
+    expected = []
+    for t, g in enumerate(grads, start=1):
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        theta = theta - lr * (1 - b2**t) ** 0.5 / (1 - b1**t) * m / (v**0.5 + eps)
+        expected.append(theta)
+    opt = numopt.Adam(lr=lr, beta1=b1, beta2=b2, eps=eps, efficient=True)
+    params = np.array([1.0])
+    for g, want in zip(grads, expected, strict=True):
+        opt.step(params, np.array([g]))
+        assert params[0] == pytest.approx(want, rel=1e-14)
+    plain = numopt.Adam(lr=lr, beta1=b1, beta2=b2, eps=eps)
+    other = np.array([1.0])
+    plain.step(other, np.array([0.5]))
+    assert other[0] != pytest.approx(expected[0], rel=1e-6)  # ε̂ = ε is a different update
+
+
+def test_the_books_adam_passes_with_its_epsilon_and_the_efficient_variant_allowed():
+    spec = fixture("real_forms.py:BookAdam")
+    refused = grade(spec, "adam", {"eps": 1e-7})
+    assert refused.diagnosis.name == "efficient" and "--allow efficient" in refused.summary()
+    assert "eps=1e-07 was set on the reference only" in refused.summary()
+    accepted = grade(spec, "adam", {"eps": 1e-7}, allow=["efficient"])
+    assert accepted.passed and accepted.accepted_variant, accepted.summary()
+
+
+@pytest.mark.parametrize(
+    ("spec", "key", "name"),
+    [
+        ("AdamTFrozen", "adam", "t_frozen"),
+        ("AdamBeta2Squared", "adam", "beta2_squared"),
+        ("rmsprop_no_sqrt", "rmsprop", "no_sqrt"),
+        ("AdamEps1e6", "adam", "eps_hard_coded_1e-06"),
+        ("BookNesterov", "nag", "velocity_updated_first"),
+    ],
+)
+def test_real_mistakes_are_named(spec, key, name):
+    report = grade(fixture(f"mistakes.py:{spec}"), key)
+    assert not report.passed
+    assert report.diagnosis is not None and report.diagnosis.name == name, report.summary()
+
+
+def test_grading_messages_name_formulas_not_documents():
+    for mutant in CATALOGUE:
+        for key in mutant.keys:
+            hp, _ = resolve_hyperparameters(key, dict(mutant.example_hp))
+            sentence = mutant.sentence(key, hp)
+            assert "doc 0" not in sentence and "erratum" not in sentence, sentence
