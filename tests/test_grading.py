@@ -487,3 +487,13 @@ def test_grading_messages_name_formulas_not_documents():
             hp, _ = resolve_hyperparameters(key, dict(mutant.example_hp))
             sentence = mutant.sentence(key, hp)
             assert "doc 0" not in sentence and "erratum" not in sentence, sentence
+
+
+def test_an_ignored_argument_is_caught_at_other_hyperparameters_and_named():
+    report = grade(fixture("mistakes.py:MomentumIgnoresBeta"), "momentum")
+    by_name = {r.case.name: r.passed for r in report.results}
+    assert all(passed for name, passed in by_name.items() if "other hyperparameters" not in name)
+    assert not any(passed for name, passed in by_name.items() if "other hyperparameters" in name)
+    assert report.other_hp["beta"] == pytest.approx(0.8)  # 1 − 2(1 − 0.9)
+    assert "your update matches Momentum that ignores its beta argument: it behaves as beta=0.9 for every " \
+           "value" in report.summary()

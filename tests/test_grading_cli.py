@@ -26,14 +26,14 @@ def test_grade_a_wrong_student(capsys):
     assert status == 1
     assert "Diagnosis: Your update matches Adam without bias correction on m̂" in out
     assert "State: m_hat first differs from the reference at step 1" in out
-    assert "FAILED: 7 of 7 cases fail." in out
+    assert "FAILED: 9 of 9 cases fail." in out
     assert "Traceback" not in out + err
 
 
 def test_grade_a_right_student(capsys):
     status, out, _ = run(capsys, "grade", RIGHT, "--algorithm", "adam", "--hp", "lr=1e-2,beta1=0.8")
     assert status == 0
-    assert "Public checks passed (7 of 7 cases)." in out
+    assert "Public checks passed (9 of 9 cases)." in out
     assert "all tests passed" not in out.lower()
     assert "lr=0.01, beta1=0.8" in out
 
@@ -73,7 +73,7 @@ def check_results_json(data):
     assert data["score"] == sum(t["score"] for t in data["tests"])
 
 
-@pytest.mark.parametrize(("spec", "status", "score"), [(RIGHT, 0, 7), (WRONG, 1, 0)])
+@pytest.mark.parametrize(("spec", "status", "score"), [(RIGHT, 0, 9), (WRONG, 1, 0)])
 def test_json_is_gradescope_results(capsys, spec, status, score):
     code, out, _ = run(capsys, "grade", spec, "--algorithm", "adam", "--json", "--visibility", "after_published")
     assert code == status

@@ -376,7 +376,7 @@ def describe_candidate(obj: Any) -> str:
 
 def _keyword_hyperparameters(
     target: Callable, hp: Mapping[str, Any], explicit: frozenset[str], label: str, skip: int = 0,
-    notes: list[str] | None = None,
+    notes: list[str] | None = None, accepted: set[str] | None = None,
 ) -> dict[str, Any]:
     """The hyperparameters ``target`` accepts, under the name it uses for each.
 
@@ -395,6 +395,8 @@ def _keyword_hyperparameters(
         chosen = next((n for n in options if n in names), name if var_keyword else None)
         if chosen is not None:
             kwargs[chosen] = value
+            if accepted is not None:
+                accepted.add(name)
         elif name in explicit and notes is not None:
             notes.append(
                 f"{label} takes no argument named {' or '.join(options)}, so {name}={value!r} was set on the "
@@ -443,6 +445,8 @@ class Candidate:
         self.label = label or describe_candidate(obj)
         self.time_limit = time_limit
         self.notes: list[str] = []  # hyperparameters set on the reference only
+        self.accepted: set[str] = set()  # numopt names of the hyperparameters the candidate takes
+        self.args = (key, dict(hp), frozenset(explicit), form, label, time_limit)
         self.overran = False  # set by a step that overran: the candidate is not called again
         obj = load_candidate(obj, time_limit)
         if form is not None and form not in FORMS:
@@ -455,19 +459,26 @@ class Candidate:
         explicit = frozenset(explicit)
         if self.form in OBJECT_FORMS:
             self.kwargs = (
-                _keyword_hyperparameters(obj, hp, explicit, _label(obj), notes=self.notes)
+                _keyword_hyperparameters(obj, hp, explicit, _label(obj), notes=self.notes, accepted=self.accepted)
                 if inspect.isclass(obj) else {}
             )
         elif self.form == "pure":
-            self.kwargs = _keyword_hyperparameters(obj, hp, explicit, _label(obj), skip=4, notes=self.notes)
+            self.kwargs = _keyword_hyperparameters(obj, hp, explicit, _label(obj), skip=4, notes=self.notes,
+                                                   accepted=self.accepted)
         else:
             beta_name = CS231N_BETA.get(key, "beta")
             self.kwargs = {
                 (beta_name if name == "beta" else CS231N_NAMES.get(name, name)): value
                 for name, value in hp.items()
             }
+            self.accepted = set(hp)
         if self.form in OBJECT_FORMS and construct:
             self._fresh()  # build or copy once now, so that a broken constructor is reported up front
+
+    def with_hp(self, hp: Mapping[str, Any]) -> Candidate:
+        """The same candidate built with other hyperparameters (CandidateLoadError if its constructor refuses)."""
+        key, _, _, form, label, time_limit = self.args
+        return Candidate(self.obj, key, hp, frozenset(), form or self.form, label, time_limit)
 
     def construct(self) -> None:
         """Build or copy the candidate once (object forms), raising CandidateLoadError if that fails."""

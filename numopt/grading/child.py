@@ -72,7 +72,7 @@ class Server:
 
     def __init__(self) -> None:
         self.obj: Any = None
-        self.candidate: Candidate | None = None
+        self.candidates: dict[int, Candidate] = {}
         self.session: Session | None = None
 
     def handle(self, request: dict) -> dict:
@@ -95,22 +95,23 @@ class Server:
 
     def do_prepare(self, request: dict) -> dict:
         try:
-            self.candidate = Candidate(self.obj, request["key"], request["hp"], frozenset(request["explicit"]),
-                                       request["form"], request["label"], construct=False)
+            c = Candidate(self.obj, request["key"], request["hp"], frozenset(request["explicit"]),
+                          request["form"], request["label"], construct=False)
         except CandidateLoadError as err:
             return {"load_error": str(err)}
-        c = self.candidate
-        return {"form": c.form, "what": c.what, "notes": list(c.notes), "arguments": c.arguments()}
+        self.candidates[request["slot"]] = c
+        return {"form": c.form, "what": c.what, "notes": list(c.notes), "arguments": c.arguments(),
+                "accepted": sorted(c.accepted)}
 
     def do_construct(self, request: dict) -> dict:
         try:
-            self.candidate.construct()
+            self.candidates[request["slot"]].construct()
         except CandidateLoadError as err:
             return {"load_error": str(err)}
         return {}
 
     def do_step(self, request: dict) -> dict:
-        c = self.candidate
+        c = self.candidates[request["slot"]]
         theta, g, t = request["theta"], request["g"], int(request["t"])
         seen: list[str] = []
 

@@ -30,7 +30,7 @@ from .candidates import (
     parse_spec,
     source_of,
 )
-from .cases import Case, default_cases
+from .cases import Case, default_cases, other_hyperparameters
 from .compare import Tolerance, relative_error
 from .mutants import CORRECTIONS, FAMILY, Mutant, catalogue_for, correction
 from .report import GradeReport
@@ -207,12 +207,33 @@ def run_case(
     return result
 
 
-def _run_all(cases: list[Case], reference: Candidate, candidate: Candidate, tol: Tolerance, key: str) -> list:
-    return [run_case(case, reference, candidate, tol, key) for case in cases]
+Pair = dict
+"""``{"assignment": (reference, candidate), "other": (reference, candidate)}``: who runs each kind of case."""
 
 
-def _matches(cases: list[Case], mutant: Candidate, candidate: Candidate, tol: Tolerance, key: str) -> bool:
-    return all(run_case(case, mutant, candidate, tol, key, matching=True).passed for case in cases)
+def _run_all(cases: list[Case], pairs: Pair, tol: Tolerance, key: str) -> list:
+    results = []
+    for case in cases:
+        reference, candidate = pairs[case.hp_key]
+        if isinstance(candidate, str):  # the candidate could not be built with these hyperparameters
+            results.append(CaseResult(case, passed=False, first_failure=1, failure=candidate))
+        else:
+            results.append(run_case(case, reference, candidate, tol, key))
+    return results
+
+
+def _matches(cases: list[Case], pairs: Pair, tol: Tolerance, key: str) -> bool:
+    for case in cases:
+        reference, candidate = pairs[case.hp_key]
+        if isinstance(candidate, str) or not run_case(case, reference, candidate, tol, key, matching=True).passed:
+            return False
+    return True
+
+
+def _pairs(build: Any, candidates: dict, key: str, hps: dict, label: str) -> Pair:
+    """Reference (``build(key, hp)``) and candidate for each kind of case."""
+    return {kind: (Candidate(build(key, hps[kind]), key, hps[kind], form="step", label=label), candidates[kind])
+            for kind in hps}
 
 
 def grade(
@@ -301,6 +322,8 @@ def grade(
             )
     cls = OPTIMIZERS[algorithm]
     cases = default_cases(seed, positive=cls.positive_params)
+    if not _has_other_hyperparameters(cls):
+        cases = [case for case in cases if not case.other_hp]
     report = GradeReport(
         label=label or describe_candidate(candidate), algorithm=algorithm, hp=full, seed=seed, tolerance=tol,
         allow=allow,
@@ -315,17 +338,31 @@ def grade(
         return report
     try:
         report.notes = list(cand.notes)
-        reference = Candidate(cls(**full), algorithm, full, form="step", label=f"numopt {algorithm}")
-        report.results = _run_all(cases, reference, cand, tol, algorithm)
+        hps = {"assignment": full, "other": other_hyperparameters(cls, full, cand.accepted)}
+        report.other_hp = hps["other"]
+        candidates = {"assignment": cand, "other": cand}
+        if hps["other"] != full:
+            try:
+                candidates["other"] = cand.with_hp(hps["other"])
+            except CandidateLoadError as err:
+                candidates["other"] = f"at other hyperparameters: {err}"
+        reference = _pairs(lambda key, hp: cls(**hp), candidates, algorithm, hps, f"numopt {algorithm}")
+        report.results = _run_all(cases, reference, tol, algorithm)
         if not report.passed:
-            report.diagnosis = _diagnose(cases, cand, tol, algorithm, full)
+            report.diagnosis = _diagnose(cases, candidates, tol, algorithm, hps)
             if report.diagnosis is not None and report.diagnosis.variant in allow:
-                variant = Candidate(report.diagnosis.build(algorithm, full), algorithm, full, form="step")
-                report.results = _run_all(cases, variant, cand, tol, algorithm)
+                variant = _pairs(report.diagnosis.build, candidates, algorithm, hps, report.diagnosis.name)
+                report.results = _run_all(cases, variant, tol, algorithm)
     finally:
         if isinstance(cand, RemoteCandidate):
             cand.close()
     return report
+
+
+def _has_other_hyperparameters(cls: type) -> bool:
+    """Whether the algorithm has a hyperparameter that :func:`other_hyperparameters` can move."""
+    defaults = cls().hyperparameters
+    return other_hyperparameters(cls, defaults, set(defaults)) != defaults
 
 
 def _load(candidate: Any, key: str, hp: dict, explicit: frozenset[str], form: str | None, label: str,
@@ -338,11 +375,14 @@ def _load(candidate: Any, key: str, hp: dict, explicit: frozenset[str], form: st
     return Candidate(candidate, key, hp, explicit, form, label, time_limit)
 
 
-def _diagnose(cases: list[Case], cand: Candidate, tol: Tolerance, key: str, hp: dict) -> Mutant | None:
+def _diagnose(cases: list[Case], candidates: dict, tol: Tolerance, key: str, hps: dict) -> Mutant | None:
     """The first catalogue entry that the candidate matches on every case."""
-    for mutant in catalogue_for(key, hp):
-        built = Candidate(mutant.build(key, hp), key, hp, form="step", label=mutant.name)
-        if _matches(cases, built, cand, tol, key):
+    for mutant in catalogue_for(key, hps["assignment"]):
+        try:
+            pairs = _pairs(mutant.build, candidates, key, hps, mutant.name)
+        except (TypeError, ValueError):  # the mistake makes no sense at the other hyperparameters
+            continue
+        if _matches(cases, pairs, tol, key):
             return mutant
     return None
 

@@ -288,6 +288,8 @@ DECOUPLED = {"adam": "adamw", "adax": "adaxw"}
 """The L2 form -> its decoupled-weight-decay twin."""
 L2 = {decoupled: l2 for l2, decoupled in DECOUPLED.items()}
 _WD = {"weight_decay": 1e-2}
+HARD_CODED_EPS = (1e-7, 1e-6, 1e-10, 0.0)
+"""Values of ε students write into their code (the book's 1e-7, Keras's old 1e-6 ...)."""
 
 CATALOGUE: tuple[Mutant, ...] = (
     # ---- legitimate variants
@@ -397,7 +399,7 @@ CATALOGUE: tuple[Mutant, ...] = (
              f"{{name}} with ε written into the code as {value:g} instead of the eps argument ({{eps:g}})",
              _textbook(eps_value=value), lambda hp, value=value: _plain(hp) and hp["eps"] != value,
              example_hp={"eps": 1e-8})
-      for value in (1e-7, 1e-6, 1e-10, 0.0)),
+      for value in HARD_CODED_EPS),
     # ---- weight decay
     Mutant("decoupled_instead_of_l2", tuple(DECOUPLED),
            "{name} with decoupled weight decay θ ← θ(1 − ηλ) instead of L2 regularisation g ← g + λθ",
@@ -450,6 +452,37 @@ CATALOGUE: tuple[Mutant, ...] = (
            lambda hp: hp["gamma_p"] != hp["gamma_s"]),
 )
 """Every entry, variants first; within an algorithm the first match names the mistake."""
+
+
+def _at_default(name: str) -> Builder:
+    """The reference with ``name`` at the algorithm's default, whatever the argument says."""
+
+    def build(key: str, hp: dict) -> Optimizer:
+        return OPTIMIZERS[key](**{**hp, name: OPTIMIZERS[key]().hyperparameters[name]})
+
+    return build
+
+
+def _ignored_arguments() -> tuple[Mutant, ...]:
+    """One entry per (algorithm, hyperparameter the other-hyperparameter cases move): the argument is ignored."""
+    from .cases import other_hyperparameters
+
+    entries = []
+    for key, cls in OPTIMIZERS.items():
+        defaults = cls().hyperparameters
+        moved = other_hyperparameters(cls, defaults, set(defaults))
+        for name in defaults:
+            if moved[name] == defaults[name] or (name == "eps" and defaults[name] in HARD_CODED_EPS):
+                continue  # not moved, or named already: "ε written into the code as ..."
+            entries.append(Mutant(
+                f"ignores_{name}", (key,),
+                f"{{name}} that ignores its {name} argument: it behaves as {name}={defaults[name]!r} for every value",
+                _at_default(name), example_hp={name: moved[name]},
+            ))
+    return tuple(entries)
+
+
+CATALOGUE = CATALOGUE + _ignored_arguments()
 
 
 def catalogue_for(key: str, hp: Mapping[str, Any]) -> list[Mutant]:

@@ -62,6 +62,7 @@ class GradeReport:
     diagnosis: Mutant | None = None
     notes: list[str] = field(default_factory=list)
     cases: list = field(default_factory=list)
+    other_hp: dict[str, Any] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:

@@ -65,7 +65,7 @@ START_LIMIT = 60.0
 # ---------------------------------------------------------------------------- the protocol
 def _to_json(value: Any) -> Any:
     if isinstance(value, np.ndarray):
-        array = np.ascontiguousarray(value, dtype=np.float64)
+        array = np.array(value, dtype=np.float64, order="C")  # ascontiguousarray would make 0-d arrays 1-d
         return {"__array__": base64.b64encode(array.tobytes()).decode("ascii"), "shape": list(array.shape)}
     if isinstance(value, dict):
         return {str(k): _to_json(v) for k, v in value.items()}
@@ -257,25 +257,30 @@ class RemoteCandidate:
     def __init__(
         self, path: str | Path, name: str, key: str, hp: dict, explicit: frozenset[str] = frozenset(),
         form: str | None = None, label: str | None = None, time_limit: float | None = 10.0,
-        memory_limit: int | None = None, qualname: str | None = None,
+        memory_limit: int | None = None, qualname: str | None = None, sandbox: Sandbox | None = None,
+        slot: int = 0,
     ) -> None:
         self.label = label or f"{Path(path).name}:{name}"
         self.time_limit = time_limit
-        self.sandbox = Sandbox(memory_limit)
+        self.slot = slot
+        self.args = (path, name, key, form, self.label, time_limit, memory_limit, qualname)
+        self.sandbox = sandbox or Sandbox(memory_limit)
         self.notes: list[str] = []
         file = Path(path).name
         try:
-            reply = self._ask({"do": "import", "path": str(path), "name": qualname or name}, "import")
+            reply = {"name": name} if sandbox else self._ask({"do": "import", "path": str(path),
+                                                               "name": qualname or name}, "import")
         except _ChildGoneError as gone:
             raise CandidateLoadError(self._load_gone(gone, f"importing {file}", "a module that only defines things "
                                                     "(is there an endless loop at module level?)")) from None
         built = f"{reply['name']}(...)"
         try:
             reply = self._ask({"do": "prepare", "key": key, "hp": hp, "explicit": sorted(explicit), "form": form,
-                               "label": self.label}, "prepare")
+                               "label": self.label, "slot": slot}, "prepare")
             self.form, self.what, self.notes = reply["form"], reply["what"], reply["notes"]
+            self.accepted = set(reply["accepted"])
             built = f"{built[:-5]}({reply['arguments']})"
-            self._ask({"do": "construct"}, "construct")
+            self._ask({"do": "construct", "slot": slot}, "construct")
         except _ChildGoneError as gone:
             raise CandidateLoadError(self._load_gone(gone, built, "the constructor to store the hyperparameters "
                                                     "(is there an endless loop?)")) from None
@@ -293,6 +298,12 @@ class RemoteCandidate:
         if "load_error" in reply:
             raise CandidateLoadError(str(reply["load_error"]))
         return reply
+
+    def with_hp(self, hp: dict) -> RemoteCandidate:
+        """The same submission, in the same child, built with other hyperparameters."""
+        path, name, key, form, label, time_limit, memory_limit, qualname = self.args
+        return RemoteCandidate(path, name, key, hp, frozenset(), form or self.form, label, time_limit, memory_limit,
+                               qualname, sandbox=self.sandbox, slot=self.slot + 1)
 
     def session(self) -> RemoteSession:
         """Fresh state for one case (the constructor runs again in the child)."""
@@ -316,7 +327,7 @@ class RemoteSession:
         c = self.candidate
         if c.sandbox.dead is not None:
             raise CandidateError(f"not run: {c.what} {c.sandbox.dead} in an earlier case")
-        message = {"do": "step", "theta": theta, "g": g, "t": t, "fresh": not self.started}
+        message = {"do": "step", "theta": theta, "g": g, "t": t, "fresh": not self.started, "slot": c.slot}
         self.started = True
         try:
             reply = c.sandbox.request(message, c.time_limit)
