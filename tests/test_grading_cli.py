@@ -94,6 +94,9 @@ def test_json_when_the_student_file_does_not_import(capsys, tmp_path):
     check_results_json(data)
     assert data["score"] == 0
     assert "could not import student.py: RuntimeError: oops (line 1)" in data["tests"][0]["output"]
+    assert str(tmp_path) not in out  # the student's file by its name, not the grader's folders
+    right = json.loads(run(capsys, "grade", RIGHT, "--algorithm", "adam", "--json")[1])
+    assert [(t["name"], t["max_score"]) for t in data["tests"]] == [(t["name"], t["max_score"]) for t in right["tests"]]
 
 
 def test_json_stays_valid_when_the_candidate_prints(capsys):

@@ -160,7 +160,9 @@ class GradeReport:
         """The report in the shape of Gradescope's ``results.json``.
 
         One test per case, each worth 1 point; ``score`` is the number of
-        cases passed, and the top-level ``output`` is :meth:`summary`.
+        cases passed, and the top-level ``output`` is :meth:`summary`. The
+        tests and their maximum scores are the same whatever happened: a
+        candidate that could not be loaded fails every test, with the reason.
 
         Parameters
         ----------
@@ -173,9 +175,9 @@ class GradeReport:
                 f"visibility={visibility!r} is not a Gradescope visibility; expected visible, "
                 "hidden, after_due_date or after_published"
             )
-        if self.load_error is not None:
-            tests = [{"name": f"load {self.label}", "score": 0, "max_score": 1,
-                      "output": self.load_error, "visibility": visibility}]
+        if self.load_error is not None:  # the same tests as always, each failed with the reason
+            tests = [{"name": f"{self.algorithm}: {case.name}", "score": 0, "max_score": 1,
+                      "output": self.summary(), "visibility": visibility} for case in self.cases]
         else:
             first = self._first_failure()
             tests = []
