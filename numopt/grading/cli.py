@@ -11,12 +11,16 @@ import argparse
 import ast
 import json
 import re
+import sys
+import time
+from pathlib import Path
 
 from .. import OPTIMIZERS
 from ..cli import CLIError
 from .assignment import write_starter
+from .batch import class_summary, grade_folder
 from .candidates import FORMS
-from .grader import grade
+from .grader import grade, resolve_hyperparameters
 
 __all__ = ["parse_hyperparameters", "register"]
 
@@ -63,7 +67,33 @@ def _names(text: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in text.split(",") if item.strip())
 
 
+def _run_batch(args: argparse.Namespace) -> int:
+    if not args.out:
+        raise CLIError(f"SUBMISSIONS={args.candidate!r} is a folder; expected --out RESULTS to write the results to")
+    if args.workers is not None and args.workers < 1:
+        raise CLIError(f"--workers {args.workers} is not allowed; expected a number of processes >= 1")
+    options = {"hp": parse_hyperparameters(args.hp), "seed": args.seed, "rtol": args.rtol, "atol": args.atol,
+               "allow": _names(args.allow), "form": args.form, "time_limit": args.time_limit}
+    try:
+        resolve_hyperparameters(args.algorithm, options["hp"])  # checked once, before the pool starts
+        start = time.perf_counter()
+        results = grade_folder(args.candidate, args.algorithm, args.out, name=args.name, file=args.file,
+                               workers=args.workers, progress=_progress, **options)
+    except ValueError as err:
+        raise CLIError(str(err)) from None
+    print(file=sys.stderr)
+    print(class_summary(results, time.perf_counter() - start))
+    print(f"wrote {Path(args.out) / 'scores.csv'} and {len(results)} results.json files")
+    return 0
+
+
+def _progress(done: int, total: int) -> None:
+    print(f"\rgraded {done}/{total}", end="", file=sys.stderr, flush=True)
+
+
 def _run_grade(args: argparse.Namespace) -> int:
+    if Path(args.candidate).is_dir():
+        return _run_batch(args)
     try:
         report = grade(
             args.candidate, args.algorithm, parse_hyperparameters(args.hp), seed=args.seed, rtol=args.rtol,
@@ -100,7 +130,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "update(param, grad, state, t). Exit status 0 if it passes, 1 if not, 2 on a usage error."
         ),
     )
-    p.add_argument("candidate", metavar="FILE.py:NAME", help="the student's file and the class or function in it")
+    p.add_argument("candidate", metavar="FILE.py:NAME|SUBMISSIONS",
+                   help="the student's file and the class or function in it, or a folder with one file or "
+                        "folder per student (batch grading, with --out)")
     p.add_argument("--algorithm", "-a", required=True, metavar="KEY", help="numopt registry key, e.g. adam")
     p.add_argument("--hp", default="", metavar="NAME=VALUE,...",
                    help="hyperparameters that differ from numopt's defaults, e.g. lr=1e-2,beta1=0.8")
@@ -117,6 +149,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    choices=("visible", "hidden", "after_due_date", "after_published"),
                    help="Gradescope visibility of the tests in --json output (default visible)")
     p.add_argument("--traceback", action="store_true", help="show the candidate's tracebacks")
+    p.add_argument("--out", metavar="RESULTS", help="batch: the folder for scores.csv and STUDENT/results.json")
+    p.add_argument("--name", help="batch: the class or function to grade (default: e.g. Adam, then adam)")
+    p.add_argument("--file", help="batch: the file to grade in a student folder with several .py files")
+    p.add_argument("--workers", type=int, help="batch: worker processes (default: one per CPU core)")
     p.set_defaults(func=_run_grade)
 
     a = subparsers.add_parser(
