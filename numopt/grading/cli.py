@@ -21,6 +21,7 @@ from .assignment import write_starter
 from .batch import class_summary, grade_folder
 from .candidates import FORMS
 from .grader import grade, resolve_hyperparameters
+from .gradescope import write_autograder
 
 __all__ = ["parse_hyperparameters", "register"]
 
@@ -109,6 +110,18 @@ def _run_grade(args: argparse.Namespace) -> int:
 
 
 def _run_assignment(args: argparse.Namespace) -> int:
+    if args.gradescope:
+        try:
+            folder = write_autograder(args.algorithm, args.gradescope, parse_hyperparameters(args.hp),
+                                      name=args.name, allow=_names(args.allow), seed=args.seed,
+                                      time_limit=args.time_limit, overwrite=args.force)
+        except (ValueError, FileExistsError) as err:
+            raise CLIError(str(err)) from None
+        print(f"wrote the Gradescope autograder to {folder}; zip its contents and upload them")
+        if not args.output:
+            return 0
+    elif not args.output:
+        raise CLIError("assignment needs -o FILE (a starter file) or --gradescope DIR (an autograder); got neither")
     try:
         path = write_starter(args.algorithm, args.output, args.name, overwrite=args.force)
     except (ValueError, FileExistsError) as err:
@@ -164,7 +177,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     a.add_argument("algorithm", metavar="ALGORITHM", help="numopt registry key, e.g. adam")
-    a.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write")
+    a.add_argument("-o", "--output", metavar="FILE", help="the starter file to write")
+    a.add_argument("--gradescope", metavar="DIR",
+                   help="write a Gradescope autograder (setup.sh, run_autograder, autograder.json) into DIR")
+    a.add_argument("--hp", default="", metavar="NAME=VALUE,...", help="--gradescope: the assignment's hyperparameters")
+    a.add_argument("--allow", default="", metavar="VARIANT,...", help="--gradescope: legitimate variants to accept")
+    a.add_argument("--seed", type=int, default=0, help="--gradescope: seed of the cases (default 0, public)")
+    a.add_argument("--time-limit", type=float, default=10.0, metavar="SECONDS",
+                   help="--gradescope: seconds per import, constructor and step (default 10)")
     a.add_argument("--name", help="class name (default: numopt's, e.g. Adam)")
     a.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     a.set_defaults(func=_run_assignment)
