@@ -32,11 +32,15 @@ the reference's form), is simply not passed.
 The candidate never sees the grader's own arrays: it gets copies, and a
 candidate that writes into its gradient, raises, returns the wrong type or
 shape is reported with a :class:`CandidateError` naming the step, not with a
-crash of the grader. Its printed output is swallowed so that ``--json`` stays
-valid. Each call into the candidate's code (the import, the constructor, a
-step) may take at most ``time_limit`` seconds, so that one endless loop does
-not stop a batch of two hundred submissions; the limit uses ``SIGALRM`` and
-applies where that exists (POSIX, the main thread).
+crash of the grader. Its printed output is dropped so that ``--json`` stays
+valid.
+
+This module runs a candidate in the process that calls it. The grader uses
+it that way only for objects that cannot be sent elsewhere (a class defined
+in a notebook or a test, an instance), with ``time_limit`` enforced by
+``SIGALRM`` (POSIX, main thread, best effort); file submissions run it in a
+child process (:mod:`numopt.grading.child`), where the limits are enforced
+from outside (:mod:`numopt.grading.sandbox`).
 """
 
 from __future__ import annotations
