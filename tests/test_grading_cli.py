@@ -189,3 +189,17 @@ def test_assignment_refuses_to_overwrite(capsys, tmp_path):
     assert status == 2 and "exists" in err and path.read_text() == "# mine\n"
     assert run(capsys, "assignment", "adam", "-o", path, "--force")[0] == 0
     assert run(capsys, "assignment", "nope", "-o", tmp_path / "b.py")[0] == 2
+
+
+def test_a_module_with_several_functions_is_graded_in_one_run(capsys):
+    optim = FIXTURES / "cs231n_optim.py"
+    status, out, _ = run(capsys, "grade", optim, "--algorithm", "sgd,momentum,rmsprop,adam")
+    assert status == 1
+    assert "Grading cs231n_optim.py:sgd against numopt sgd" in out
+    assert "Grading cs231n_optim.py:sgd_momentum against numopt momentum" in out
+    assert "RMSProp with ε inside the square root" in out
+    assert "3 of 4 algorithms pass." in out
+    status, out, _ = run(capsys, "grade", optim, "--algorithm", "sgd,momentum,adam", "--json")
+    data = json.loads(out)
+    check_results_json(data)
+    assert status == 0 and data["score"] == len(data["tests"]) == 3 * 9  # 9 cases each, all passed

@@ -20,7 +20,7 @@ from ..cli import CLIError
 from .assignment import write_starter
 from .batch import class_summary, grade_folder
 from .candidates import FORMS
-from .grader import grade, resolve_hyperparameters
+from .grader import grade, grade_module, resolve_hyperparameters
 from .gradescope import write_autograder
 
 __all__ = ["parse_hyperparameters", "register"]
@@ -92,9 +92,33 @@ def _progress(done: int, total: int) -> None:
     print(f"\rgraded {done}/{total}", end="", file=sys.stderr, flush=True)
 
 
+def _run_module(args: argparse.Namespace) -> int:
+    """``numopt grade optim.py --algorithm momentum,rmsprop,adam``: each function against its algorithm."""
+    if args.hp:
+        raise CLIError(f"--hp {args.hp!r} with several algorithms is ambiguous; expected one algorithm, or no --hp")
+    try:
+        reports = grade_module(args.candidate, _names(args.algorithm), seed=args.seed, rtol=args.rtol,
+                               atol=args.atol, allow=_names(args.allow), form=args.form,
+                               time_limit=args.time_limit)
+    except ValueError as err:
+        raise CLIError(str(err)) from None
+    passed = sum(r.passed for r in reports.values())
+    if args.json:
+        tests = [t for r in reports.values() for t in r.to_gradescope(args.visibility)["tests"]]
+        print(json.dumps({"score": sum(t["score"] for t in tests), "visibility": args.visibility,
+                          "output": " ".join(r.summary() for r in reports.values()), "tests": tests},
+                         indent=2, ensure_ascii=False))
+    else:
+        print("\n\n".join(r.to_text(tracebacks=args.traceback) for r in reports.values()))
+        print(f"\n{passed} of {len(reports)} algorithms pass.")
+    return 0 if passed == len(reports) else 1
+
+
 def _run_grade(args: argparse.Namespace) -> int:
     if Path(args.candidate).is_dir():
         return _run_batch(args)
+    if args.candidate.endswith(".py") and ":" not in args.candidate:
+        return _run_module(args)
     try:
         report = grade(
             args.candidate, args.algorithm, parse_hyperparameters(args.hp), seed=args.seed, rtol=args.rtol,
@@ -146,7 +170,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("candidate", metavar="FILE.py:NAME|SUBMISSIONS",
                    help="the student's file and the class or function in it, or a folder with one file or "
                         "folder per student (batch grading, with --out)")
-    p.add_argument("--algorithm", "-a", required=True, metavar="KEY", help="numopt registry key, e.g. adam")
+    p.add_argument("--algorithm", "-a", required=True, metavar="KEY",
+                   help="numopt registry key, e.g. adam; for FILE.py without :NAME, several (momentum,rmsprop,adam)")
     p.add_argument("--hp", default="", metavar="NAME=VALUE,...",
                    help="hyperparameters that differ from numopt's defaults, e.g. lr=1e-2,beta1=0.8")
     p.add_argument("--seed", type=int, default=0, help="seed of the cases; 0 (default) gives the public ones")

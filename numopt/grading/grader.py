@@ -37,7 +37,9 @@ from .report import GradeReport
 from .results import CaseResult
 from .sandbox import RemoteCandidate
 
-__all__ = ["STATE_NAMES", "CaseResult", "assert_matches", "grade", "resolve_hyperparameters", "run_case"]
+__all__ = [
+    "STATE_NAMES", "CaseResult", "assert_matches", "grade", "grade_module", "resolve_hyperparameters", "run_case",
+]
 
 STATE_NAMES: dict[str, str] = {
     **dict.fromkeys(("m", "exp_avg", "m_t", "mt", "first_moment"), "m"),
@@ -336,6 +338,8 @@ def grade(
     except CandidateLoadError as err:
         report.load_error = str(err)
         return report
+    if "|" in report.label and getattr(cand, "found", None):  # alternatives: say which one is graded
+        report.label = f"{report.label.rpartition(':')[0]}:{cand.found}"
     try:
         report.notes = list(cand.notes)
         hps = {"assignment": full, "other": other_hyperparameters(cls, full, cand.accepted)}
@@ -357,6 +361,32 @@ def grade(
         if isinstance(cand, RemoteCandidate):
             cand.close()
     return report
+
+
+def grade_module(path: str, algorithms: Iterable[str], **options: Any) -> dict[str, GradeReport]:
+    """Grade several functions or classes of one file, each against its algorithm.
+
+    For a CS231n ``optim.py``: ``grade_module("optim.py", ["momentum", "rmsprop", "adam"])``
+    grades ``sgd_momentum``, ``rmsprop`` and ``adam``. The name graded for
+    each algorithm is the first of numopt's class name, the key and CS231n's
+    name that the file defines (:func:`numopt.grading.batch.default_names`).
+
+    Parameters
+    ----------
+    path : str
+        The student's file.
+    algorithms : iterable of str
+        Registry keys.
+    **options
+        As for :func:`grade`, except ``hp`` (each algorithm gets its defaults).
+    """
+    from .batch import default_names
+
+    keys = list(algorithms)
+    for key in keys:
+        if key not in OPTIMIZERS:
+            raise ValueError(f"algorithm {key!r} is unknown; expected one of {', '.join(OPTIMIZERS)}")
+    return {key: grade(f"{path}:{default_names(key)}", key, **options) for key in keys}
 
 
 def _has_other_hyperparameters(cls: type) -> bool:

@@ -273,6 +273,7 @@ class RemoteCandidate:
         except _ChildGoneError as gone:
             raise CandidateLoadError(self._load_gone(gone, f"importing {file}", "a module that only defines things "
                                                     "(is there an endless loop at module level?)")) from None
+        self.found = reply["name"]  # the name graded, of alternatives "Adam|adam"
         built = f"{reply['name']}(...)"
         try:
             reply = self._ask({"do": "prepare", "key": key, "hp": hp, "explicit": sorted(explicit), "form": form,
