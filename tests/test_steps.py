@@ -341,11 +341,11 @@ SHEET_DEFAULTS = {
     "adadelta": {"lr": 1.0, "rho": 0.95, "eps": 1e-6},
     "adam": {
         "lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.0,
-        "eps_in_sqrt": False, "amsgrad": False,
+        "eps_in_sqrt": False, "amsgrad": False, "efficient": False,
     },
     "adamw": {
         "lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 1e-2,
-        "eps_in_sqrt": False, "amsgrad": False,
+        "eps_in_sqrt": False, "amsgrad": False, "efficient": False,
     },
     "nadam": {"lr": 2e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "dozat": False, "eps_in_sqrt": False},
     "adax": {"lr": 1.5e-3, "beta1": 0.9, "beta2": 1e-4, "eps": 1e-12, "weight_decay": 0.0},

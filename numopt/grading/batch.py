@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import OPTIMIZERS
-from .sandbox import PRELOAD
+from .sandbox import PRELOAD, _main_not_rerun
 
 __all__ = ["BatchResult", "find_submissions", "grade_folder"]
 
@@ -170,8 +170,9 @@ def grade_folder(
     context.set_forkserver_preload(PRELOAD)
     results: list[BatchResult] = []
     with ProcessPoolExecutor(workers or os.cpu_count() or 1, mp_context=context) as pool:
-        futures = [pool.submit(_grade_one, student, source, algorithm, name, options)
-                   for student, source in found.items()]
+        with _main_not_rerun():  # the workers start here; they need numopt, not the caller's script
+            futures = [pool.submit(_grade_one, student, source, algorithm, name, options)
+                       for student, source in found.items()]
         for future in as_completed(futures):
             results.append(future.result())
             if progress is not None:
