@@ -59,3 +59,12 @@ def test_batch_grading_writes_scores_and_results_and_a_summary(capsys, tmp_path)
 def test_a_folder_without_out_is_a_usage_error(capsys, tmp_path):
     status, _, err = run(capsys, "grade", tmp_path, "--algorithm", "adam")
     assert status == 2 and "expected --out RESULTS" in err and err.count("\n") == 1
+
+
+def test_batch_usage_errors_exit_2(capsys, tmp_path):
+    status, _, err = run(capsys, "grade", tmp_path, "--algorithm", "adam", "--out", tmp_path / "r", "--workers", "0")
+    assert status == 2 and "--workers 0 is not allowed; expected a number of processes >= 1" in err
+    status, _, err = run(capsys, "grade", tmp_path, "--algorithm", "adamm", "--out", tmp_path / "r")
+    assert status == 2 and "algorithm 'adamm' is unknown" in err
+    status, _, err = run(capsys, "grade", FIXTURES / "cs231n_optim.py", "--algorithm", "sgd,adam", "--hp", "lr=0.1")
+    assert status == 2 and "--hp 'lr=0.1' with several algorithms is ambiguous" in err
