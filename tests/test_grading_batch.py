@@ -68,3 +68,15 @@ def test_batch_usage_errors_exit_2(capsys, tmp_path):
     assert status == 2 and "algorithm 'adamm' is unknown" in err
     status, _, err = run(capsys, "grade", FIXTURES / "cs231n_optim.py", "--algorithm", "sgd,adam", "--hp", "lr=0.1")
     assert status == 2 and "--hp 'lr=0.1' with several algorithms is ambiguous" in err
+
+
+def test_the_benchmark_runs_as_a_module(tmp_path):
+    """``python -m numopt.grading.batch N`` grades N synthetic submissions (7: each kind once) and prints the time."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "numopt.grading.batch", "7"], capture_output=True, text=True,
+                          timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "7 submissions graded in" in done.stdout and ": 1 passed, 6 failed" in done.stdout
+    assert "7 submissions on" in done.stdout

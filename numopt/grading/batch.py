@@ -255,5 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # run the importable module's main: its functions must pickle for the workers
+    from numopt.grading.batch import main as _main
+
+    sys.exit(_main())
