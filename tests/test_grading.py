@@ -309,6 +309,7 @@ def test_an_explicit_hyperparameter_the_candidate_cannot_take_is_set_on_the_refe
         ({"time_limit": 0}, "time_limit=0 is not allowed; expected a number of seconds > 0, or None"),
         ({"time_limit": "10"}, "time_limit='10' is not allowed"),
         ({"time_limit": True}, "time_limit=True is not allowed"),
+        ({"memory_limit": -5}, "memory_limit=-5 is not allowed; expected a number of bytes > 0, or None"),
     ],
 )
 def test_bad_instructor_input_is_a_value_error(kwargs, expected):

@@ -114,6 +114,7 @@ def test_json_stays_valid_when_the_candidate_prints(capsys):
         (["--algorithm", "adam", "--hp", "gamma=1"], "hyperparameter 'gamma' is not one of adam's"),
         (["--algorithm", "adam", "--allow", "dozat"], "allow='dozat' is not a variant of adam"),
         (["--algorithm", "adam", "--seed", "-2"], "seed=-2"),
+        (["--algorithm", "adam", "--memory-limit", "0"], "--memory-limit 0 is not allowed; expected a number of MB"),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(capsys, argv, message):

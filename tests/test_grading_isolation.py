@@ -81,3 +81,12 @@ def test_a_flood_of_output_is_dropped_and_the_candidate_graded(capfd):
     assert report.passed, report.summary()
     out, err = capfd.readouterr()
     assert "x" * 100 not in out + err and "z" * 100 not in out + err and "w" * 100 not in out + err
+
+
+def test_the_memory_limit_reaches_the_child(capsys):
+    from numopt.cli import main
+
+    spec = hostile("Needs600MB")
+    assert main(["grade", spec, "-a", "sgd"]) == 0
+    assert main(["grade", spec, "-a", "sgd", "--memory-limit", "256"]) == 1
+    assert "step(params, grads) raised MemoryError at step 1" in capsys.readouterr().out

@@ -652,8 +652,11 @@ class Session:
             )
         return array
 
-    def state(self) -> dict[str, Any]:
-        """The candidate's state after the last step, by the names it uses (arrays and numbers only)."""
+    def state(self, max_size: int | None = None) -> dict[str, Any]:
+        """The candidate's state after the last step, by the names it uses (arrays and numbers only).
+
+        ``max_size`` leaves out arrays with more elements (a scratch buffer is not state to compare).
+        """
         if self.candidate.form in OBJECT_FORMS:
             found = dict(vars(self.driver)) if hasattr(self.driver, "__dict__") else {}
             inner = getattr(self.driver, "state", None)
@@ -666,7 +669,7 @@ class Session:
         return {
             name: np.array(value, dtype=float)
             for name, value in found.items()
-            if isinstance(name, str) and _is_numeric(value)
+            if isinstance(name, str) and _is_numeric(value) and (max_size is None or np.size(value) <= max_size)
         }
 
 

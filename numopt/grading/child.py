@@ -122,6 +122,7 @@ class Server:
         sys.setprofile(watch)
         try:
             if request["fresh"]:
+                self.session = None  # the last case's instance goes before the next one is built
                 self.session = c.session()
             new = self.session.step(theta, g, t)
         except CandidateLoadError as err:
@@ -136,8 +137,20 @@ class Server:
         if not watched:
             return {"error": f"{c.what} switched off the grader's profiler at step {t}; expected a step that "
                              "leaves sys.setprofile alone"}
-        state = {k: v for k, v in self.session.state().items() if v.size <= 4 * max(1, theta.size)}
+        state = self.session.state(max_size=4 * max(1, theta.size))
         return {"theta": new, "state": state}
+
+
+def _address_space() -> int:
+    """Bytes of address space this process has mapped (``VmSize``), 0 where /proc is missing."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def serve(connection: Any, memory: int, output: int) -> None:
@@ -148,8 +161,9 @@ def serve(connection: Any, memory: int, output: int) -> None:
         os.dup2(null, fd)
     sys.stdout = sys.stderr = _Bounded(output)
     np.seterr(all="ignore")
-    if memory > 0:
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    if memory > 0:  # on top of what is mapped already (NumPy's thread buffers depend on the machine)
+        limit = _address_space() + memory
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     server = Server()
     connection.send_bytes(encode({"ready": True}))
     while True:

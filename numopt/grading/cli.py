@@ -64,6 +64,14 @@ def parse_hyperparameters(text: str) -> dict[str, object]:
     return result
 
 
+def _memory(megabytes: float | None) -> int | None:
+    if megabytes is None:
+        return None
+    if not megabytes > 0:
+        raise CLIError(f"--memory-limit {megabytes:g} is not allowed; expected a number of MB > 0")
+    return int(megabytes * (1 << 20))
+
+
 def _names(text: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in text.split(",") if item.strip())
 
@@ -74,7 +82,8 @@ def _run_batch(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         raise CLIError(f"--workers {args.workers} is not allowed; expected a number of processes >= 1")
     options = {"hp": parse_hyperparameters(args.hp), "seed": args.seed, "rtol": args.rtol, "atol": args.atol,
-               "allow": _names(args.allow), "form": args.form, "time_limit": args.time_limit}
+               "allow": _names(args.allow), "form": args.form, "time_limit": args.time_limit,
+               "memory_limit": _memory(args.memory_limit)}
     try:
         resolve_hyperparameters(args.algorithm, options["hp"])  # checked once, before the pool starts
         start = time.perf_counter()
@@ -123,6 +132,7 @@ def _run_grade(args: argparse.Namespace) -> int:
         report = grade(
             args.candidate, args.algorithm, parse_hyperparameters(args.hp), seed=args.seed, rtol=args.rtol,
             atol=args.atol, allow=_names(args.allow), form=args.form, time_limit=args.time_limit,
+            memory_limit=_memory(args.memory_limit),
         )
     except ValueError as err:
         raise CLIError(str(err)) from None
@@ -182,6 +192,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--form", choices=FORMS, help="the candidate's form (detected by default)")
     p.add_argument("--time-limit", type=float, default=10.0, metavar="SECONDS",
                    help="seconds the candidate's import, constructor and each step may take (default 10)")
+    p.add_argument("--memory-limit", type=float, metavar="MB",
+                   help="memory a file submission's process may use beyond its start (default 1024)")
     p.add_argument("--json", action="store_true", help="print Gradescope's results.json instead of the report")
     p.add_argument("--visibility", default="visible",
                    choices=("visible", "hidden", "after_due_date", "after_published"),

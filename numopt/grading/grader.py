@@ -315,6 +315,9 @@ def grade(
     number = isinstance(time_limit, (int, float)) and not isinstance(time_limit, bool)
     if time_limit is not None and not (number and 0 < time_limit < math.inf):
         raise ValueError(f"time_limit={time_limit!r} is not allowed; expected a number of seconds > 0, or None")
+    if memory_limit is not None and (isinstance(memory_limit, bool) or not isinstance(memory_limit, int)
+                                     or memory_limit <= 0):
+        raise ValueError(f"memory_limit={memory_limit!r} is not allowed; expected a number of bytes > 0, or None")
     allow = tuple(allow)
     known = sorted({m.variant for m in catalogue_for(algorithm, full) if m.variant})
     for name in allow:

@@ -15,9 +15,9 @@ and whatever the student's code catches:
 * **wall time**: every request (the import, the constructor, each step) gets
   ``time_limit`` seconds; then the child is killed (SIGKILL) and the
   candidate is not called again;
-* **memory**: the child sets ``RLIMIT_AS`` to ``memory_limit`` bytes before
-  importing the file, so a memory bomb raises MemoryError (or the process
-  dies) in the child;
+* **memory**: the child sets ``RLIMIT_AS`` to ``memory_limit`` bytes more than
+  it has mapped before importing the file, so a memory bomb raises
+  MemoryError (or the process dies) in the child;
 * **output**: the child points its file descriptors 1 and 2 at ``/dev/null``
   and ``sys.stdout``/``sys.stderr`` keep at most :data:`OUTPUT_LIMIT` characters;
 * **replies**: a reply longer than :data:`REPLY_LIMIT` bytes, or one that is
@@ -49,7 +49,7 @@ from .candidates import CandidateError, CandidateLoadError
 __all__ = ["MEMORY_LIMIT", "OUTPUT_LIMIT", "REPLY_LIMIT", "RemoteCandidate", "Sandbox", "decode", "encode"]
 
 MEMORY_LIMIT = 1 << 30
-"""Default address-space limit of the child, bytes (1 GiB)."""
+"""Default address space the child may map beyond what it has at start (NumPy and numopt loaded), bytes."""
 
 OUTPUT_LIMIT = 10_000
 """Characters of the candidate's printed output that the child keeps; the rest is dropped."""
