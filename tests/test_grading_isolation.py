@@ -90,3 +90,13 @@ def test_the_memory_limit_reaches_the_child(capsys):
     assert main(["grade", spec, "-a", "sgd"]) == 0
     assert main(["grade", spec, "-a", "sgd", "--memory-limit", "256"]) == 1
     assert "step(params, grads) raised MemoryError at step 1" in capsys.readouterr().out
+
+
+def test_a_subclass_defined_in_the_grading_process_is_refused_too():
+    class MyAdam(numopt.Adam):  # as in a notebook cell
+        pass
+
+    report = grade(MyAdam, "adam")
+    assert report.load_error.startswith("test_a_subclass_defined_in_the_grading_process_is_refused_too.<locals>."
+                                        "MyAdam is a subclass of numopt's Adam")
+    assert grade(numopt.Adam, "adam").passed  # numopt against itself stays possible

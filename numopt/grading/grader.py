@@ -296,7 +296,8 @@ def grade(
     instance, numopt's own classes) cannot be sent to another process and runs
     in this one: then the time limit is ``SIGALRM`` (POSIX, main thread, and
     not reliable against every loop on Python 3.10), and the candidate can
-    reach the grader.
+    reach the grader; a subclass of a numopt optimizer is still refused
+    (numopt's own classes and the catalogue's mutants are not).
 
     Returns
     -------
@@ -405,6 +406,13 @@ def _load(candidate: Any, key: str, hp: dict, explicit: frozenset[str], form: st
     source = parse_spec(candidate) if isinstance(candidate, str) else source_of(candidate)
     if source is not None:
         return RemoteCandidate(source[0], source[1], key, hp, explicit, form, label, time_limit, memory_limit)
+    cls = candidate if isinstance(candidate, type) else type(candidate)
+    base = next((k for k in cls.__mro__ if k in OPTIMIZERS.values()), None)
+    if base is not None and not cls.__module__.startswith("numopt."):  # numopt's own classes and mutants are fine
+        raise CandidateLoadError(
+            f"{cls.__qualname__} is a subclass of numopt's {base.__name__}: it would be graded against numopt's "
+            "own code; expected your own implementation (numopt.base.Optimizer may be used for the bookkeeping only)"
+        )
     return Candidate(candidate, key, hp, explicit, form, label, time_limit)
 
 
