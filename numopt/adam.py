@@ -14,6 +14,7 @@ that variant, ``(otherwise)`` only without it)::
     (amsgrad)      v_max,t ← max(v_max,t-1, v_t)
     (amsgrad)      v̂_t ← v_max,t / (1 − β2ᵗ)
     (otherwise)    v̂_t ← v_t / (1 − β2ᵗ)
+    (efficient)    θ_t ← θ_{t-1} − η √(1 − β2ᵗ) / (1 − β1ᵗ) · m_t / (√v_t + ε)
     (eps_in_sqrt)  θ_t ← θ_{t-1} − η m̂_t / √(v̂_t + ε)
     (otherwise)    θ_t ← θ_{t-1} − η m̂_t / (√v̂_t + ε)
 
@@ -60,9 +61,13 @@ Conventions
   and then bias-corrected.
 * The code computes m̂ and v̂ as written above. Kingma & Ba §2 note a "more
   efficient" ordering that folds both corrections into the step size,
-  θ ← θ − η√(1 − β2ᵗ)/(1 − β1ᵗ) · m/(√v + ε̂) with ε̂ = ε√(1 − β2ᵗ); it saves
-  two array passes and differs by rounding only, but hides m̂ and v̂, so this
-  reference keeps them.
+  θ ← θ − η√(1 − β2ᵗ)/(1 − β1ᵗ) · m/(√v + ε̂); with ε̂ = ε√(1 − β2ᵗ) it is the
+  update above up to rounding. Written with ε̂ = ε, as TensorFlow 1 and
+  "Deep Learning from Scratch" do, it is a different update, ``efficient=True``
+  (the ``(efficient)`` line; with ``amsgrad`` v_max,t stands for v_t there):
+  ε is in effect multiplied by 1/√(1 − β2ᵗ), which is large in the first
+  steps (about 32 at t = 1 with β2 = 0.999), so it differs when √v̂ is not far
+  above ε.
 
 Errata in the documents (numbered as in the README, "Sources and errata")
 -------------------------------------------------------------------------
@@ -92,6 +97,7 @@ S. J. Reddi, S. Kale, S. Kumar. On the Convergence of Adam and Beyond. ICLR 2018
 
 from __future__ import annotations
 
+import math
 from typing import ClassVar
 
 import numpy as np
@@ -118,6 +124,9 @@ class Adam(Optimizer):
         Use ``√(v̂ + ε)`` (doc 003) instead of ``√v̂ + ε``.
     amsgrad : bool, default False
         Normalise by the running maximum of ``v`` (Reddi et al. 2018).
+    efficient : bool, default False
+        Kingma & Ba's efficient ordering with ε̂ = ε (TensorFlow 1):
+        θ ← θ − η√(1 − β2ᵗ)/(1 − β1ᵗ) · m/(√v + ε).
     """
 
     key = "adam"
@@ -135,10 +144,11 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
         eps_in_sqrt: bool = False,
         amsgrad: bool = False,
+        efficient: bool = False,
     ) -> None:
         super().__init__(
             lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay,
-            eps_in_sqrt=eps_in_sqrt, amsgrad=amsgrad,
+            eps_in_sqrt=eps_in_sqrt, amsgrad=amsgrad, efficient=efficient,
         )
 
     def _state_names(self) -> tuple[str, ...]:
@@ -159,7 +169,11 @@ class Adam(Optimizer):
             v_hat = v_max / (1 - beta2**t)  # (amsgrad) v̂_t ← v_max,t / (1 − β2ᵗ)
         else:
             v_hat = v / (1 - beta2**t)  # (otherwise) v̂_t ← v_t / (1 − β2ᵗ)
-        if self.eps_in_sqrt:
+        if self.efficient:
+            v_raw = amsgrad_state["v_max"] if self.amsgrad else v
+            # (efficient) θ_t ← θ_{t-1} − η √(1 − β2ᵗ) / (1 − β1ᵗ) · m_t / (√v_t + ε)
+            theta -= lr * math.sqrt(1 - beta2**t) / (1 - beta1**t) * m / (np.sqrt(v_raw) + eps)
+        elif self.eps_in_sqrt:
             theta -= lr * m_hat / np.sqrt(v_hat + eps)  # (eps_in_sqrt) θ_t ← θ_{t-1} − η m̂_t / √(v̂_t + ε)
         else:
             theta -= lr * m_hat / (np.sqrt(v_hat) + eps)  # (otherwise) θ_t ← θ_{t-1} − η m̂_t / (√v̂_t + ε)
@@ -184,6 +198,7 @@ class AdamW(Adam):
         weight_decay: float = 1e-2,
         eps_in_sqrt: bool = False,
         amsgrad: bool = False,
+        efficient: bool = False,
     ) -> None:
-        super().__init__(lr, beta1, beta2, eps, weight_decay, eps_in_sqrt, amsgrad)
+        super().__init__(lr, beta1, beta2, eps, weight_decay, eps_in_sqrt, amsgrad, efficient)
 

@@ -73,7 +73,7 @@ RANGES: dict[str, Interval] = {
 """Default ranges by hyperparameter name; a class may override some in ``ranges``."""
 
 SWITCHES = frozenset(
-    {"ewma", "eps_in_sqrt", "centered", "amsgrad", "dozat", "use_signs", "use_directions"}
+    {"ewma", "eps_in_sqrt", "centered", "amsgrad", "dozat", "use_signs", "use_directions", "efficient"}
 )
 """Hyperparameters that name a variant and must be ``True`` or ``False``."""
 

@@ -88,6 +88,7 @@ BAD_VALUES: dict[str, list[tuple[object, type[Exception]]]] = {
     "eps_in_sqrt": [("yes", TypeError), (None, TypeError)],
     "centered": [("no", TypeError)],
     "amsgrad": [("yes", TypeError)],
+    "efficient": [("yes", TypeError)],
     "dozat": [("yes", TypeError)],
     "use_signs": [("no", TypeError)],
     "use_directions": [("no", TypeError)],

@@ -149,7 +149,7 @@ def ref_adadelta(theta, grads, lr, rho, eps):
 
 @elementwise
 def ref_adam(
-    theta, grads, lr, beta1, beta2, eps, weight_decay, eps_in_sqrt, amsgrad,
+    theta, grads, lr, beta1, beta2, eps, weight_decay, eps_in_sqrt, amsgrad, efficient=False,
     decoupled=False, correct_m=True, correct_v=True,
 ):
     """Adam/AdamW; ``correct_m``/``correct_v`` switch the bias corrections off for the invariants."""
@@ -167,7 +167,10 @@ def ref_adam(
         second = v_max if amsgrad else v
         v_hat = second / (1.0 - beta2**t) if correct_v else second  # v̂ = v/(1−β2ᵗ)
         denom = math.sqrt(v_hat + eps) if eps_in_sqrt else math.sqrt(v_hat) + eps
-        theta = theta - lr_t * m_hat / denom  # θ ← θ − η m̂/(√v̂ + ε)
+        if efficient:  # α_t = η √(1−β2ᵗ)/(1−β1ᵗ), θ ← θ − α_t m/(√v + ε)
+            theta = theta - lr_t * math.sqrt(1.0 - beta2**t) / (1.0 - beta1**t) * m / (math.sqrt(second) + eps)
+        else:
+            theta = theta - lr_t * m_hat / denom  # θ ← θ − η m̂/(√v̂ + ε)
         out.append(theta)
     return out, ({"m": m, "v": v, "v_max": v_max} if amsgrad else {"m": m, "v": v})
 
@@ -298,6 +301,8 @@ def first_adam(th, g, hp, decoupled=False):  # m̂₁ = g, v̂₁ = g² (amsgrad
     else:
         g = g + hp["weight_decay"] * th
     denom = math.sqrt(g * g + hp["eps"]) if hp["eps_in_sqrt"] else abs(g) + hp["eps"]
+    if hp["efficient"]:  # η √(1−β2)/(1−β1) · (1−β1) g / (√(1−β2) |g| + ε) = η g / (|g| + ε/√(1−β2))
+        denom = abs(g) + hp["eps"] / math.sqrt(1 - hp["beta2"])
     return th - lr * g / denom
 
 
@@ -341,11 +346,11 @@ SHEET_DEFAULTS = {
     "adadelta": {"lr": 1.0, "rho": 0.95, "eps": 1e-6},
     "adam": {
         "lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.0,
-        "eps_in_sqrt": False, "amsgrad": False,
+        "eps_in_sqrt": False, "amsgrad": False, "efficient": False,
     },
     "adamw": {
         "lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 1e-2,
-        "eps_in_sqrt": False, "amsgrad": False,
+        "eps_in_sqrt": False, "amsgrad": False, "efficient": False,
     },
     "nadam": {"lr": 2e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "dozat": False, "eps_in_sqrt": False},
     "adax": {"lr": 1.5e-3, "beta1": 0.9, "beta2": 1e-4, "eps": 1e-12, "weight_decay": 0.0},
@@ -420,6 +425,7 @@ CASES = [
     Case("adam-l2", "adam", {"lr": 0.01, "beta1": 0.8, "beta2": 0.95, "weight_decay": 0.1}),
     Case("adam-eps_in_sqrt", "adam", {"lr": 0.01, "beta1": 0.8, "beta2": 0.95, "eps": 1e-9, "eps_in_sqrt": True}),
     Case("adam-amsgrad", "adam", {"lr": 0.01, "beta1": 0.8, "beta2": 0.6, "amsgrad": True}),
+    Case("adam-efficient", "adam", {"lr": 0.01, "beta1": 0.8, "beta2": 0.95, "eps": 1e-3, "efficient": True}),
     Case("adam-schedule", "adam", {"lr": decaying}),
     Case("adamw-defaults", "adamw"),
     Case("adamw", "adamw", {"lr": 0.05, "beta1": 0.7, "beta2": 0.9, "eps": 1e-7, "weight_decay": 0.2}),
@@ -427,6 +433,7 @@ CASES = [
         "adamw-amsgrad-eps_in_sqrt", "adamw",
         {"lr": 0.05, "beta2": 0.6, "weight_decay": 0.2, "eps_in_sqrt": True, "amsgrad": True},
     ),
+    Case("adamw-efficient", "adamw", {"lr": 0.05, "beta2": 0.9, "eps": 1e-3, "weight_decay": 0.2, "efficient": True}),
     Case("nadam-defaults", "nadam"),
     Case("nadam", "nadam", {"lr": 0.01, "beta1": 0.85, "beta2": 0.97, "eps": 1e-6}),
     Case("nadam-dozat", "nadam", {"lr": 0.01, "beta1": 0.85, "beta2": 0.97, "dozat": True}),

@@ -9,8 +9,12 @@ Teaching assistants use numopt as the grading reference for coursework::
     report.to_gradescope()           # Gradescope results.json as a dict
     assert_matches(Adam, "adam")     # raises AssertionError with one line (pytest, nbgrader)
 
-or from the shell, ``numopt grade student.py:Adam --algorithm adam``. A
-starter file for students comes from ``numopt assignment adam -o adam.py``.
+or from the shell, ``numopt grade student.py:Adam --algorithm adam`` (a folder
+of submissions with ``--out RESULTS``: :mod:`~numopt.grading.batch`). A
+starter file for students comes from ``numopt assignment adam -o adam.py``, a
+Gradescope autograder from ``numopt assignment adam --gradescope DIR``
+(:mod:`~numopt.grading.gradescope`). File submissions run in a child process
+of their own (:mod:`~numopt.grading.sandbox`, :mod:`~numopt.grading.child`).
 
 Modules: :mod:`~numopt.grading.candidates` (the three candidate forms),
 :mod:`~numopt.grading.cases` (the seeded cases), :mod:`~numopt.grading.compare`

@@ -32,11 +32,15 @@ the reference's form), is simply not passed.
 The candidate never sees the grader's own arrays: it gets copies, and a
 candidate that writes into its gradient, raises, returns the wrong type or
 shape is reported with a :class:`CandidateError` naming the step, not with a
-crash of the grader. Its printed output is swallowed so that ``--json`` stays
-valid. Each call into the candidate's code (the import, the constructor, a
-step) may take at most ``time_limit`` seconds, so that one endless loop does
-not stop a batch of two hundred submissions; the limit uses ``SIGALRM`` and
-applies where that exists (POSIX, the main thread).
+crash of the grader. Its printed output is dropped so that ``--json`` stays
+valid.
+
+This module runs a candidate in the process that calls it. The grader uses
+it that way only for objects that cannot be sent elsewhere (a class defined
+in a notebook or a test, an instance), with ``time_limit`` enforced by
+``SIGALRM`` (POSIX, main thread, best effort); file submissions run it in a
+child process (:mod:`numopt.grading.child`), where the limits are enforced
+from outside (:mod:`numopt.grading.sandbox`).
 """
 
 from __future__ import annotations
@@ -66,22 +70,39 @@ __all__ = [
     "describe_candidate",
     "detect_form",
     "load_candidate",
+    "parse_spec",
+    "source_of",
 ]
 
-FORMS = ("step", "cs231n", "pure")
+FORMS = ("step", "dict", "list", "cs231n", "pure")
 """The accepted candidate forms (see the module docstring)."""
+
+OBJECT_FORMS = ("step", "dict", "list")
+"""The forms that are an object with a method ``step`` or ``update`` (params as an array, a dict, a list)."""
+
+METHODS = ("step", "update")
+"""The names an object's update method may have, in order of preference."""
 
 HP_ALIASES: dict[str, tuple[str, ...]] = {
     "lr": ("learning_rate", "alpha", "eta", "step_size"),
     "eps": ("epsilon",),
-    "beta": ("momentum", "decay_rate"),
+    "beta": ("momentum", "decay_rate", "rho", "mu", "decay", "gamma"),
     "rho": ("decay_rate",),
-    "beta1": ("b1",),
-    "beta2": ("b2",),
+    "beta1": ("b1", "beta_1"),
+    "beta2": ("b2", "beta_2"),
     "weight_decay": ("wd",),
     "initial_accumulator_value": ("initial_accumulator",),
 }
 """numopt hyperparameter name -> other names courses use for it, in order of preference."""
+
+WHAT: dict[str, str] = {
+    "step": "{method}(params, grads)", "dict": "{method}(params, grads)", "list": "{method}(params, grads)",
+    "cs231n": "update(w, dw, config)", "pure": "update(param, grad, state, t)",
+}
+"""How messages name the call of each form."""
+
+SOURCE_ATTRIBUTE = "__numopt_source__"
+"""Set by :func:`load_candidate` on the class or function it loaded: (the file's path, the name)."""
 
 CS231N_NAMES: dict[str, str] = {"lr": "learning_rate", "eps": "epsilon"}
 """numopt name -> key in a CS231n ``config`` (others keep their names, except ``beta``)."""
@@ -138,22 +159,58 @@ def load_candidate(spec: Any, time_limit: float | None = None) -> Any:
     """
     if not isinstance(spec, str):
         return spec
-    path_text, sep, name = spec.rpartition(":")
-    if not sep or not path_text or not name:
-        raise CandidateLoadError(
-            f"candidate {spec!r} is not of the form FILE.py:NAME; expected e.g. 'student.py:Adam'"
-        )
-    path = Path(path_text)
-    if not path.is_file():
-        raise CandidateLoadError(f"candidate file {path_text!r} does not exist; expected a Python file")
+    path, name = parse_spec(spec)
     module = _import_file(path, time_limit)
+    names = name.split("|")  # alternatives, the first one defined wins (batch grading)
+    name = next((n for n in names if hasattr(module, n)), name)
+    if len(names) > 1 and not hasattr(module, name):
+        defined = sorted(k for k, v in vars(module).items() if not k.startswith("_") and callable(v))
+        raise CandidateLoadError(
+            f"{path.name} defines none of {', '.join(names)}; expected a class or function of one of these names "
+            f"(it defines: {', '.join(defined) or 'nothing callable'})"
+        )
     if not hasattr(module, name):
         defined = sorted(k for k, v in vars(module).items() if not k.startswith("_") and callable(v))
         raise CandidateLoadError(
             f"{path.name} defines no {name!r}; expected a class or function of that name "
             f"(it defines: {', '.join(defined) or 'nothing callable'})"
         )
-    return getattr(module, name)
+    obj = getattr(module, name)
+    if inspect.isclass(obj) or inspect.isfunction(obj):
+        with contextlib.suppress(AttributeError, TypeError):
+            setattr(obj, SOURCE_ATTRIBUTE, (str(path.resolve()), name))
+    return obj
+
+
+def parse_spec(spec: str) -> tuple[Path, str]:
+    """``"dir/student.py:Adam"`` -> (the file, ``"Adam"``).
+
+    Raises
+    ------
+    CandidateLoadError
+        If ``spec`` is not ``FILE.py:NAME`` or the file does not exist.
+    """
+    path_text, sep, name = spec.rpartition(":")
+    if not sep or not path_text or not name:
+        raise CandidateLoadError(
+            f"candidate {Path(spec).name!r} is not of the form FILE.py:NAME; expected e.g. 'student.py:Adam'"
+        )
+    path = Path(path_text)
+    if not path.is_file():
+        raise CandidateLoadError(f"candidate file {path.name!r} does not exist; expected a Python file")
+    return path, name
+
+
+def source_of(obj: Any) -> tuple[Path, str] | None:
+    """(file, name) of a class or function that :func:`load_candidate` imported from a student's file.
+
+    Such an object can be imported again in a child process; others (defined
+    in a notebook, a test, numopt itself; instances) cannot.
+    """
+    if not (inspect.isclass(obj) or inspect.isfunction(obj)):
+        return None
+    source = vars(obj).get(SOURCE_ATTRIBUTE)
+    return None if source is None else (Path(source[0]), source[1])
 
 
 def _import_file(path: Path, time_limit: float | None) -> Any:
@@ -215,11 +272,19 @@ def _quiet(time_limit: float | None = None) -> Iterator[None]:
     """Run the candidate's code: swallow its prints and warnings, let NumPy divide by zero
     silently, and stop it with :class:`_TimeLimit` after ``time_limit`` seconds."""
     with (
-        contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings(), np.errstate(all="ignore"),
+        contextlib.redirect_stdout(_Discard()), contextlib.redirect_stderr(_Discard()), warnings.catch_warnings(),
+        np.errstate(all="ignore"),
         _alarm(time_limit),
     ):
         warnings.simplefilter("ignore")
         yield
+
+
+class _Discard(io.TextIOBase):
+    """A text stream that drops what is written to it (a flood of prints costs no memory)."""
+
+    def write(self, text: str) -> int:
+        return len(text)
 
 
 @contextlib.contextmanager
@@ -250,8 +315,9 @@ def detect_form(obj: Any) -> str:
     CandidateLoadError
         If ``obj`` is none of them.
     """
-    if callable(getattr(obj, "step", None)):
-        return "step"
+    method = _method_of(obj)
+    if method is not None:
+        return _container(getattr(obj, method))
     if inspect.isfunction(obj) or inspect.ismethod(obj) or callable(obj):
         try:
             params = inspect.signature(obj).parameters.values()
@@ -265,9 +331,47 @@ def detect_form(obj: Any) -> str:
             return "cs231n"  # update(w, dw, config) or CS231n's own update(w, dw, config=None)
     raise CandidateLoadError(
         f"candidate {_label(obj)} has an unknown form; expected a class or instance with "
-        "step(params, grads), a function update(w, dw, config) -> (next_w, config), or a "
-        "function update(param, grad, state, t) -> (new_param, new_state)"
+        "step(params, grads) or update(params, grads), a function update(w, dw, config) -> (next_w, config), "
+        "or a function update(param, grad, state, t) -> (new_param, new_state)"
     )
+
+
+def _method_of(obj: Any) -> str | None:
+    """``"step"`` or ``"update"``: the method of a class or instance that takes (params, grads)."""
+    if inspect.isfunction(obj) or inspect.ismethod(obj):
+        return None
+    for name in METHODS:
+        method = getattr(obj, name, None)
+        if not callable(method):
+            continue
+        try:
+            params = list(inspect.signature(method).parameters.values())
+        except (TypeError, ValueError):
+            return name
+        if inspect.isclass(obj) and params and params[0].name == "self":
+            params = params[1:]
+        positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        if len([p for p in positional if p.default is p.empty]) == 2 or any(p.kind == p.VAR_POSITIONAL
+                                                                           for p in params):
+            return name
+    return None
+
+
+_DICT_HINTS = (".keys()", ".items()", "params[key]", "params[k]", "params[name]", "grads[key]", "grads[k]")
+_LIST_HINTS = ("zip(params", "enumerate(params", "for p in params", "params[i]", "range(len(params")
+
+
+def _container(method: Any) -> str:
+    """``"dict"``, ``"list"`` or ``"step"`` (one array): what the method's source does with ``params``."""
+    try:
+        source = inspect.getsource(method)
+    except (OSError, TypeError):
+        return "step"
+    if any(hint in source for hint in _DICT_HINTS):
+        return "dict"
+    if any(hint in source for hint in _LIST_HINTS):
+        return "list"
+    return "step"
 
 
 def _label(obj: Any) -> str:
@@ -275,14 +379,22 @@ def _label(obj: Any) -> str:
 
 
 def describe_candidate(obj: Any) -> str:
-    """How reports name a candidate: the ``FILE.py:NAME`` string, or the object's name."""
-    return obj if isinstance(obj, str) else _label(obj)
+    """How reports name a candidate: ``student.py:NAME`` (the file name, no folders), or the object's name."""
+    if isinstance(obj, str):
+        path, sep, name = obj.rpartition(":")
+        return f"{Path(path).name}{sep}{name}" if sep else Path(obj).name
+    return _label(obj)
 
 
 def _keyword_hyperparameters(
-    target: Callable, hp: Mapping[str, Any], explicit: frozenset[str], label: str, skip: int = 0
+    target: Callable, hp: Mapping[str, Any], explicit: frozenset[str], label: str, skip: int = 0,
+    notes: list[str] | None = None, accepted: set[str] | None = None,
 ) -> dict[str, Any]:
-    """The hyperparameters ``target`` accepts, under the name it uses for each."""
+    """The hyperparameters ``target`` accepts, under the name it uses for each.
+
+    One that the instructor set but ``target`` does not accept is set on the
+    reference only, with a sentence in ``notes``.
+    """
     try:
         params = list(inspect.signature(target).parameters.values())[skip:]
     except (TypeError, ValueError):
@@ -295,11 +407,12 @@ def _keyword_hyperparameters(
         chosen = next((n for n in options if n in names), name if var_keyword else None)
         if chosen is not None:
             kwargs[chosen] = value
-        elif name in explicit:
-            raise CandidateLoadError(
-                f"{label} does not accept the hyperparameter {name}={value!r} set for this "
-                f"assignment; expected a "
-                f"keyword argument named one of {', '.join(options)}"
+            if accepted is not None:
+                accepted.add(name)
+        elif name in explicit and notes is not None:
+            notes.append(
+                f"{label} takes no argument named {' or '.join(options)}, so {name}={value!r} was set on the "
+                "reference only"
             )
     return kwargs
 
@@ -325,6 +438,9 @@ class Candidate:
         How the report names the candidate (default: the spec or the object's name).
     time_limit : float, optional
         Seconds each call into the candidate's code may take (no limit when omitted).
+    construct : bool, default True
+        Build (or copy) the candidate once now, so that a broken constructor
+        is reported up front; :meth:`construct` does it later.
     """
 
     def __init__(
@@ -336,31 +452,54 @@ class Candidate:
         form: str | None = None,
         label: str | None = None,
         time_limit: float | None = None,
+        construct: bool = True,
     ) -> None:
         self.label = label or describe_candidate(obj)
         self.time_limit = time_limit
+        self.notes: list[str] = []  # hyperparameters set on the reference only
+        self.accepted: set[str] = set()  # numopt names of the hyperparameters the candidate takes
+        self.args = (key, dict(hp), frozenset(explicit), form, label, time_limit)
         self.overran = False  # set by a step that overran: the candidate is not called again
         obj = load_candidate(obj, time_limit)
         if form is not None and form not in FORMS:
             raise ValueError(f"form={form!r} is not a candidate form; expected one of {', '.join(FORMS)}")
         self.form = form or detect_form(obj)
+        self.method = (_method_of(obj) or "step") if self.form in OBJECT_FORMS else None
+        self.what = WHAT[self.form].format(method=self.method)
         self.obj = obj
         self.key = key
         explicit = frozenset(explicit)
-        if self.form == "step":
+        if self.form in OBJECT_FORMS:
             self.kwargs = (
-                _keyword_hyperparameters(obj, hp, explicit, _label(obj)) if inspect.isclass(obj) else {}
+                _keyword_hyperparameters(obj, hp, explicit, _label(obj), notes=self.notes, accepted=self.accepted)
+                if inspect.isclass(obj) else {}
             )
         elif self.form == "pure":
-            self.kwargs = _keyword_hyperparameters(obj, hp, explicit, _label(obj), skip=4)
+            self.kwargs = _keyword_hyperparameters(obj, hp, explicit, _label(obj), skip=4, notes=self.notes,
+                                                   accepted=self.accepted)
         else:
             beta_name = CS231N_BETA.get(key, "beta")
             self.kwargs = {
                 (beta_name if name == "beta" else CS231N_NAMES.get(name, name)): value
                 for name, value in hp.items()
             }
-        if self.form == "step":
+            self.accepted = set(hp)
+        if self.form in OBJECT_FORMS and construct:
             self._fresh()  # build or copy once now, so that a broken constructor is reported up front
+
+    def with_hp(self, hp: Mapping[str, Any]) -> Candidate:
+        """The same candidate built with other hyperparameters (CandidateLoadError if its constructor refuses)."""
+        key, _, _, form, label, time_limit = self.args
+        return Candidate(self.obj, key, hp, frozenset(), form or self.form, label, time_limit)
+
+    def construct(self) -> None:
+        """Build or copy the candidate once (object forms), raising CandidateLoadError if that fails."""
+        if self.form in OBJECT_FORMS:
+            self._fresh()
+
+    def arguments(self) -> str:
+        """The constructor's keyword arguments as source, ``lr=0.01, beta1=0.9``."""
+        return ", ".join(f"{k}={v!r}" for k, v in self.kwargs.items())
 
     def _fresh(self) -> Any:
         if not inspect.isclass(self.obj):
@@ -371,7 +510,7 @@ class Candidate:
                     f"the instance {_label(self.obj)} cannot be copied ({type(err).__name__}: {err}); "
                     "expected a copyable object, or pass the class instead"
                 ) from None
-        args = ", ".join(f"{k}={v!r}" for k, v in self.kwargs.items())
+        args = self.arguments()
         try:
             with _quiet(self.time_limit):
                 return self.obj(**self.kwargs)
@@ -402,7 +541,7 @@ class Session:
 
     def __init__(self, candidate: Candidate) -> None:
         self.candidate = candidate
-        self.driver = candidate._fresh() if candidate.form == "step" else None
+        self.driver = candidate._fresh() if candidate.form in OBJECT_FORMS else None
         self.params: np.ndarray | None = None
         self.memory: Any = dict(candidate.kwargs) if candidate.form == "cs231n" else None
 
@@ -415,19 +554,13 @@ class Session:
             If the candidate raises, returns something unusable, writes into ``g``,
             or overruns its time limit (then, without calling it, at every later step).
         """
-        form, grads = self.candidate.form, g.copy()
-        what = {"step": "step(params, grads)", "cs231n": "update(w, dw, config)",
-                "pure": "update(param, grad, state, t)"}[form]
+        form, grads, what = self.candidate.form, g.copy(), self.candidate.what
         if self.candidate.overran:
             raise CandidateError(f"not run: {what} overran its time limit in an earlier case")
         try:
             with _quiet(self.candidate.time_limit):
-                if form == "step":
-                    if self.params is None:
-                        self.params = theta.copy()  # one array for the whole run: state keyed by id() works
-                    self.params[...] = theta
-                    returned = self.driver.step(self.params, grads)
-                    new = returned if isinstance(returned, np.ndarray) else self.params
+                if form in OBJECT_FORMS:
+                    new = self._call_method(theta, grads)
                 else:
                     args = (theta.copy(), grads, self.memory)
                     if form == "pure":
@@ -460,6 +593,30 @@ class Session:
                 "the gradient unchanged (write to a new array, e.g. g = g + ..., not g += ...)"
             )
         return self._checked(new, theta, what, t)
+
+    def _call_method(self, theta: np.ndarray, grads: np.ndarray) -> Any:
+        """``driver.step(params, grads)`` (or ``update``) with params as an array, ``{"W": array}`` or ``[array]``.
+
+        The new parameters are what the method returned (ML-From-Scratch's
+        ``update(w, grad) -> new_w``), else the container updated in place.
+        """
+        method = getattr(self.driver, self.candidate.method)
+        if self.candidate.form == "step":
+            if self.params is None:
+                self.params = theta.copy()  # one array for the whole run: state keyed by id() works
+            self.params[...] = theta
+            returned = method(self.params, grads)
+            return returned if isinstance(returned, np.ndarray) else self.params
+        if self.candidate.form == "dict":
+            params, wrapped = {"W": theta.copy()}, {"W": grads}
+        else:
+            params, wrapped = [theta.copy()], [grads]
+        returned = method(params, wrapped)
+        if isinstance(returned, np.ndarray):
+            return returned
+        if isinstance(returned, (dict, list)) and len(returned) == 1:
+            params = returned
+        return params["W"] if isinstance(params, dict) else params[0]
 
     def _unpack(self, returned: Any, what: str, t: int) -> tuple[Any, Any]:
         if not (isinstance(returned, tuple) and len(returned) == 2):
@@ -495,9 +652,12 @@ class Session:
             )
         return array
 
-    def state(self) -> dict[str, Any]:
-        """The candidate's state after the last step, by the names it uses (arrays and numbers only)."""
-        if self.candidate.form == "step":
+    def state(self, max_size: int | None = None) -> dict[str, Any]:
+        """The candidate's state after the last step, by the names it uses (arrays and numbers only).
+
+        ``max_size`` leaves out arrays with more elements (a scratch buffer is not state to compare).
+        """
+        if self.candidate.form in OBJECT_FORMS:
             found = dict(vars(self.driver)) if hasattr(self.driver, "__dict__") else {}
             inner = getattr(self.driver, "state", None)
             if isinstance(inner, Mapping):
@@ -509,7 +669,7 @@ class Session:
         return {
             name: np.array(value, dtype=float)
             for name, value in found.items()
-            if isinstance(name, str) and _is_numeric(value)
+            if isinstance(name, str) and _is_numeric(value) and (max_size is None or np.size(value) <= max_size)
         }
 
 

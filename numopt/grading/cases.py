@@ -24,6 +24,11 @@ Three kinds:
     100 in 12 dimensions (rotated, so no per-coordinate scaling removes the
     ill-conditioning; minimum at θ* = 1).
 
+The last two cases run at *other hyperparameters*: every decay rate, ε, η
+and γ that the candidate takes is moved (β 0.9 -> 0.8, ε × 1000, η × 3, see
+:func:`other_hyperparameters`), so that a candidate that ignores an argument
+and uses its default fails them and is named.
+
 Why the defaults discriminate:
 
 * gradients of size 1e-8 to 1e-6 make v̂ (≈ g², 1e-16 to 1e-12) far smaller
@@ -52,7 +57,39 @@ import numpy as np
 
 from ..problems import Problem, Quadratic
 
-__all__ = ["SHAPE", "Case", "FlatProblem", "default_cases"]
+__all__ = ["SHAPE", "Case", "FlatProblem", "default_cases", "other_hyperparameters"]
+
+BETAS = frozenset({"beta", "beta1", "beta2", "rho", "mu"})
+"""Decay rates in [0, 1): moved to 1 − 2(1 − β) (0.9 -> 0.8, 0.999 -> 0.998), or β + 0.25 below ½."""
+
+SCALED = {"lr": 3.0, "eps": 1000.0, "gamma": 2.0, "gamma_p": 2.0, "gamma_s": 2.0}
+"""Other hyperparameters that are moved, by the factor they are multiplied by."""
+
+
+def other_hyperparameters(cls: type, hp: dict, names: set[str] | frozenset[str]) -> dict:
+    """``hp`` with each of ``names`` that can be moved (:data:`BETAS`, :data:`SCALED`) moved.
+
+    Only names the candidate takes are moved (one it does not take cannot be
+    passed to it); a value that ``cls`` refuses, a schedule or a zero stays.
+    """
+    moved = dict(hp)
+    for name in sorted(names):
+        value = hp.get(name)
+        if isinstance(value, bool) or not isinstance(value, float) or (value == 0.0 and name not in BETAS):
+            continue
+        if name in BETAS:
+            new = 1 - 2 * (1 - value) if value >= 0.5 else value + 0.25
+        elif name in SCALED:
+            new = value * SCALED[name]
+        else:
+            continue
+        try:
+            cls(**{**moved, name: new})
+        except (TypeError, ValueError):
+            continue
+        moved[name] = new
+    return moved
+
 
 SHAPE = (3, 4)
 """The shape of the parameter array in every case."""
@@ -93,6 +130,10 @@ class Case:
         The objective (closed-loop cases).
     steps : int
         Number of steps T.
+    other_hp : bool, default False
+        Run at hyperparameters other than the assignment's
+        (:func:`other_hyperparameters`), so that a candidate that ignores an
+        argument shows.
     """
 
     name: str
@@ -101,6 +142,12 @@ class Case:
     grads: np.ndarray | None = None
     problem: FlatProblem | None = None
     steps: int = 0
+    other_hp: bool = False
+
+    @property
+    def hp_key(self) -> str:
+        """``"other"`` for a case run at other hyperparameters, ``"assignment"`` otherwise."""
+        return "other" if self.other_hp else "assignment"
 
     def compared(self, step: int) -> bool:
         """Whether step ``step`` (1-based) is compared; a single-step case compares its last only."""
@@ -140,7 +187,7 @@ def default_cases(seed: int = 0, positive: bool = False) -> list[Case]:
     scales = 10.0 ** rng.uniform(-8, 1, SHAPE)  # per coordinate, fixed over the run
     flips = np.abs(normal(12)) * (-1.0) ** np.arange(1, 13)[:, None, None]  # sign changes every step
     flips[:4, 0, :2] = 0.0  # two coordinates with a zero gradient for the first four steps
-    return [
+    cases = [
         Case("one step from zero state, gradients of order 1", "single", start(), normal(1), steps=1),
         Case("one step from zero state, tiny gradients (1e-8 to 1e-6)", "single", start(), tiny(1), steps=1),
         Case("step 3, tiny gradients throughout", "single", start(), tiny(3), steps=3),
@@ -150,4 +197,10 @@ def default_cases(seed: int = 0, positive: bool = False) -> list[Case]:
         Case("12 teacher-forced steps, sign flips and zero gradients", "forced", start(), flips, steps=12),
         Case("40 closed-loop steps on a rotated quadratic (condition number 100)", "closed", 1.0 + start(0.05),
              problem=FlatProblem(Quadratic(condition=100.0, dim=int(np.prod(SHAPE)))), steps=40),
+    ]
+    return [
+        *cases,
+        Case("step 3, tiny gradients, at other hyperparameters", "single", start(), tiny(3), steps=3, other_hp=True),
+        Case("12 teacher-forced steps, sign flips, at other hyperparameters", "forced", cases[5].theta0, flips,
+             steps=12, other_hp=True),
     ]

@@ -11,12 +11,17 @@ import argparse
 import ast
 import json
 import re
+import sys
+import time
+from pathlib import Path
 
 from .. import OPTIMIZERS
 from ..cli import CLIError
 from .assignment import write_starter
+from .batch import class_summary, grade_folder
 from .candidates import FORMS
-from .grader import grade
+from .grader import grade, grade_module, resolve_hyperparameters
+from .gradescope import write_autograder
 
 __all__ = ["parse_hyperparameters", "register"]
 
@@ -59,15 +64,75 @@ def parse_hyperparameters(text: str) -> dict[str, object]:
     return result
 
 
+def _memory(megabytes: float | None) -> int | None:
+    if megabytes is None:
+        return None
+    if not megabytes > 0:
+        raise CLIError(f"--memory-limit {megabytes:g} is not allowed; expected a number of MB > 0")
+    return int(megabytes * (1 << 20))
+
+
 def _names(text: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in text.split(",") if item.strip())
 
 
+def _run_batch(args: argparse.Namespace) -> int:
+    if not args.out:
+        raise CLIError(f"SUBMISSIONS={args.candidate!r} is a folder; expected --out RESULTS to write the results to")
+    if args.workers is not None and args.workers < 1:
+        raise CLIError(f"--workers {args.workers} is not allowed; expected a number of processes >= 1")
+    options = {"hp": parse_hyperparameters(args.hp), "seed": args.seed, "rtol": args.rtol, "atol": args.atol,
+               "allow": _names(args.allow), "form": args.form, "time_limit": args.time_limit,
+               "memory_limit": _memory(args.memory_limit)}
+    try:
+        resolve_hyperparameters(args.algorithm, options["hp"])  # checked once, before the pool starts
+        start = time.perf_counter()
+        results = grade_folder(args.candidate, args.algorithm, args.out, name=args.name, file=args.file,
+                               workers=args.workers, progress=_progress, **options)
+    except ValueError as err:
+        raise CLIError(str(err)) from None
+    print(file=sys.stderr)
+    print(class_summary(results, time.perf_counter() - start))
+    print(f"wrote {Path(args.out) / 'scores.csv'} and {len(results)} results.json files")
+    return 0
+
+
+def _progress(done: int, total: int) -> None:
+    print(f"\rgraded {done}/{total}", end="", file=sys.stderr, flush=True)
+
+
+def _run_module(args: argparse.Namespace) -> int:
+    """``numopt grade optim.py --algorithm momentum,rmsprop,adam``: each function against its algorithm."""
+    if args.hp:
+        raise CLIError(f"--hp {args.hp!r} with several algorithms is ambiguous; expected one algorithm, or no --hp")
+    try:
+        reports = grade_module(args.candidate, _names(args.algorithm), seed=args.seed, rtol=args.rtol,
+                               atol=args.atol, allow=_names(args.allow), form=args.form,
+                               time_limit=args.time_limit)
+    except ValueError as err:
+        raise CLIError(str(err)) from None
+    passed = sum(r.passed for r in reports.values())
+    if args.json:
+        tests = [t for r in reports.values() for t in r.to_gradescope(args.visibility)["tests"]]
+        print(json.dumps({"score": sum(t["score"] for t in tests), "visibility": args.visibility,
+                          "output": " ".join(r.summary() for r in reports.values()), "tests": tests},
+                         indent=2, ensure_ascii=False))
+    else:
+        print("\n\n".join(r.to_text(tracebacks=args.traceback) for r in reports.values()))
+        print(f"\n{passed} of {len(reports)} algorithms pass.")
+    return 0 if passed == len(reports) else 1
+
+
 def _run_grade(args: argparse.Namespace) -> int:
+    if Path(args.candidate).is_dir():
+        return _run_batch(args)
+    if args.candidate.endswith(".py") and ":" not in args.candidate:
+        return _run_module(args)
     try:
         report = grade(
             args.candidate, args.algorithm, parse_hyperparameters(args.hp), seed=args.seed, rtol=args.rtol,
             atol=args.atol, allow=_names(args.allow), form=args.form, time_limit=args.time_limit,
+            memory_limit=_memory(args.memory_limit),
         )
     except ValueError as err:
         raise CLIError(str(err)) from None
@@ -79,6 +144,18 @@ def _run_grade(args: argparse.Namespace) -> int:
 
 
 def _run_assignment(args: argparse.Namespace) -> int:
+    if args.gradescope:
+        try:
+            folder = write_autograder(args.algorithm, args.gradescope, parse_hyperparameters(args.hp),
+                                      name=args.name, allow=_names(args.allow), seed=args.seed,
+                                      time_limit=args.time_limit, overwrite=args.force)
+        except (ValueError, FileExistsError) as err:
+            raise CLIError(str(err)) from None
+        print(f"wrote the Gradescope autograder to {folder}; zip its contents and upload them")
+        if not args.output:
+            return 0
+    elif not args.output:
+        raise CLIError("assignment needs -o FILE (a starter file) or --gradescope DIR (an autograder); got neither")
     try:
         path = write_starter(args.algorithm, args.output, args.name, overwrite=args.force)
     except (ValueError, FileExistsError) as err:
@@ -100,8 +177,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "update(param, grad, state, t). Exit status 0 if it passes, 1 if not, 2 on a usage error."
         ),
     )
-    p.add_argument("candidate", metavar="FILE.py:NAME", help="the student's file and the class or function in it")
-    p.add_argument("--algorithm", "-a", required=True, metavar="KEY", help="numopt registry key, e.g. adam")
+    p.add_argument("candidate", metavar="FILE.py:NAME|SUBMISSIONS",
+                   help="the student's file and the class or function in it, or a folder with one file or "
+                        "folder per student (batch grading, with --out)")
+    p.add_argument("--algorithm", "-a", required=True, metavar="KEY",
+                   help="numopt registry key, e.g. adam; for FILE.py without :NAME, several (momentum,rmsprop,adam)")
     p.add_argument("--hp", default="", metavar="NAME=VALUE,...",
                    help="hyperparameters that differ from numopt's defaults, e.g. lr=1e-2,beta1=0.8")
     p.add_argument("--seed", type=int, default=0, help="seed of the cases; 0 (default) gives the public ones")
@@ -112,11 +192,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--form", choices=FORMS, help="the candidate's form (detected by default)")
     p.add_argument("--time-limit", type=float, default=10.0, metavar="SECONDS",
                    help="seconds the candidate's import, constructor and each step may take (default 10)")
+    p.add_argument("--memory-limit", type=float, metavar="MB",
+                   help="memory a file submission's process may use beyond its start (default 1024)")
     p.add_argument("--json", action="store_true", help="print Gradescope's results.json instead of the report")
     p.add_argument("--visibility", default="visible",
                    choices=("visible", "hidden", "after_due_date", "after_published"),
                    help="Gradescope visibility of the tests in --json output (default visible)")
     p.add_argument("--traceback", action="store_true", help="show the candidate's tracebacks")
+    p.add_argument("--out", metavar="RESULTS", help="batch: the folder for scores.csv and STUDENT/results.json")
+    p.add_argument("--name", help="batch: the class or function to grade (default: e.g. Adam, then adam)")
+    p.add_argument("--file", help="batch: the file to grade in a student folder with several .py files")
+    p.add_argument("--workers", type=int, help="batch: worker processes (default: one per CPU core)")
     p.set_defaults(func=_run_grade)
 
     a = subparsers.add_parser(
@@ -128,7 +214,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     a.add_argument("algorithm", metavar="ALGORITHM", help="numopt registry key, e.g. adam")
-    a.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write")
+    a.add_argument("-o", "--output", metavar="FILE", help="the starter file to write")
+    a.add_argument("--gradescope", metavar="DIR",
+                   help="write a Gradescope autograder (setup.sh, run_autograder, autograder.json) into DIR")
+    a.add_argument("--hp", default="", metavar="NAME=VALUE,...", help="--gradescope: the assignment's hyperparameters")
+    a.add_argument("--allow", default="", metavar="VARIANT,...", help="--gradescope: legitimate variants to accept")
+    a.add_argument("--seed", type=int, default=0, help="--gradescope: seed of the cases (default 0, public)")
+    a.add_argument("--time-limit", type=float, default=10.0, metavar="SECONDS",
+                   help="--gradescope: seconds per import, constructor and step (default 10)")
     a.add_argument("--name", help="class name (default: numopt's, e.g. Adam)")
     a.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     a.set_defaults(func=_run_assignment)

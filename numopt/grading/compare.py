@@ -4,7 +4,16 @@ Pass/fail is decided elementwise by the rule of ``numpy.isclose``::
 
     |x − y| <= atol + rtol·|y|          x: the candidate, y: the reference
 
-with ``rtol=1e-6`` and ``atol=1e-9`` by default. The report also gives the
+with ``rtol=1e-6`` and ``atol=1e-9`` by default, and the *step* must match
+as well, relative to its size::
+
+    |Δx − Δy| <= rtol·max|Δy| + ROUNDING·(|θ| + |y|)     Δx = x − θ, Δy = y − θ
+
+where θ is the parameter before the step (each side's own, in a closed
+loop), the maximum runs over the array and ROUNDING (8 machine epsilons)
+covers the rounding of θ itself. Without the step rule, a case whose steps
+are far smaller than atol (gradients of 1e-8 with η = 0.01) would pass any
+code at all. The report also gives the
 familiar *relative error* of CS231n's gradient checks,
 
     max over elements of |x − y| / max(1e-8, |x| + |y|),
@@ -24,7 +33,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Tolerance", "relative_error"]
+__all__ = ["ROUNDING", "Tolerance", "relative_error"]
+
+ROUNDING = 8 * float(np.finfo(np.float64).eps)
+"""Relative rounding allowed on the parameters in the step rule: a few units in the last place."""
 
 
 @dataclass(frozen=True)
@@ -66,9 +78,23 @@ class Tolerance:
             ok |= (np.isnan(x) & np.isnan(y)) | (np.isinf(x) & (x == y))
         return bool(ok.all())
 
+    def step_close(self, x: np.ndarray, y: np.ndarray, x_old: np.ndarray, y_old: np.ndarray) -> bool:
+        """Whether the candidate's step ``x − x_old`` matches the reference's ``y − y_old`` relative to its size.
+
+        Elements where either step is not finite are left to :meth:`close`.
+        """
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        with np.errstate(all="ignore"):
+            dx, dy = x - np.asarray(x_old, dtype=float), y - np.asarray(y_old, dtype=float)
+            finite = np.isfinite(dx) & np.isfinite(dy)
+            scale = float(np.abs(dy[finite]).max()) if finite.any() else 0.0
+            bound = self.rtol * scale + ROUNDING * (np.abs(x_old) + np.abs(y_old) + np.abs(y))
+            ok = np.abs(dx - dy) <= bound
+        return bool(ok[finite].all())
+
     def describe(self) -> str:
-        """The rule in words, e.g. ``|x − y| <= 1e-09 + 1e-06·|y|``."""
-        return f"|x − y| <= {self.atol:g} + {self.rtol:g}·|y|"
+        """The rule in words, e.g. ``|x − y| <= 1e-09 + 1e-06·|y| and |Δx − Δy| <= 1e-06·max|Δy|``."""
+        return f"|x − y| <= {self.atol:g} + {self.rtol:g}·|y| and the step |Δx − Δy| <= {self.rtol:g}·max|Δy|"
 
 
 def relative_error(x: np.ndarray, y: np.ndarray) -> float:

@@ -1,8 +1,8 @@
 r"""Grade a candidate against numopt: run the cases, find the first failing step, name the mistake.
 
 The reference is ``numopt.OPTIMIZERS[algorithm](**hp)``. Every case is run on
-fresh state for both; a step passes if every parameter passes
-:class:`~numopt.grading.compare.Tolerance`. When a case fails, the grader
+fresh state for both; a step passes if every parameter and the step itself
+pass :class:`~numopt.grading.compare.Tolerance`. When a case fails, the grader
 also looks at the candidate's state (if it keeps arrays under names it
 recognises, :data:`STATE_NAMES`) to say which quantity went wrong first, and
 runs the cases against every entry of the mutant catalogue to say which
@@ -19,14 +19,27 @@ import numpy as np
 
 from .. import OPTIMIZERS
 from ..base import SWITCHES
-from .candidates import HP_ALIASES, Candidate, CandidateError, CandidateLoadError, Session, describe_candidate
-from .cases import Case, default_cases
+from .candidates import (
+    FORMS,
+    HP_ALIASES,
+    Candidate,
+    CandidateError,
+    CandidateLoadError,
+    Session,
+    describe_candidate,
+    parse_spec,
+    source_of,
+)
+from .cases import Case, default_cases, other_hyperparameters
 from .compare import Tolerance, relative_error
 from .mutants import CORRECTIONS, FAMILY, Mutant, catalogue_for, correction
 from .report import GradeReport
 from .results import CaseResult
+from .sandbox import RemoteCandidate
 
-__all__ = ["STATE_NAMES", "CaseResult", "assert_matches", "grade", "resolve_hyperparameters", "run_case"]
+__all__ = [
+    "STATE_NAMES", "CaseResult", "assert_matches", "grade", "grade_module", "resolve_hyperparameters", "run_case",
+]
 
 STATE_NAMES: dict[str, str] = {
     **dict.fromkeys(("m", "exp_avg", "m_t", "mt", "first_moment"), "m"),
@@ -174,9 +187,15 @@ def run_case(
             return result
         if case.compared(k):
             result.worst_error = max(result.worst_error, relative_error(x, y))
-            if not tol.close(x, y, equal_nan=True):
+            before = theta_c if closed else theta
+            if not (tol.close(x, y, equal_nan=True) and tol.step_close(x, y, before, theta)):
                 result.passed = False
                 result.first_failure = result.first_failure or k
+                if not matching and np.array_equal(x, before) and not np.array_equal(y, theta):
+                    result.failure = result.failure or (
+                        f"step {k} left the parameters unchanged; expected the parameters to be updated in place "
+                        "(params -= ..., not params = params - ...) or the new ones returned"
+                    )
                 if (~np.isfinite(x) & np.isfinite(y)).any():
                     result.failure = result.failure or f"step {k} produced NaN or inf where the reference is finite"
                 if matching or closed:
@@ -193,12 +212,33 @@ def run_case(
     return result
 
 
-def _run_all(cases: list[Case], reference: Candidate, candidate: Candidate, tol: Tolerance, key: str) -> list:
-    return [run_case(case, reference, candidate, tol, key) for case in cases]
+Pair = dict
+"""``{"assignment": (reference, candidate), "other": (reference, candidate)}``: who runs each kind of case."""
 
 
-def _matches(cases: list[Case], mutant: Candidate, candidate: Candidate, tol: Tolerance, key: str) -> bool:
-    return all(run_case(case, mutant, candidate, tol, key, matching=True).passed for case in cases)
+def _run_all(cases: list[Case], pairs: Pair, tol: Tolerance, key: str) -> list:
+    results = []
+    for case in cases:
+        reference, candidate = pairs[case.hp_key]
+        if isinstance(candidate, str):  # the candidate could not be built with these hyperparameters
+            results.append(CaseResult(case, passed=False, first_failure=1, failure=candidate))
+        else:
+            results.append(run_case(case, reference, candidate, tol, key))
+    return results
+
+
+def _matches(cases: list[Case], pairs: Pair, tol: Tolerance, key: str) -> bool:
+    for case in cases:
+        reference, candidate = pairs[case.hp_key]
+        if isinstance(candidate, str) or not run_case(case, reference, candidate, tol, key, matching=True).passed:
+            return False
+    return True
+
+
+def _pairs(build: Any, candidates: dict, key: str, hps: dict, label: str) -> Pair:
+    """Reference (``build(key, hp)``) and candidate for each kind of case."""
+    return {kind: (Candidate(build(key, hps[kind]), key, hps[kind], form="step", label=label), candidates[kind])
+            for kind in hps}
 
 
 def grade(
@@ -213,6 +253,7 @@ def grade(
     form: str | None = None,
     label: str | None = None,
     time_limit: float | None = 10.0,
+    memory_limit: int | None = None,
 ) -> GradeReport:
     """Grade ``candidate`` against ``numopt.OPTIMIZERS[algorithm](**hp)``.
 
@@ -240,7 +281,26 @@ def grade(
     time_limit : float or None, default 10
         Seconds that the candidate's import, constructor and each of its steps
         may take before it fails with "did not return within"; ``None`` for no
-        limit. Enforced with ``SIGALRM`` (POSIX, main thread only).
+        limit.
+    memory_limit : int, optional
+        Bytes of address space for the child process of a file submission
+        (:data:`numopt.grading.sandbox.MEMORY_LIMIT` by default).
+
+    Notes
+    -----
+    Isolation applies to file submissions. A ``"FILE.py:NAME"`` string, and a
+    class or function that :func:`~numopt.grading.candidates.load_candidate`
+    imported from a file, run in a child process of their own
+    (:mod:`numopt.grading.sandbox`): the time limit kills the process, the
+    memory is limited, and nothing the student's code does reaches this
+    process, where the reference runs. Such a candidate that runs numopt's own
+    algorithm code (a subclass or a wrapper of a numopt optimizer) fails.
+    Any other object (a class defined in a notebook cell or a test, an
+    instance, numopt's own classes) cannot be sent to another process and runs
+    in this one: then the time limit is ``SIGALRM`` (POSIX, main thread, and
+    not reliable against every loop on Python 3.10), and the candidate can
+    reach the grader; a subclass of a numopt optimizer is still refused
+    (numopt's own classes and the catalogue's mutants are not).
 
     Returns
     -------
@@ -259,6 +319,9 @@ def grade(
     number = isinstance(time_limit, (int, float)) and not isinstance(time_limit, bool)
     if time_limit is not None and not (number and 0 < time_limit < math.inf):
         raise ValueError(f"time_limit={time_limit!r} is not allowed; expected a number of seconds > 0, or None")
+    if memory_limit is not None and (isinstance(memory_limit, bool) or not isinstance(memory_limit, int)
+                                     or memory_limit <= 0):
+        raise ValueError(f"memory_limit={memory_limit!r} is not allowed; expected a number of bytes > 0, or None")
     allow = tuple(allow)
     known = sorted({m.variant for m in catalogue_for(algorithm, full) if m.variant})
     for name in allow:
@@ -268,31 +331,102 @@ def grade(
             )
     cls = OPTIMIZERS[algorithm]
     cases = default_cases(seed, positive=cls.positive_params)
+    if not _has_other_hyperparameters(cls):
+        cases = [case for case in cases if not case.other_hp]
     report = GradeReport(
         label=label or describe_candidate(candidate), algorithm=algorithm, hp=full, seed=seed, tolerance=tol,
         allow=allow,
     )
+    report.cases = cases
+    if form is not None and form not in FORMS:
+        raise ValueError(f"form={form!r} is not a candidate form; expected one of {', '.join(FORMS)}")
     try:
-        # a variant switch chooses the reference's form; the candidate need not take it as an argument
-        cand = Candidate(candidate, algorithm, full, explicit - SWITCHES, form, report.label, time_limit)
+        cand = _load(candidate, algorithm, full, explicit, form, report.label, time_limit, memory_limit)
     except CandidateLoadError as err:
         report.load_error = str(err)
         return report
-    reference = Candidate(cls(**full), algorithm, full, form="step", label=f"numopt {algorithm}")
-    report.results = _run_all(cases, reference, cand, tol, algorithm)
-    if not report.passed:
-        report.diagnosis = _diagnose(cases, cand, tol, algorithm, full)
-        if report.diagnosis is not None and report.diagnosis.variant in allow:
-            variant = Candidate(report.diagnosis.build(algorithm, full), algorithm, full, form="step")
-            report.results = _run_all(cases, variant, cand, tol, algorithm)
+    if "|" in report.label and getattr(cand, "found", None):  # alternatives: say which one is graded
+        report.label = f"{report.label.rpartition(':')[0]}:{cand.found}"
+    try:
+        report.notes = list(cand.notes)
+        hps = {"assignment": full, "other": other_hyperparameters(cls, full, cand.accepted)}
+        report.other_hp = hps["other"]
+        candidates = {"assignment": cand, "other": cand}
+        if hps["other"] != full:
+            try:
+                candidates["other"] = cand.with_hp(hps["other"])
+            except CandidateLoadError as err:
+                candidates["other"] = f"at other hyperparameters: {err}"
+        reference = _pairs(lambda key, hp: cls(**hp), candidates, algorithm, hps, f"numopt {algorithm}")
+        report.results = _run_all(cases, reference, tol, algorithm)
+        if not report.passed:
+            report.diagnosis = _diagnose(cases, candidates, tol, algorithm, hps)
+            if report.diagnosis is not None and report.diagnosis.variant in allow:
+                variant = _pairs(report.diagnosis.build, candidates, algorithm, hps, report.diagnosis.name)
+                report.results = _run_all(cases, variant, tol, algorithm)
+    finally:
+        if isinstance(cand, RemoteCandidate):
+            cand.close()
     return report
 
 
-def _diagnose(cases: list[Case], cand: Candidate, tol: Tolerance, key: str, hp: dict) -> Mutant | None:
+def grade_module(path: str, algorithms: Iterable[str], **options: Any) -> dict[str, GradeReport]:
+    """Grade several functions or classes of one file, each against its algorithm.
+
+    For a CS231n ``optim.py``: ``grade_module("optim.py", ["momentum", "rmsprop", "adam"])``
+    grades ``sgd_momentum``, ``rmsprop`` and ``adam``. The name graded for
+    each algorithm is the first of numopt's class name, the key and CS231n's
+    name that the file defines (:func:`numopt.grading.batch.default_names`).
+
+    Parameters
+    ----------
+    path : str
+        The student's file.
+    algorithms : iterable of str
+        Registry keys.
+    **options
+        As for :func:`grade`, except ``hp`` (each algorithm gets its defaults).
+    """
+    from .batch import default_names
+
+    keys = list(algorithms)
+    for key in keys:
+        if key not in OPTIMIZERS:
+            raise ValueError(f"algorithm {key!r} is unknown; expected one of {', '.join(OPTIMIZERS)}")
+    return {key: grade(f"{path}:{default_names(key)}", key, **options) for key in keys}
+
+
+def _has_other_hyperparameters(cls: type) -> bool:
+    """Whether the algorithm has a hyperparameter that :func:`other_hyperparameters` can move."""
+    defaults = cls().hyperparameters
+    return other_hyperparameters(cls, defaults, set(defaults)) != defaults
+
+
+def _load(candidate: Any, key: str, hp: dict, explicit: frozenset[str], form: str | None, label: str,
+          time_limit: float | None, memory_limit: int | None) -> Candidate | RemoteCandidate:
+    """A file submission in its own process, any other object in this one (see :func:`grade`)."""
+    explicit = explicit - SWITCHES  # a switch chooses the reference's form; the candidate need not take it
+    source = parse_spec(candidate) if isinstance(candidate, str) else source_of(candidate)
+    if source is not None:
+        return RemoteCandidate(source[0], source[1], key, hp, explicit, form, label, time_limit, memory_limit)
+    cls = candidate if isinstance(candidate, type) else type(candidate)
+    base = next((k for k in cls.__mro__ if k in OPTIMIZERS.values()), None)
+    if base is not None and not cls.__module__.startswith("numopt."):  # numopt's own classes and mutants are fine
+        raise CandidateLoadError(
+            f"{cls.__qualname__} is a subclass of numopt's {base.__name__}: it would be graded against numopt's "
+            "own code; expected your own implementation (numopt.base.Optimizer may be used for the bookkeeping only)"
+        )
+    return Candidate(candidate, key, hp, explicit, form, label, time_limit)
+
+
+def _diagnose(cases: list[Case], candidates: dict, tol: Tolerance, key: str, hps: dict) -> Mutant | None:
     """The first catalogue entry that the candidate matches on every case."""
-    for mutant in catalogue_for(key, hp):
-        built = Candidate(mutant.build(key, hp), key, hp, form="step", label=mutant.name)
-        if _matches(cases, built, cand, tol, key):
+    for mutant in catalogue_for(key, hps["assignment"]):
+        try:
+            pairs = _pairs(mutant.build, candidates, key, hps, mutant.name)
+        except (TypeError, ValueError):  # the mistake makes no sense at the other hyperparameters
+            continue
+        if _matches(cases, pairs, tol, key):
             return mutant
     return None
 

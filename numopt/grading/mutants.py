@@ -149,6 +149,15 @@ def _gain_from_current_gradient(base: type[Optimizer]) -> Callable:
     return _update
 
 
+def _velocity_updated_first(base: type[Optimizer]) -> Callable:
+    def _update(self, theta, g, t, lr, b):
+        beta = self.beta
+        b[...] = beta * b + g
+        theta -= lr * ((1 + beta) * g + beta**2 * b)  # β² b_t where β² b_{t−1} belongs
+
+    return _update
+
+
 def _adadelta_eps_outside(base: type[Optimizer]) -> Callable:
     def _update(self, theta, g, t, lr, E_g2, E_delta2):
         rho, eps = self.rho, self.eps
@@ -184,6 +193,8 @@ def correction(kind: str, beta: float, t: int) -> float:
         return float(theory.bias_correction(beta, t))
     if kind == "adax":
         return float(theory.adax_bias_correction(beta, t))
+    if kind == "squared":
+        return float(theory.bias_correction(beta, 2))  # 1 − β², a student's beta**2 for beta**t
     return 1.0
 
 
@@ -198,6 +209,9 @@ class _Knobs:
     adam_v_in_adax: bool = False  # AdaX with v ← β2 v + (1 − β2) g²
     nesterov: str = "reference"  # Nadam: "none" (Adam's step), "uncorrected_gradient"
     t_shift: int = 0  # compute step t with t + t_shift
+    t_fixed: int | None = None  # compute every step's bias corrections with this t (t never incremented)
+    no_sqrt: bool = False  # divide by v̂ + ε instead of √v̂ + ε
+    eps_value: float | None = None  # ε hard-coded to this value, whatever the eps argument
 
 
 def _textbook(**knobs: Any) -> Builder:
@@ -211,7 +225,7 @@ def _textbook(**knobs: Any) -> Builder:
 
         def _update(self, theta, g, t, lr, v=None, m=None, v_hat=None):
             v = v if v is not None else v_hat  # AdaX's slot is named v_hat; the textbook keeps v in it
-            t = t + k.t_shift
+            t = t + k.t_shift if k.t_fixed is None else k.t_fixed
             hp = self.hyperparameters
             decay = hp.get("weight_decay", 0.0)
             if decay and self.decoupled:
@@ -237,7 +251,11 @@ def _textbook(**knobs: Any) -> Builder:
                 direction = b1 * m / ahead + (1 - b1) * g / now
             v_hat = v / correction(correct_v, b2, t)
             in_sqrt = hp.get("eps_in_sqrt", False) if k.eps_in_sqrt is None else k.eps_in_sqrt
-            denom = np.sqrt(v_hat + self.eps) if in_sqrt else np.sqrt(v_hat) + self.eps
+            eps = self.eps if k.eps_value is None else k.eps_value
+            if k.no_sqrt:
+                denom = v_hat + eps
+            else:
+                denom = np.sqrt(v_hat + eps) if in_sqrt else np.sqrt(v_hat) + eps
             theta -= lr * direction / denom
 
         return _update
@@ -271,32 +289,44 @@ DECOUPLED = {"adam": "adamw", "adax": "adaxw"}
 """The L2 form -> its decoupled-weight-decay twin."""
 L2 = {decoupled: l2 for l2, decoupled in DECOUPLED.items()}
 _WD = {"weight_decay": 1e-2}
+HARD_CODED_EPS = (1e-7, 1e-6, 1e-10, 0.0)
+"""Values of ε students write into their code (the book's 1e-7, Keras's old 1e-6 ...)."""
 
 CATALOGUE: tuple[Mutant, ...] = (
     # ---- legitimate variants
     Mutant("eps_in_sqrt", (*ADAM_LIKE, "rmsprop", "adagrad"),
-           "{name} with ε inside the square root, √(v̂ + ε) (doc 003, Keras, optax)",
+           "{name} with ε inside the square root, √(v̂ + ε) (Keras, optax)",
            _flip("eps_in_sqrt"), lambda hp: not hp["eps_in_sqrt"], variant="eps_in_sqrt"),
     Mutant("eps_outside_sqrt", (*ADAM_LIKE, "rmsprop", "adagrad"),
            "{name} with ε outside the square root, √v̂ + ε (Kingma & Ba, torch), where this "
            "assignment puts it inside", _flip("eps_in_sqrt"), lambda hp: hp["eps_in_sqrt"],
            variant="eps_in_sqrt", example_hp={"eps_in_sqrt": True}),
     Mutant("ewma", ("momentum",),
-           "Momentum in doc 002's EWMA form m ← βm + (1 − β)g, θ ← θ − ηm, which follows the "
+           "Momentum in the EWMA form m ← βm + (1 − β)g, θ ← θ − ηm, which follows the "
            "same path only with η rescaled by 1/(1 − β)", _flip("ewma"), lambda hp: not hp["ewma"],
            variant="ewma"),
     Mutant("heavy_ball", ("momentum",),
-           "Momentum in the torch form b ← βb + g, θ ← θ − ηb, where this assignment uses doc "
-           "002's EWMA form", _flip("ewma"), lambda hp: hp["ewma"], variant="ewma",
+           "Momentum in the torch form b ← βb + g, θ ← θ − ηb, where this assignment uses the "
+           "EWMA form m ← βm + (1 − β)g", _flip("ewma"), lambda hp: hp["ewma"], variant="ewma",
            example_hp={"ewma": True}),
     Mutant("dozat", ("nadam",),
            "Nadam with Dozat's correction of the momentum term, β1 m / (1 − β1ᵗ⁺¹) (optax, torch), "
-           "instead of doc 003's β1 m / (1 − β1ᵗ)", _flip("dozat"), lambda hp: not hp["dozat"],
+           "instead of β1 m / (1 − β1ᵗ)", _flip("dozat"), lambda hp: not hp["dozat"],
            variant="dozat"),
     Mutant("doc003_nadam", ("nadam",),
-           "Nadam with doc 003's correction of the momentum term, β1 m / (1 − β1ᵗ), instead of "
+           "Nadam with the correction β1 m / (1 − β1ᵗ) of the momentum term instead of "
            "Dozat's β1 m / (1 − β1ᵗ⁺¹)", _flip("dozat"), lambda hp: hp["dozat"], variant="dozat",
            example_hp={"dozat": True}),
+    Mutant("efficient", ("adam", "adamw"),
+           "{name} in Kingma & Ba's efficient ordering θ ← θ − η √(1 − β2ᵗ)/(1 − β1ᵗ) · m / (√v + ε) "
+           "(TensorFlow 1, Deep Learning from Scratch), where ε is not scaled by √(1 − β2ᵗ)",
+           _flip("efficient"), lambda hp: _plain(hp) and not hp["efficient"] and not hp["eps_in_sqrt"],
+           variant="efficient"),
+    Mutant("not_efficient", ("adam", "adamw"),
+           "{name} with m̂ / (√v̂ + ε), where this assignment uses Kingma & Ba's efficient ordering "
+           "η √(1 − β2ᵗ)/(1 − β1ᵗ) · m / (√v + ε)", _flip("efficient"),
+           lambda hp: _plain(hp) and hp["efficient"] and not hp["eps_in_sqrt"], variant="efficient",
+           example_hp={"efficient": True}),
     # ---- the step's sign, t
     Mutant("wrong_sign", ALL, "{name} with the wrong sign: θ moves up the gradient, not down",
            _override(_wrong_sign), lambda hp: callable(hp["lr"]) or hp["lr"] > 0),
@@ -306,6 +336,9 @@ CATALOGUE: tuple[Mutant, ...] = (
     Mutant("t_ahead", (*ADAM_LIKE, *ADAX_LIKE),
            "{name} with t one ahead: the first step computes with t = 2 (t starts at 1 and is "
            "incremented before use)", _textbook(t_shift=+1), _plain),
+    Mutant("t_frozen", (*ADAM_LIKE, *ADAX_LIKE),
+           "{name} with the bias corrections frozen at t = 1 (dividing by 1 − β at every step, or t never "
+           "incremented)", _textbook(t_fixed=1), lambda hp: _plain(hp) and not hp.get("efficient", False)),
     # ---- bias correction
     Mutant("no_bias_correction_m", ADAM_LIKE,
            "{name} without bias correction on m̂ (m̂ = m instead of m / (1 − β1ᵗ))",
@@ -329,6 +362,9 @@ CATALOGUE: tuple[Mutant, ...] = (
     Mutant("adam_correction_rmsprop", ("rmsprop",),
            "RMSProp with Adam's bias correction v / (1 − βᵗ) (RMSProp has none)",
            _textbook(correct_v="adam"), lambda hp: _plain(hp) and hp["beta"] > 0),
+    Mutant("beta2_squared", ADAM_LIKE,
+           "{name} with 1 − β2² where 1 − β2ᵗ belongs (v̂ = v / (1 − β2²): beta2**2 for beta2**t)",
+           _textbook(correct_v="squared"), lambda hp: _plain(hp) and hp["beta2"] > 0),
     # ---- the moments
     Mutant("betas_swapped", ADAM_LIKE,
            "{name} with β and 1 − β swapped in both moments (m ← (1 − β1) m + β1 g, "
@@ -357,6 +393,14 @@ CATALOGUE: tuple[Mutant, ...] = (
     Mutant("uncorrected_gradient_term", ("nadam",),
            "Nadam with the gradient term (1 − β1) g not divided by 1 − β1ᵗ",
            _textbook(nesterov="uncorrected_gradient"), lambda hp: _plain(hp) and hp["beta1"] > 0),
+    Mutant("no_sqrt", tuple(FAMILY),
+           "{name} without the square root: dividing by v̂ + ε instead of √v̂ + ε", _textbook(no_sqrt=True),
+           _plain),
+    *(Mutant(f"eps_hard_coded_{value:g}", tuple(k for k in FAMILY if k not in ADAX_LIKE),
+             f"{{name}} with ε written into the code as {value:g} instead of the eps argument ({{eps:g}})",
+             _textbook(eps_value=value), lambda hp, value=value: _plain(hp) and hp["eps"] != value,
+             example_hp={"eps": 1e-8})
+      for value in HARD_CODED_EPS),
     # ---- weight decay
     Mutant("decoupled_instead_of_l2", tuple(DECOUPLED),
            "{name} with decoupled weight decay θ ← θ(1 − ηλ) instead of L2 regularisation g ← g + λθ",
@@ -379,10 +423,14 @@ CATALOGUE: tuple[Mutant, ...] = (
            example_hp={"initial_accumulator_value": 0.1}),
     # ---- momentum and Nesterov
     Mutant("lr_twice", ("momentum", "nag"),
-           "{name} with η counted twice (u ← βu + ηg, then θ ← θ − ηu: doc 003's line)",
+           "{name} with η counted twice (u ← βu + ηg, then θ ← θ − ηu)",
            _changed(lr=lambda hp: hp["lr"] ** 2), lambda hp: _constant_lr(hp) and hp["lr"] not in (0.0, 1.0)),
     Mutant("beta_swapped", ("momentum",), "Momentum with β and 1 − β swapped",
            _changed(beta=lambda hp: 1 - hp["beta"]), _swappable("beta")),
+    Mutant("velocity_updated_first", ("nag",),
+           "NAG with the velocity updated before the position step, θ ← θ − η((1 + β) g + β² b_t) where "
+           "β² b_{{t−1}} belongs (the form in Deep Learning from Scratch)", _override(_velocity_updated_first),
+           lambda hp: 0 < hp["beta"]),
     Mutant("plain_momentum", ("nag",),
            "heavy-ball Momentum θ ← θ − ηb, without Nesterov's look-ahead term η(g + βb)",
            _as({"nag": "momentum"}), lambda hp: hp["beta"] > 0),
@@ -396,7 +444,7 @@ CATALOGUE: tuple[Mutant, ...] = (
            _as({"egu": "sgd"})),
     Mutant("log_space_gd", ("egu",),
            "gradient descent on φ = log θ, θ ← θ ⊙ exp(−η θ ⊙ g), instead of θ ⊙ exp(−ηg) "
-           "(doc 004 §1, erratum 11)", _override(_log_space_gradient)),
+           "(the gradient with respect to log θ)", _override(_log_space_gradient)),
     Mutant("gain_from_current_gradient", ("egsgd",),
            "EGSGD with the gain updated by g_t ⊙ g_t instead of g_{{t−1}} ⊙ g_t (g_prev overwritten "
            "too early)", _override(_gain_from_current_gradient), lambda hp: hp["gamma"] > 0),
@@ -405,6 +453,37 @@ CATALOGUE: tuple[Mutant, ...] = (
            lambda hp: hp["gamma_p"] != hp["gamma_s"]),
 )
 """Every entry, variants first; within an algorithm the first match names the mistake."""
+
+
+def _at_default(name: str) -> Builder:
+    """The reference with ``name`` at the algorithm's default, whatever the argument says."""
+
+    def build(key: str, hp: dict) -> Optimizer:
+        return OPTIMIZERS[key](**{**hp, name: OPTIMIZERS[key]().hyperparameters[name]})
+
+    return build
+
+
+def _ignored_arguments() -> tuple[Mutant, ...]:
+    """One entry per (algorithm, hyperparameter the other-hyperparameter cases move): the argument is ignored."""
+    from .cases import other_hyperparameters
+
+    entries = []
+    for key, cls in OPTIMIZERS.items():
+        defaults = cls().hyperparameters
+        moved = other_hyperparameters(cls, defaults, set(defaults))
+        for name in defaults:
+            if moved[name] == defaults[name] or (name == "eps" and defaults[name] in HARD_CODED_EPS):
+                continue  # not moved, or named already: "ε written into the code as ..."
+            entries.append(Mutant(
+                f"ignores_{name}", (key,),
+                f"{{name}} that ignores its {name} argument: it behaves as {name}={defaults[name]!r} for every value",
+                _at_default(name), example_hp={name: moved[name]},
+            ))
+    return tuple(entries)
+
+
+CATALOGUE = CATALOGUE + _ignored_arguments()
 
 
 def catalogue_for(key: str, hp: Mapping[str, Any]) -> list[Mutant]:

@@ -41,6 +41,12 @@ class GradeReport:
         One per case (empty if the candidate could not be loaded).
     load_error : str or None
         Why the candidate could not be loaded or built.
+    notes : list of str
+        What the student should know besides the verdict (a hyperparameter
+        set on the reference only).
+    cases : list of Case
+        The cases graded (also when the candidate could not be loaded, so
+        that results.json lists the same tests whatever happens).
     diagnosis : Mutant or None
         The catalogue entry the candidate matches, if it failed.
     """
@@ -54,6 +60,9 @@ class GradeReport:
     results: list[CaseResult] = field(default_factory=list)
     load_error: str | None = None
     diagnosis: Mutant | None = None
+    notes: list[str] = field(default_factory=list)
+    cases: list = field(default_factory=list)
+    other_hp: dict[str, Any] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
@@ -89,7 +98,11 @@ class GradeReport:
         return next((r for r in self.results if not r.passed), None)
 
     def summary(self) -> str:
-        """One line: the verdict, the first failure and the diagnosis."""
+        """One line: the verdict, the first failure and the diagnosis (and any note)."""
+        text = self._summary()
+        return text + "".join(f" (Note: {note}.)" for note in self.notes)
+
+    def _summary(self) -> str:
         title = f"{self.label} vs numopt {self.algorithm}"
         if self.load_error is not None:
             return f"{title}: {self.load_error}"
@@ -135,6 +148,7 @@ class GradeReport:
         elif not self.passed and not self._first_failure().failure:
             lines.append("Diagnosis: it matches no mistake in the catalogue; compare your update with the "
                          "equations at the first failing step.")
+        lines += [f"Note: {note}." for note in self.notes]
         failed = sum(not r.passed for r in self.results)
         lines.append(
             f"{self._checks().capitalize()} passed ({len(self.results)} of {len(self.results)} cases)."
@@ -146,7 +160,9 @@ class GradeReport:
         """The report in the shape of Gradescope's ``results.json``.
 
         One test per case, each worth 1 point; ``score`` is the number of
-        cases passed, and the top-level ``output`` is :meth:`summary`.
+        cases passed, and the top-level ``output`` is :meth:`summary`. The
+        tests and their maximum scores are the same whatever happened: a
+        candidate that could not be loaded fails every test, with the reason.
 
         Parameters
         ----------
@@ -159,9 +175,9 @@ class GradeReport:
                 f"visibility={visibility!r} is not a Gradescope visibility; expected visible, "
                 "hidden, after_due_date or after_published"
             )
-        if self.load_error is not None:
-            tests = [{"name": f"load {self.label}", "score": 0, "max_score": 1,
-                      "output": self.load_error, "visibility": visibility}]
+        if self.load_error is not None:  # the same tests as always, each failed with the reason
+            tests = [{"name": f"{self.algorithm}: {case.name}", "score": 0, "max_score": 1,
+                      "output": self.summary(), "visibility": visibility} for case in self.cases]
         else:
             first = self._first_failure()
             tests = []
