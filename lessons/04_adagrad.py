@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import numopt
+from numopt.runner import effective_rates
 
 SEED = 0
 
@@ -67,19 +68,6 @@ print("SGD, eta_t = 1/sqrt(t): RMS error of the weights (common, 10%, 1%):", np.
 # every coordinate, whatever the scale of its gradient.
 
 # %%
-def effective_rates(opt, grads):
-    """Feed the gradients ``grads[k]`` (shape (T, d)) to ``opt``; return the rates −Δθ/g, shape (T, d).
-
-    θ does not enter these updates, so we restart from θ = 0 before each step and read the
-    rate off −θ/g without the cancellation of a difference θ_t − θ_{t−1}.
-    """
-    theta = np.zeros(grads.shape[1])
-    rates = np.empty_like(grads)
-    for k, g in enumerate(grads):
-        theta[:] = 0.0
-        opt.step(theta, g)
-        rates[k] = -theta / g
-    return rates
 
 
 eta = 0.1

@@ -18,7 +18,7 @@ import numpy as np
 import numopt
 import numopt.plot
 from numopt.problems import LogisticRegression, Quadratic
-from numopt.runner import run
+from numopt.runner import effective_rates, run
 from numopt.theory import bias_correction, effective_window, ewma_effective_sample_size
 
 SEED = 0
@@ -29,17 +29,6 @@ opening = {
 }
 for name, tr in opening.items():
     print(f"{name:<34} loss - min after 500 steps: {tr.gaps[-1]:.1e}")
-
-
-def effective_rates(opt, grads):
-    """Feed ``grads[k]`` (shape (T, d)) to ``opt`` from θ = 0 each time; return the rates −Δθ/g (lesson 04)."""
-    theta = np.zeros(grads.shape[1])
-    rates = np.empty_like(grads)
-    for k, g in enumerate(grads):
-        theta[:] = 0.0
-        opt.step(theta, g)
-        rates[k] = -theta / g
-    return rates
 
 
 # %% [markdown]

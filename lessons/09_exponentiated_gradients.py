@@ -21,7 +21,7 @@ import numpy as np
 
 import numopt
 from numopt import plot, theory
-from numopt.problems import MLP, DriftingStream, Problem, Quadratic
+from numopt.problems import MLP, DriftingStream, Flattened, Quadratic
 from numopt.runner import run
 
 rng = np.random.default_rng(8)
@@ -299,7 +299,7 @@ assert abs(post["funnel, γ_s = 0"][0] - post["funnel"][0]) < 0.01  # gain only 
 # ## 5. One scale per layer, or one for the model?
 #
 # `numopt.problems.MLP` has four arrays, `W1`, `b1`, `W2`, `b2`, so the Funnel keeps four scales. To give it **one
-# global scale** we hand it the same network with its arrays concatenated into one vector (`OneArray` below): $p$,
+# global scale** we hand it the same network as one vector (`numopt.problems.Flattened`): $p$,
 # $\nu$ and $m$ are elementwise and do not notice; $s$ becomes one scalar whose cosine is taken over the whole
 # model. At the default $\gamma_s = 0.001$ the scales stay within a few percent of 1 in a few hundred steps, so we
 # use $\gamma_s = 0.01$. Four contenders, $\eta = 0.1$, 400 steps, seeds 0–2: Momentum, the Funnel without scale
@@ -307,36 +307,10 @@ assert abs(post["funnel, γ_s = 0"][0] - post["funnel"][0]) < 0.01  # gain only 
 
 
 # %%
-class OneArray(Problem):
-    """``problem`` (dict params) with its arrays concatenated into one vector."""
-
-    def __init__(self, problem):
-        self.problem, self.name = problem, f"{problem.name} as one array"
-        self.shapes = {k: v.shape for k, v in problem.init().items()}
-
-    def split(self, x):
-        ends = np.cumsum([math.prod(shape) for shape in self.shapes.values()])
-        parts = np.split(x, ends[:-1])
-        return {k: part.reshape(shape) for (k, shape), part in zip(self.shapes.items(), parts, strict=True)}
-
-    def join(self, params):
-        return np.concatenate([params[k].ravel() for k in self.shapes])
-
-    def loss(self, x, batch=None):
-        return self.problem.loss(self.split(x), batch)
-
-    def grad(self, x, batch=None):
-        return self.join(self.problem.grad(self.split(x), batch))
-
-    def init(self, seed=None):
-        return self.join(self.problem.init(seed))
-
-    def batches(self, seed=None):
-        return self.problem.batches(seed)
 
 
 mlp = MLP()
-one_array = OneArray(mlp)
+one_array = Flattened(mlp)
 mlp_steps, layer_gamma = 400, 0.01
 contenders = {
     "momentum": (lambda: numopt.Momentum(lr=0.1), mlp),

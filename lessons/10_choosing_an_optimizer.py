@@ -14,7 +14,7 @@ from IPython.display import display
 
 import numopt
 from numopt import plot, theory
-from numopt.problems import MLP, LogisticRegression, Problem
+from numopt.problems import MLP, LogisticRegression, Scaled
 from numopt.runner import ADAPTIVE, run
 from numopt.widgets import race
 
@@ -131,26 +131,6 @@ good = {name: {key: int((row <= 3 * min(r.min() for r in table.values())).sum())
         for name, table in sweep.items()}
 for key in swept:
     print(f"{key:9s}" + "".join(f"   {name}: {good[name][key]} of {len(lrs)}" for name in budget))
-
-
-class Scaled(Problem):
-    """``problem`` with its loss (and gradient) multiplied by ``c``."""
-
-    def __init__(self, problem, c):
-        self.problem, self.c, self.name = problem, c, f"{c:g} × {problem.name}"
-        self.min_value = c * problem.min_value
-
-    def loss(self, params, batch=None):
-        return self.c * self.problem.loss(params, batch)
-
-    def grad(self, params, batch=None):
-        return self.c * self.problem.grad(params, batch)
-
-    def init(self, seed=None):
-        return self.problem.init(seed)
-
-    def batches(self, seed=None):
-        return self.problem.batches(seed)
 
 
 scaled = Scaled(logistic, 100.0)

@@ -37,8 +37,8 @@ from typing import Any
 import numpy as np
 
 __all__ = [
-    "MLP", "PROBLEMS", "Beale", "DriftingStream", "LogisticRegression", "Problem", "Quadratic", "Reddi",
-    "Rosenbrock", "two_moons",
+    "MLP", "PROBLEMS", "Beale", "DriftingStream", "Flattened", "LogisticRegression", "Problem", "Quadratic",
+    "Reddi", "Rosenbrock", "Scaled", "two_moons",
 ]
 
 
@@ -616,6 +616,64 @@ class DriftingStream(Problem):
         rng = np.random.default_rng(seed)
         return {"w": 0.1 * rng.standard_normal(self.dim), "b": np.zeros(1)}
 
+
+
+class Scaled(Problem):
+    """``problem`` with its loss (and so its gradient) multiplied by a constant ``c > 0``.
+
+    The minimiser is the same; only the scale of the gradients changes, which is
+    what separates scale-invariant methods (Adam) from those that are not (SGD).
+    """
+
+    def __init__(self, problem: Problem, c: float) -> None:
+        self.problem, self.c, self.name = problem, _check_real("c", c, 0.0, strict=True), f"{c:g} × {problem.name}"
+        self.min_value = None if problem.min_value is None else self.c * problem.min_value
+
+    def loss(self, params: Any, batch: Any = None) -> float:
+        return self.c * self.problem.loss(params, batch)
+
+    def grad(self, params: Any, batch: Any = None) -> Any:
+        return self.c * self.problem.grad(params, batch)
+
+    def init(self, seed: int | None = None) -> Any:
+        return self.problem.init(seed)
+
+    def batches(self, seed: int | None = None) -> Iterator[Any]:
+        return self.problem.batches(seed)
+
+
+class Flattened(Problem):
+    """``problem``, whose params are a dict of arrays, with the arrays joined into one vector.
+
+    An optimizer that keeps one quantity per parameter array (the Funnel's scale s)
+    then keeps one for the whole model instead of one per layer.
+    """
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem, self.name = problem, f"{problem.name} as one array"
+        self.shapes = {k: v.shape for k, v in problem.init().items()}
+
+    def split(self, x: np.ndarray) -> dict[str, np.ndarray]:
+        """The vector ``x`` cut back into the problem's named arrays."""
+        ends = np.cumsum([math.prod(shape) for shape in self.shapes.values()])
+        parts = np.split(x, ends[:-1])
+        return {k: part.reshape(shape) for (k, shape), part in zip(self.shapes.items(), parts, strict=True)}
+
+    def join(self, params: dict[str, np.ndarray]) -> np.ndarray:
+        """The named arrays joined into one vector, in the problem's order."""
+        return np.concatenate([params[k].ravel() for k in self.shapes])
+
+    def loss(self, x: np.ndarray, batch: Any = None) -> float:
+        return self.problem.loss(self.split(x), batch)
+
+    def grad(self, x: np.ndarray, batch: Any = None) -> np.ndarray:
+        return self.join(self.problem.grad(self.split(x), batch))
+
+    def init(self, seed: int | None = None) -> np.ndarray:
+        return self.join(self.problem.init(seed))
+
+    def batches(self, seed: int | None = None) -> Iterator[Any]:
+        return self.problem.batches(seed)
 
 PROBLEMS: dict[str, Callable[[], Problem]] = {
     "quadratic": Quadratic,

@@ -32,8 +32,8 @@ from .base import Optimizer
 from .problems import MLP, PROBLEMS, Beale, DriftingStream, LogisticRegression, Problem, Quadratic, Reddi, Rosenbrock
 
 __all__ = [
-    "ADAPTIVE", "SELF_SCALED", "SUGGESTED", "Suggested", "Trajectory", "learning_rate", "make_optimizer",
-    "make_problem", "run", "suggested",
+    "ADAPTIVE", "SELF_SCALED", "SUGGESTED", "Suggested", "Trajectory", "effective_rates", "learning_rate",
+    "make_optimizer", "make_problem", "run", "suggested",
 ]
 
 ADAPTIVE = frozenset({"adagrad", "rmsprop", "adam", "adamw", "nadam", "adax", "adaxw"})
@@ -301,3 +301,20 @@ def run(
         min_value=problem.min_value,
         seconds=time.perf_counter() - began,
     )
+
+
+def effective_rates(optimizer: Optimizer, grads: np.ndarray) -> np.ndarray:
+    """Feed the gradients ``grads[k]`` (shape (T, d)) to ``optimizer``; return the rates −Δθ/g, shape (T, d).
+
+    For updates in which θ itself does not enter (no weight decay), θ restarts
+    from 0 before each step and the rate is read off −θ/g, without the
+    cancellation of a difference θ_t − θ_{t−1}. The optimizer's state carries
+    over from step to step as usual.
+    """
+    theta = np.zeros(grads.shape[1], grads.dtype)
+    rates = np.empty_like(grads)
+    for k, g in enumerate(grads):
+        theta[:] = 0.0
+        optimizer.step(theta, g)
+        rates[k] = -theta / g
+    return rates

@@ -186,3 +186,32 @@ def test_drifting_stream_phases_boundaries_and_markers():
 def test_bad_settings_raise_naming_the_parameter(factory, kwargs, name):
     with pytest.raises(ValueError, match=f"^{name}="):
         factory(**kwargs)
+
+
+def test_scaled_multiplies_loss_and_gradient_and_keeps_the_minimiser():
+    from numopt.problems import Scaled
+
+    base = Quadratic(condition=10.0)
+    scaled = Scaled(base, 100.0)
+    x = base.init(3)
+    assert scaled.loss(x) == 100.0 * base.loss(x)
+    np.testing.assert_array_equal(scaled.grad(x), 100.0 * base.grad(x))
+    np.testing.assert_array_equal(scaled.init(3), x)
+    with pytest.raises(ValueError, match="c"):
+        Scaled(base, 0.0)
+
+
+def test_flattened_joins_the_arrays_in_order_and_splits_them_back():
+    from numopt.problems import MLP, Flattened
+
+    mlp = MLP()
+    flat = Flattened(mlp)
+    params = mlp.init(1)
+    x = flat.init(1)
+    assert x.shape == (sum(a.size for a in params.values()),)
+    start = 0
+    for a in params.values():  # the vector is the arrays, raveled, in the problem's order
+        np.testing.assert_array_equal(x[start : start + a.size], a.ravel())
+        start += a.size
+    assert flat.loss(x) == mlp.loss(params)
+    np.testing.assert_array_equal(flat.split(flat.grad(x))["W1"], mlp.grad(params)["W1"])

@@ -181,3 +181,13 @@ def test_numopt_imports_without_matplotlib():
         "assert 'matplotlib' not in sys.modules, 'matplotlib was imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_effective_rates_of_sgd_are_its_learning_rate_and_of_adagrad_one_over_root_sum():
+    from numopt.runner import effective_rates
+
+    grads = np.array([[1.0, -2.0], [3.0, 0.5], [-1.0, 1.0]])
+    np.testing.assert_allclose(effective_rates(numopt.SGD(lr=0.1), grads), np.full(grads.shape, 0.1), rtol=1e-15)
+    # AdaGrad with ε → 0: the rate at step t is η / √(Σ_{k≤t} g_k²), per coordinate
+    expected = 0.1 / np.sqrt(np.cumsum(grads**2, axis=0))
+    np.testing.assert_allclose(effective_rates(numopt.AdaGrad(lr=0.1, eps=1e-300), grads), expected, rtol=1e-14)

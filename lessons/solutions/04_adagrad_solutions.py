@@ -7,19 +7,9 @@
 import numpy as np
 
 import numopt
+from numopt.runner import effective_rates
 
 SEED = 0
-
-
-def effective_rates(opt, grads):
-    """Feed ``grads[k]`` (shape (T, d)) to ``opt`` from θ = 0 each time; return the rates −Δθ/g (lesson 04)."""
-    theta = np.zeros(grads.shape[1])
-    rates = np.empty_like(grads)
-    for k, g in enumerate(grads):
-        theta[:] = 0.0
-        opt.step(theta, g)
-        rates[k] = -theta / g
-    return rates
 
 
 # %% [markdown]

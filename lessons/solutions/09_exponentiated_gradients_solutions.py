@@ -4,13 +4,12 @@
 # Each answer is derived first, then checked numerically with numopt.
 
 # %%
-import math
 
 import numpy as np
 
 import numopt
 from numopt import theory
-from numopt.problems import MLP, Problem
+from numopt.problems import MLP, Flattened
 from numopt.runner import run
 
 # %% [markdown]
@@ -97,39 +96,13 @@ for eta_lam in (0.5, 1.0, 1.5):
 
 
 # %%
-class OneArray(Problem):
-    """``problem`` (dict params) with its arrays concatenated into one vector (as in the lesson)."""
-
-    def __init__(self, problem):
-        self.problem, self.name = problem, f"{problem.name} as one array"
-        self.shapes = {k: v.shape for k, v in problem.init().items()}
-
-    def split(self, x):
-        ends = np.cumsum([math.prod(shape) for shape in self.shapes.values()])
-        parts = np.split(x, ends[:-1])
-        return {k: part.reshape(shape) for (k, shape), part in zip(self.shapes.items(), parts, strict=True)}
-
-    def join(self, params):
-        return np.concatenate([params[k].ravel() for k in self.shapes])
-
-    def loss(self, x, batch=None):
-        return self.problem.loss(self.split(x), batch)
-
-    def grad(self, x, batch=None):
-        return self.join(self.problem.grad(self.split(x), batch))
-
-    def init(self, seed=None):
-        return self.join(self.problem.init(seed))
-
-    def batches(self, seed=None):
-        return self.problem.batches(seed)
 
 
 mlp = MLP()
 seeds = (0, 1, 2)
 long_runs = {
     "per layer": [run(numopt.Funnel(lr=0.1, gamma_s=0.01), mlp, 1000, seed=seed) for seed in seeds],
-    "global": [run(numopt.Funnel(lr=0.1, gamma_s=0.01), OneArray(mlp), 1000, seed=seed) for seed in seeds],
+    "global": [run(numopt.Funnel(lr=0.1, gamma_s=0.01), Flattened(mlp), 1000, seed=seed) for seed in seeds],
 }
 score = {(name, T): np.array([tr.losses[T - 49:T + 1].mean() for tr in runs])
          for name, runs in long_runs.items() for T in (400, 1000)}

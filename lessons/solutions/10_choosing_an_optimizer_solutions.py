@@ -9,7 +9,7 @@ import numpy as np
 
 import numopt
 from numopt import theory
-from numopt.problems import MLP, LogisticRegression, Problem
+from numopt.problems import MLP, LogisticRegression, Scaled
 from numopt.runner import run
 
 mlp, logistic = MLP(), LogisticRegression()
@@ -106,23 +106,6 @@ assert adadelta[1e-6] > 100 * adadelta[1e-2] and adadelta[1e-2] < 3e-3
 
 
 # %%
-class Scaled(Problem):
-    """``problem`` with its loss (and gradient) multiplied by ``c``."""
-
-    def __init__(self, problem, c):
-        self.problem, self.c, self.min_value = problem, c, c * problem.min_value
-
-    def loss(self, params, batch=None):
-        return self.c * self.problem.loss(params, batch)
-
-    def grad(self, params, batch=None):
-        return self.c * self.problem.grad(params, batch)
-
-    def init(self, seed=None):
-        return self.problem.init(seed)
-
-    def batches(self, seed=None):
-        return self.problem.batches(seed)
 
 
 c, lrs = 100.0, 10.0 ** np.arange(-2.0, 0.01, 0.5)
