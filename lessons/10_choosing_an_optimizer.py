@@ -15,28 +15,11 @@ from IPython.display import display
 import numopt
 from numopt import plot, theory
 from numopt.problems import MLP, LogisticRegression, Scaled
-from numopt.runner import ADAPTIVE, run
+from numopt.runner import ADAPTIVE, final_loss, run
 from numopt.widgets import race
 
 mlp, logistic = MLP(), LogisticRegression()
 keys = list(numopt.OPTIMIZERS)
-
-
-def final_loss(optimizer, problem, steps, seed):
-    """The full-data loss after ``steps`` steps from ``problem.init(seed)``; inf if the run blows up or is refused.
-
-    The same loop as ``numopt.run`` (checked below), without recording every step.
-    """
-    params, batches = problem.init(seed), problem.batches(seed)
-    try:
-        with np.errstate(over="ignore", invalid="ignore"):
-            for _ in range(steps):
-                optimizer.step(params, problem.grad(params, next(batches)))
-            loss = problem.loss(params)
-    except ValueError:  # a NaN gradient, or EGU refusing a non-positive parameter
-        return np.inf
-    return loss if np.isfinite(loss) else np.inf
-
 
 defaults = {key: final_loss(numopt.OPTIMIZERS[key](), mlp, 120, seed=0) for key in keys}
 print("MLP, 120 steps, each optimizer with its own defaults (seed 0)")

@@ -20,7 +20,9 @@ the state after step t).
 
 from __future__ import annotations
 
+import math
 import time
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -29,10 +31,11 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .base import Optimizer
+from .guard import NumericalWarning
 from .problems import MLP, PROBLEMS, Beale, DriftingStream, LogisticRegression, Problem, Quadratic, Reddi, Rosenbrock
 
 __all__ = [
-    "ADAPTIVE", "SELF_SCALED", "SUGGESTED", "Suggested", "Trajectory", "effective_rates", "learning_rate",
+    "ADAPTIVE", "SELF_SCALED", "SUGGESTED", "Suggested", "Trajectory", "effective_rates", "final_loss", "learning_rate",
     "make_optimizer", "make_problem", "run", "suggested",
 ]
 
@@ -318,3 +321,23 @@ def effective_rates(optimizer: Optimizer, grads: np.ndarray) -> np.ndarray:
         optimizer.step(theta, g)
         rates[k] = -theta / g
     return rates
+
+
+def final_loss(optimizer: Optimizer, problem: Problem, steps: int, seed: int | None = None) -> float:
+    """The full-data loss after ``steps`` steps from ``problem.init(seed)``, or inf if the run fails.
+
+    The same loop as :func:`run` without recording every step, for sweeps: a run
+    whose loss is not finite, or whose step is refused (a NaN gradient, EGU
+    refusing a non-positive parameter), counts as inf instead of stopping the
+    sweep, and the :class:`~numopt.guard.NumericalWarning` of a blow-up is not shown.
+    """
+    params, batches = problem.init(seed), problem.batches(seed)
+    try:
+        with np.errstate(over="ignore", invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", NumericalWarning)
+            for _ in range(steps):
+                optimizer.step(params, problem.grad(params, next(batches)))
+            loss = problem.loss(params)
+    except (ValueError, FloatingPointError):
+        return math.inf
+    return loss if math.isfinite(loss) else math.inf

@@ -191,3 +191,12 @@ def test_effective_rates_of_sgd_are_its_learning_rate_and_of_adagrad_one_over_ro
     # AdaGrad with ε → 0: the rate at step t is η / √(Σ_{k≤t} g_k²), per coordinate
     expected = 0.1 / np.sqrt(np.cumsum(grads**2, axis=0))
     np.testing.assert_allclose(effective_rates(numopt.AdaGrad(lr=0.1, eps=1e-300), grads), expected, rtol=1e-14)
+
+
+def test_final_loss_is_the_last_loss_of_run_and_inf_for_a_blow_up():
+    from numopt.runner import final_loss
+
+    problem = Quadratic()
+    trajectory = run(numopt.SGD(lr=0.05), problem, 30, seed=2)
+    assert final_loss(numopt.SGD(lr=0.05), problem, 30, seed=2) == trajectory.losses[-1]
+    assert final_loss(numopt.SGD(lr=1e3), problem, 200, seed=2) == float("inf")

@@ -10,24 +10,10 @@ import numpy as np
 import numopt
 from numopt import theory
 from numopt.problems import MLP, LogisticRegression, Scaled
-from numopt.runner import run
+from numopt.runner import final_loss, run
 
 mlp, logistic = MLP(), LogisticRegression()
 seeds = (0, 1)
-
-
-def final_loss(optimizer, problem, steps, seed):
-    """The full-data loss after ``steps`` steps from ``problem.init(seed)``; inf if the run blows up."""
-    params, batches = problem.init(seed), problem.batches(seed)
-    try:
-        with np.errstate(over="ignore", invalid="ignore"):
-            for _ in range(steps):
-                optimizer.step(params, problem.grad(params, next(batches)))
-            loss = problem.loss(params)
-    except ValueError:
-        return np.inf
-    return loss if np.isfinite(loss) else np.inf
-
 
 def row(make, problem, steps, lrs):
     """Final loss against η, averaged over the seeds."""
