@@ -5,6 +5,7 @@ equations in the module docstrings, independently of numopt's code; the mutants
 are the catalogue's own, and the tests check that each one is caught and named.
 """
 
+import re
 import signal
 import sys
 from pathlib import Path
@@ -165,6 +166,12 @@ def test_wrong_student_adam_is_diagnosed_with_its_state():
     note = report.results[0].state_note
     assert note.startswith("m_hat first differs from the reference at step 1"), note
     assert "m, v, v_hat agree" in note
+    # the first box line whose value differs, replayed with numopt.explain: at t = 1 the student's m̂ is
+    # m = (1 − β1) g and the reference's m̂ = m / (1 − β1) = g, ten times larger
+    line = re.search(r"at step 1, line m̂_t ← m_t / \(1 − β1ᵗ\): yours m_hat\[(\d+)\] = (\S+), reference (\S+)$", note)
+    assert line, note
+    assert float(line.group(3)) == pytest.approx(10 * float(line.group(2)), rel=1e-5)
+    assert "line m̂_t" in report.to_text()
 
 
 def test_cs231n_t_incremented_after_use_is_named():

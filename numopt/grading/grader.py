@@ -11,6 +11,7 @@ mistake the candidate makes.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -19,6 +20,7 @@ import numpy as np
 
 from .. import OPTIMIZERS
 from ..base import SWITCHES
+from ..stepthrough import explain
 from .candidates import (
     FORMS,
     HP_ALIASES,
@@ -124,6 +126,28 @@ def _state_differences(cand: Session, ref: Session, key: str, tol: Tolerance) ->
     return differ, agree
 
 
+def _first_differing_line(
+    replay: tuple, g: np.ndarray, k: int, state: Mapping[str, np.ndarray], differ: list[str], tol: Tolerance
+) -> str | None:
+    """The first line of the algorithm box whose value differs from the candidate's, as a sentence.
+
+    ``replay`` is the reference optimizer and θ before step ``k``; the step is replayed
+    with :func:`numopt.explain`, and each executed line's assigned values are compared,
+    in the box's order, with the candidate's quantities of the same meaning.
+    """
+    optimizer, theta = replay
+    for line in explain(optimizer, theta, g).lines:
+        for name, value in line.values.items():
+            for mine in (c for c in differ if STATE_NAMES.get(c, c) == name and c in state):
+                yours, reference = state[mine], np.asarray(value, dtype=float)
+                if yours.shape == reference.shape and not tol.close(yours, reference):
+                    i = int(np.argmax(~np.isclose(yours, reference, rtol=tol.rtol, atol=tol.atol, equal_nan=True)))
+                    where = f"[{i}]" if yours.size > 1 else ""
+                    return (f"at step {k}, line {line.box}: yours {mine}{where} = {yours.flat[i]:.6g}, "
+                            f"reference {reference.flat[i]:.6g}")
+    return None
+
+
 # ---------------------------------------------------------------------------- running
 def run_case(
     case: Case,
@@ -165,6 +189,8 @@ def run_case(
     closed = case.kind == "closed"
     theta, theta_c = case.theta0.copy(), case.theta0.copy()
     for k in range(1, case.steps + 1):
+        explaining = not matching and not closed and result.state_note is None and ref.driver is not None
+        replay = (copy.deepcopy(ref.driver), theta.copy()) if explaining else None  # to replay step k line by line
         if closed:
             with np.errstate(all="ignore"):
                 g_ref, g_c = case.problem.grad(theta), case.problem.grad(theta_c)
@@ -205,6 +231,9 @@ def run_case(
             if differ:
                 agreed = f" ({', '.join(agree)} agree there)" if agree else ""
                 result.state_note = f"{', '.join(differ)} first differs from the reference at step {k}{agreed}"
+                line = _first_differing_line(replay, g_ref, k, cand.state(), differ, tol)
+                if line:
+                    result.state_note += f"; {line}"
         if closed:
             theta, theta_c = y, x
         else:  # a reference that divides by zero (a mutant): go on from the last finite point
