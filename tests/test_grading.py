@@ -12,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from known_limits import grader_time_limit_hangs_on_py310
 
 import numopt
 from numopt.grading import CATALOGUE, Tolerance, assert_matches, grade, load_candidate, relative_error
@@ -218,7 +217,6 @@ def test_misbehaving_candidates_get_a_clear_message(name, expected):
     assert expected in text and "Traceback" not in text
 
 
-@grader_time_limit_hangs_on_py310
 def test_a_candidate_that_never_returns_fails_once_after_the_time_limit():
     loops = load_candidate(fixture("misbehaving.py:Loops"))
     report = grade(loops, "sgd", time_limit=0.2)

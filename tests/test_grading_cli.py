@@ -5,7 +5,6 @@ import re
 from pathlib import Path
 
 import pytest
-from known_limits import GRADER_TIME_LIMIT_HANGS
 
 from numopt.cli import main
 from numopt.grading import grade
@@ -49,10 +48,9 @@ def test_options_reach_the_grader(capsys):
     assert run(capsys, "grade", WRONG, "-a", "adam", "--rtol", "2", "--atol", "1")[0] == 0
     status, out, _ = run(capsys, "grade", RIGHT, "-a", "adam", "--seed", "3")
     assert status == 0 and "Checks with seed 3 passed" in out
-    if not GRADER_TIME_LIMIT_HANGS:  # Python 3.10: see tests/known_limits.py
-        loops = f"{FIXTURES / 'misbehaving.py'}:Loops"
-        status, out, _ = run(capsys, "grade", loops, "-a", "sgd", "--time-limit", "0.25")
-        assert status == 1 and "did not return within 0.25 s at step 1" in out
+    loops = f"{FIXTURES / 'misbehaving.py'}:Loops"  # killed in its child process, on Python 3.10 too
+    status, out, _ = run(capsys, "grade", loops, "-a", "sgd", "--time-limit", "0.25")
+    assert status == 1 and "did not return within 0.25 s at step 1" in out
     status, _, err = run(capsys, "grade", RIGHT, "-a", "adam", "--time-limit", "-1")
     assert status == 2 and "time_limit=-1.0 is not allowed" in err
 
