@@ -60,8 +60,8 @@ class Tolerance:
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not (0 <= value < np.inf):
                 raise ValueError(f"{name}={value!r} is not allowed; expected a finite number >= 0")
 
-    def close(self, x: np.ndarray, y: np.ndarray, equal_nan: bool = False) -> bool:
-        """Whether every element of ``x`` passes against the reference ``y``.
+    def passing(self, x: np.ndarray, y: np.ndarray, equal_nan: bool = False) -> np.ndarray:
+        """Which elements of ``x`` pass against the reference ``y`` (a boolean array).
 
         Parameters
         ----------
@@ -76,7 +76,11 @@ class Tolerance:
             ok = np.abs(x - y) <= self.atol + self.rtol * np.abs(y)
         if equal_nan:
             ok |= (np.isnan(x) & np.isnan(y)) | (np.isinf(x) & (x == y))
-        return bool(ok.all())
+        return ok
+
+    def close(self, x: np.ndarray, y: np.ndarray, equal_nan: bool = False) -> bool:
+        """Whether every element of ``x`` passes against the reference ``y`` (see :meth:`passing`)."""
+        return bool(self.passing(x, y, equal_nan).all())
 
     def step_close(self, x: np.ndarray, y: np.ndarray, x_old: np.ndarray, y_old: np.ndarray) -> bool:
         """Whether the candidate's step ``x − x_old`` matches the reference's ``y − y_old`` relative to its size.

@@ -140,8 +140,9 @@ def _first_differing_line(
         for name, value in line.values.items():
             for mine in (c for c in differ if STATE_NAMES.get(c, c) == name and c in state):
                 yours, reference = state[mine], np.asarray(value, dtype=float)
-                if yours.shape == reference.shape and not tol.close(yours, reference):
-                    i = int(np.argmax(~np.isclose(yours, reference, rtol=tol.rtol, atol=tol.atol, equal_nan=True)))
+                failing = ~tol.passing(yours, reference) if yours.shape == reference.shape else None
+                if failing is not None and failing.any():
+                    i = int(np.argmax(failing))
                     where = f"[{i}]" if yours.size > 1 else ""
                     return (f"at step {k}, line {line.box}: yours {mine}{where} = {yours.flat[i]:.6g}, "
                             f"reference {reference.flat[i]:.6g}")
