@@ -12,8 +12,8 @@ Every optimizer updates NumPy arrays in place::
 
 One module per algorithm holds its equations; :mod:`numopt.base` holds the
 bookkeeping. ``OPTIMIZERS`` maps the registry keys (``"sgd"`` … ``"funnel"``) to
-the classes. The source documents and their errata are listed in the
-README, "Sources and errata".
+the classes. The source documents and their errata are listed in
+docs/sources.md.
 """
 
 from .adadelta import AdaDelta

@@ -42,8 +42,8 @@ Conventions
   step move at all (E[Δ²]_0 = 0), so it cannot be moved outside.
 * E[Δ²] accumulates the unscaled Δ_t, before ``lr`` (Zeiler; torch).
 
-Errata in the documents (numbered as in the README, "Sources and errata")
--------------------------------------------------------------------------
+Errata in the documents (numbered as in docs/sources.md, "Errata")
+------------------------------------------------------------------
 3. Doc 001 labels the final AdaDelta formula "Adagrad"; it is AdaDelta.
 14. Doc 001 gives no ρ or ε (the paper uses 0.95 and 1e-6). "No learning
     rate" holds for the paper only: torch uses lr=1.0 (this algorithm),

@@ -69,8 +69,8 @@ Conventions
   steps (about 32 at t = 1 with β2 = 0.999), so it differs when √v̂ is not far
   above ε.
 
-Errata in the documents (numbered as in the README, "Sources and errata")
--------------------------------------------------------------------------
+Errata in the documents (numbered as in docs/sources.md, "Errata")
+------------------------------------------------------------------
 1. Doc 002 writes ``m ← β1 m + (1 − β) g``; it means ``(1 − β1)``.
 2. Doc 003 puts ε inside the square root (``eps_in_sqrt=True`` here).
 9. Doc 002 says L2 equals weight decay "if L is linear in w"; in fact the two

@@ -76,8 +76,8 @@ Conventions
   (the gap grows like 1e-10/|g| for tiny gradients).
 * m is not bias-corrected (doc 000: the first of AdaX's two changes to Adam).
 
-Errata in the documents (numbered as in the README, "Sources and errata")
--------------------------------------------------------------------------
+Errata in the documents (numbered as in docs/sources.md, "Errata")
+------------------------------------------------------------------
 13. Doc 000 omits β1, the learning rates and AdaX-W, which the authors
     recommend; the values above are theirs.
 

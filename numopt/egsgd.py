@@ -38,8 +38,8 @@ Defaults and where they come from
 ---------------------------------
 ``lr=0.01``, ``gamma=0.01``: numopt's choice (doc 004 gives none).
 
-Errata in the documents (numbered as in the README, "Sources and errata")
--------------------------------------------------------------------------
+Errata in the documents (numbered as in docs/sources.md, "Errata")
+------------------------------------------------------------------
 12. Doc 004 uses ν both for this gain and for the Funnel's velocity (§3);
     here the gain is ``nu`` in this module and the Funnel's gain is ``p``.
 

@@ -29,8 +29,8 @@ Defaults and where they come from
 ---------------------------------
 ``lr=0.01``: numopt's choice (doc 004 gives none).
 
-Errata in the documents (numbered as in the README, "Sources and errata")
--------------------------------------------------------------------------
+Errata in the documents (numbered as in docs/sources.md, "Errata")
+------------------------------------------------------------------
 11. Doc 004 §1 says "take logs of both sides" where it exponentiates; and EG
     equals a log-space step with the θ-gradient, not gradient descent on
     φ = log θ (that would use θ ⊙ ∇_θ L).

@@ -76,8 +76,8 @@ Conventions
 * Not elementwise: the scale needs norms of whole arrays, so this update is
   never split into blocks.
 
-Errata in the documents (numbered as in the README, "Sources and errata")
--------------------------------------------------------------------------
+Errata in the documents (numbered as in docs/sources.md, "Errata")
+------------------------------------------------------------------
 12. Doc 004 uses ν both for the §2 gain and the §3 velocity, never defines
     m_{t−1} (it is the bias-corrected EWMA m̂ above), calls s a
     hyperparameter (it is adapted state), and omits the clipping bounds and

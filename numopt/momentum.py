@@ -34,8 +34,8 @@ Defaults and where they come from
 ---------------------------------
 ``lr=0.01``, ``beta=0.9`` (the usual value; Sutskever et al. 2013, CS231n).
 
-Errata in the documents (numbered as in the README, "Sources and errata")
--------------------------------------------------------------------------
+Errata in the documents (numbered as in docs/sources.md, "Errata")
+------------------------------------------------------------------
 6. Doc 003's line "η·m_t := β m_{t−1} + η g_t" counts η twice within its own
    framework (Δθ = −η m_t); the intended form is u ← β u + η g, θ ← θ − u.
    Doc 002 uses the EWMA form. All three agree for constant η after

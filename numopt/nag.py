@@ -34,8 +34,8 @@ Defaults and where they come from
 ---------------------------------
 ``lr=0.01``, ``beta=0.9`` (as :class:`numopt.Momentum`).
 
-Errata in the documents (numbered as in the README, "Sources and errata")
--------------------------------------------------------------------------
+Errata in the documents (numbered as in docs/sources.md, "Errata")
+------------------------------------------------------------------
 7. Doc 003 takes the gradient at the look-ahead point θ − β m_{t−1}, which a
    step(params, grads) API cannot evaluate; the reformulation above gives the
    same points.

@@ -10,7 +10,7 @@ are written: the figures, the plots, the lessons and the grader's mutants call
 these functions rather than writing their own copies.
 
 References: doc 000 §1–2 (β̂₂,ₜ), doc 003 (EWMA, bias correction), doc 004 §2
-(EGSGD gain); the documents are identified in the README, "Sources and errata".
+(EGSGD gain); the documents are identified in docs/sources.md.
 """
 
 from __future__ import annotations
