@@ -8,16 +8,18 @@ array, its gradient and its named state arrays. This class does the rest:
 * :meth:`Optimizer.step` checks params and grads (:mod:`numopt.structure`)
   before anything is changed, counts ``t`` (the first step computes with
   ``t = 1``), takes the learning rate (a float or a schedule ``lr(t)``),
-  creates the state on the first step and calls ``_update`` for every
-  parameter array through :mod:`numopt.guard` (errstate, undo, warnings);
+  creates the state on the first step and calls ``_update`` itself, on each
+  block an :class:`numopt.guard.Undo` hands it: saved before, checked after,
+  written back if the step does not complete;
 * hyperparameters are checked (:mod:`numopt.hyperparameters`) in the
   constructor and whenever they are assigned later;
 * :attr:`Optimizer.state`, :meth:`Optimizer.state_dict` and
   :meth:`Optimizer.load_state_dict` (checked by :mod:`numopt.state`);
 * blocking: an elementwise update of a large array is handed aligned blocks
-  of ``BLOCK_SIZE`` elements, so that the temporaries of its whole-array
-  NumPy expressions stay in cache. Elementwise arithmetic gives the same bits
-  however the array is cut, so blocking changes speed, never results.
+  of ``numopt.guard.BLOCK_BYTES`` (64 KiB), so that the temporaries of its
+  whole-array NumPy expressions stay in cache and below the allocator's mmap
+  threshold. Elementwise arithmetic gives the same bits however the array is
+  cut, so blocking changes speed, never results.
 
 The contract an algorithm module follows
 ----------------------------------------
@@ -49,16 +51,13 @@ from typing import Any, ClassVar
 import numpy as np
 
 from .aliases import check_keywords
-from .guard import NumericalWarning, StepGuard, floating_point, make_backup
+from .guard import NumericalWarning, Undo, floating_point
 from .hyperparameters import Interval, LearningRate, check, check_dtypes, inequalities, learning_rate
 from .state import check_state_dict, saved_hyperparameters
 from .structure import Params, Structure, check_grads, check_params
 from .structure import name as array_name
 
-__all__ = ["BLOCK_SIZE", "Interval", "LearningRate", "Optimizer", "Params", "inequalities"]
-
-BLOCK_SIZE = 131072
-"""Elements per block handed to an elementwise update (1 MiB of float64)."""
+__all__ = ["Interval", "LearningRate", "Optimizer", "Params", "inequalities"]
 
 
 class Optimizer:
@@ -140,7 +139,7 @@ class Optimizer:
         self.t = 0
         self._structure: Structure | None = None
         self._slots: list[dict[str, np.ndarray]] = []
-        self._backup: list[dict[str, np.ndarray]] | None = None  # undo copies of params and state (numopt.guard)
+        self._undo_buffers: list[dict[str, np.ndarray]] | None = None  # params and state before a step (numopt.guard)
         self._warned: set[tuple[int, str]] = set()  # (array index, name) already reported non-finite
         for name, value in hyperparameters.items():
             setattr(self, name, value)
@@ -220,41 +219,26 @@ class Optimizer:
             gs = check_grads(kind, keys, thetas, gs, t, [a for slot in slots for a in slot.values()])
             lr = learning_rate(self.lr, t)
             check_dtypes(self.hyperparameters, self.ranges, [theta.dtype for theta in thetas])
-            if self._backup is None or not self._structure:  # (a failed first step may leave one)
-                self._backup = make_backup(thetas, slots)
-            guard = StepGuard(type(self).__name__, [array_name(kind, "params", key) for key in keys], t)
+            if self._undo_buffers is None or not self._structure:  # (a failed first step may leave some)
+                self._undo_buffers = Undo.buffers_for(thetas, slots)
+            undo = Undo(self._undo_buffers)
+            before = self.t, self._structure, self._slots, self._warned
             try:
-                for i, (theta, g, slot) in enumerate(zip(thetas, gs, slots, strict=True)):
-                    self._apply(guard, i, theta, g, slot, t, lr)
-                found = guard.warnings(thetas, slots, self._backup, self._warned, self.second_moments)
+                for i, (theta, g, state) in enumerate(zip(thetas, gs, slots, strict=True)):
+                    for theta_block, g_block, state_block in undo.blocks(i, theta, g, state, self.elementwise):
+                        self._update(theta_block, g_block, t, lr, **state_block)  # the algorithm box
+                labels = [array_name(kind, "params", key) for key in keys]
+                found = undo.warnings(type(self).__name__, labels, t, thetas, slots, self._warned, self.second_moments)
                 for _, message in found:
                     warnings.warn(message, NumericalWarning, stacklevel=2)
-            except BaseException:
-                guard.rollback()
+                self._warned = self._warned | {key for key, _ in found}  # commit: nothing can fail after this
+                self._structure = self._structure or Structure.of(kind, keys, thetas)
+                self._slots = slots
+                self.t = t
+            except BaseException:  # Ctrl-C included: put everything back as it was
+                undo.rollback()
+                self.t, self._structure, self._slots, self._warned = before
                 raise
-        self._warned.update(key for key, _ in found)
-        self._structure = self._structure or Structure.of(kind, keys, thetas)
-        self._slots = slots
-        self.t = t
-
-    def _apply(self, guard: StepGuard, i: int, theta: np.ndarray, g: np.ndarray, slot: dict, t: int, lr: float) -> None:
-        """Run :meth:`_update` through ``guard`` on the whole array, or by aligned blocks of ``BLOCK_SIZE``.
-
-        Small, non-contiguous and non-elementwise arrays are updated whole.
-        """
-        arrays, backup = {"theta": theta, **slot}, self._backup[i]
-        guard.begin(arrays, backup)
-        n = theta.size
-        if n <= BLOCK_SIZE or not self.elementwise or not theta.flags.c_contiguous:
-            guard.update(i, self._update, arrays, backup, g, t, lr)
-            return
-        flat_g = np.ascontiguousarray(g).reshape(-1)
-        flat = {k: a.reshape(-1) for k, a in arrays.items()}
-        flat_backup = {k: a.reshape(-1) for k, a in backup.items()}
-        for j in range(0, n, BLOCK_SIZE):
-            block = slice(j, j + BLOCK_SIZE)
-            blocks = {k: a[block] for k, a in flat.items()}
-            guard.update(i, self._update, blocks, {k: a[block] for k, a in flat_backup.items()}, flat_g[block], t, lr)
 
     def _update(self, theta: np.ndarray, g: np.ndarray, t: int, lr: float) -> None:
         """The algorithm box for one array: update ``theta`` and the state arrays in place.
@@ -346,7 +330,7 @@ class Optimizer:
         for k, v in loaded.hyperparameters.items():
             object.__setattr__(self, k, v)
         self.t, self._structure, self._slots = t, structure, slots
-        self._backup, self._warned = None, set()
+        self._undo_buffers, self._warned = None, set()
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_backup": None}  # the undo copy is scratch, not state
+        return {**self.__dict__, "_undo_buffers": None}  # scratch, not state
