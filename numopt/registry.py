@@ -11,18 +11,26 @@ from __future__ import annotations
 from typing import Any
 
 from .adadelta import AdaDelta
+from .adafactor import Adafactor
 from .adagrad import AdaGrad
 from .adam import Adam, AdamW
+from .adamax import Adamax
 from .adax import AdaX, AdaXW
+from .asgd import ASGD
 from .base import Optimizer
 from .egsgd import EGSGD
 from .egu import EGU
 from .funnel import Funnel
+from .lbfgs import LBFGS
 from .momentum import Momentum
+from .muon import Muon
 from .nadam import Nadam
 from .nag import NAG
+from .radam import RAdam
 from .rmsprop import RMSProp
+from .rprop import Rprop
 from .sgd import SGD
+from .sparse_adam import SparseAdam
 
 __all__ = ["OPTIMIZERS", "variants"]
 
@@ -31,6 +39,8 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {
     for cls in (
         SGD, Momentum, NAG, AdaGrad, RMSProp, AdaDelta, Adam, AdamW, Nadam, AdaX, AdaXW,
         EGU, EGSGD, Funnel,
+        # beyond the source documents: torch.optim's other algorithms (issue 24)
+        Adamax, RAdam, Rprop, ASGD, Adafactor, LBFGS, Muon, SparseAdam,
     )
 }
 """Registry: key (``"sgd"``, ..., ``"funnel"``) -> optimizer class, in the order of the lessons."""
