@@ -525,6 +525,38 @@ def _sparse_adam_without_bias_correction(base: type[Optimizer]) -> Callable:
     return _update
 
 
+def _without_bias_correction(base: type[Optimizer]) -> Callable:
+    def _update(self, theta, g, t, lr, **state):
+        base._update(self, theta, g, 10**9, lr, **state)  # βᵗ underflows to 0: 1 − βᵗ = 1, no bias correction
+
+    return _update
+
+
+def _adabelief_old_momentum(base: type[Optimizer]) -> Callable:
+    def _update(self, theta, g, t, lr, m, s):
+        beta1, beta2, eps = self.beta1, self.beta2, self.eps
+        s[...] = beta2 * s + (1 - beta2) * (g - m) ** 2 + eps  # (g − m_{t−1})²: s updated before m
+        m[...] = beta1 * m + (1 - beta1) * g
+        theta -= lr * (m / (1 - beta1**t)) / (np.sqrt(s / (1 - beta2**t)) + eps)
+
+    return _update
+
+
+def _lars_ratio(ratio: Callable[[Any, np.ndarray, np.ndarray], float]) -> Callable:
+    """LARS with the trust ratio ``ratio(opt, θ, g)`` in place of κ‖θ‖/‖g + λθ‖ (the step scaled by their quotient)."""
+
+    def make(base: type[Optimizer]) -> Callable:
+        def _update(self, theta, g, t, lr, b):
+            decayed = g + self.weight_decay * theta
+            norms = float(np.linalg.norm(theta) * np.linalg.norm(decayed))
+            reference = self.trust_coefficient * np.linalg.norm(theta) / np.linalg.norm(decayed) if norms else 1.0
+            base._update(self, theta, g, t, lr * ratio(self, theta, g) / reference, b)
+
+        return _update
+
+    return make
+
+
 BEYOND: tuple[Mutant, ...] = (
     Mutant("no_bias_correction_adamax", ("adamax",),
            "Adamax without the bias correction of m (θ ← θ − η m/u instead of θ − η/(1 − β1ᵗ) · m/u)",
@@ -574,6 +606,49 @@ BEYOND: tuple[Mutant, ...] = (
     Mutant("no_bias_correction_sparse_adam", ("sparse_adam",),
            "SparseAdam without the bias corrections (η m/(√v + ε) instead of η √(1 − β2ᵗ)/(1 − β1ᵗ) · m/(√v + ε))",
            _override(_sparse_adam_without_bias_correction), lambda hp: hp["beta1"] > 0 or hp["beta2"] > 0),
+    Mutant("betas_swapped_lion", ("lion",),
+           "Lion with β1 and β2 swapped: the step interpolates with β2 = {beta2:g} and the momentum decays with "
+           "β1 = {beta1:g}", _changed(beta1=lambda hp: hp["beta2"], beta2=lambda hp: hp["beta1"]),
+           lambda hp: hp["beta1"] != hp["beta2"]),
+    Mutant("one_beta_lion", ("lion",),
+           "Lion with one β: the momentum is updated with β1 too (m ← c_t), where it decays with β2",
+           _changed(beta2=lambda hp: hp["beta1"]), lambda hp: hp["beta1"] != hp["beta2"]),
+    Mutant("decay_without_lr_lion", ("lion",),
+           "Lion with the weight decay not scaled by the learning rate, θ ← θ − η sign(c) − λθ",
+           _changed(weight_decay=lambda hp: hp["weight_decay"] / hp["lr"]),
+           lambda hp: _decays(hp) and _constant_lr(hp) and hp["lr"] not in (0.0, 1.0), example_hp=_WD),
+    Mutant("sign_of_gradient", ("signum",),
+           "signSGD, θ ← θ − η sign(g): the sign of the gradient instead of the sign of the momentum",
+           _changed(beta=0.0), lambda hp: hp["beta"] > 0),
+    Mutant("momentum_not_signed", ("signum",),
+           "momentum SGD θ ← θ − η m: the momentum itself instead of its sign",
+           _other(lambda hp: OPTIMIZERS["momentum"](hp["lr"], hp["beta"], ewma=True))),
+    Mutant("adam_instead_adabelief", ("adabelief",),
+           "Adam: the EWMA of g² where AdaBelief keeps the EWMA of (g − m)² (plus ε)",
+           _other(lambda hp: OPTIMIZERS["adam"](hp["lr"], hp["beta1"], hp["beta2"], hp["eps"]))),
+    Mutant("old_momentum_in_belief", ("adabelief",),
+           "AdaBelief with (g − m_{{t−1}})², the momentum of before this step, where (g − m_t)² belongs",
+           _override(_adabelief_old_momentum), lambda hp: hp["beta1"] > 0),
+    Mutant("adam_instead_yogi", ("yogi",),
+           "Adam (v ← β2 v + (1 − β2) g², moments from 0) instead of Yogi's v ← v − (1 − β2) sign(v − g²) g²",
+           _other(lambda hp: OPTIMIZERS["adam"](hp["lr"], hp["beta1"], hp["beta2"], hp["eps"]))),
+    Mutant("zero_start_yogi", ("yogi",),
+           "Yogi with m and v starting at 0 instead of {initial_accumulator_value:g}",
+           _changed(initial_accumulator_value=0.0), lambda hp: hp["initial_accumulator_value"] > 0),
+    Mutant("no_trust_ratio_lamb", ("lamb",),
+           "AdamW: the LAMB direction without the trust ratio ‖θ‖/‖r‖",
+           _other(lambda hp: OPTIMIZERS["adamw"](hp["lr"], hp["beta1"], hp["beta2"], hp["eps"], hp["weight_decay"]))),
+    Mutant("no_bias_correction_lamb", ("lamb",),
+           "LAMB without the bias corrections of m and v (m̂ = m, v̂ = v)", _override(_without_bias_correction),
+           lambda hp: hp["beta1"] > 0 or hp["beta2"] > 0),
+    Mutant("no_trust_ratio_lars", ("lars",),
+           "momentum SGD with L2: the LARS step without the trust ratio κ‖θ‖/‖g + λθ‖",
+           _override(_lars_ratio(lambda opt, theta, g: 1.0))),
+    Mutant("ratio_of_raw_gradient", ("lars",),
+           "LARS with the trust ratio κ‖θ‖/‖g‖ of the gradient before the decay term, where optax divides by ‖g + λθ‖",
+           _override(_lars_ratio(lambda opt, theta, g: opt.trust_coefficient * np.linalg.norm(theta)
+                                 / np.linalg.norm(g))),
+           _decays, example_hp={"weight_decay": 0.1}),
 )
 """The issue-24 entries, kept apart from the ones above so that the grading package's restructuring merges."""
 
