@@ -43,6 +43,7 @@ from .registry import OPTIMIZERS
 from .rmsprop import RMSProp
 from .rprop import Rprop
 from .runner import Trajectory, run
+from .schedule_free import ScheduleFree
 from .sgd import SGD
 from .signum import Signum
 from .sparse_adam import SparseAdam
@@ -55,6 +56,6 @@ __all__ = [  # noqa: RUF022 (the order of the lessons)
     "OPTIMIZERS", "SGD", "Momentum", "NAG", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "AdamW",
     "Nadam", "AdaX", "AdaXW", "EGU", "EGSGD", "Funnel",
     "Adamax", "RAdam", "Rprop", "ASGD", "Adafactor", "LBFGS", "Muon", "SparseAdam",
-    "Lion", "Signum", "AdaBelief", "Yogi", "LAMB", "LARS", "Optimizer",
+    "Lion", "Signum", "AdaBelief", "Yogi", "LAMB", "LARS", "ScheduleFree", "Optimizer",
     "PROBLEMS", "Trajectory", "run", "explain", "NumericalWarning",
 ]

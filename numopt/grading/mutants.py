@@ -542,6 +542,14 @@ def _adabelief_old_momentum(base: type[Optimizer]) -> Callable:
     return _update
 
 
+def _parameters_at_z(base: type[Optimizer]) -> Callable:
+    def _update(self, theta, g, t, lr, z, **state):
+        base._update(self, theta, g, t, lr, z=z, **state)
+        theta[...] = z  # θ ← z: the base iterate, not β x + (1 − β) z
+
+    return _update
+
+
 def _lars_ratio(ratio: Callable[[Any, np.ndarray, np.ndarray], float]) -> Callable:
     """LARS with the trust ratio ``ratio(opt, θ, g)`` in place of κ‖θ‖/‖g + λθ‖ (the step scaled by their quotient)."""
 
@@ -649,6 +657,12 @@ BEYOND: tuple[Mutant, ...] = (
            _override(_lars_ratio(lambda opt, theta, g: opt.trust_coefficient * np.linalg.norm(theta)
                                  / np.linalg.norm(g))),
            _decays, example_hp={"weight_decay": 0.1}),
+    Mutant("parameters_at_z", ("schedule_free",),
+           "schedule-free without the interpolation: the parameters are z itself, where they are β x + (1 − β) z",
+           _override(_parameters_at_z)),
+    Mutant("no_bias_correction_schedule_free", ("schedule_free",),
+           "schedule-free AdamW without the bias correction of v (v̂ = v)", _override(_without_bias_correction),
+           lambda hp: hp["adam"] and hp["beta2"] > 0),
 )
 """The issue-24 entries, kept apart from the ones above so that the grading package's restructuring merges."""
 
