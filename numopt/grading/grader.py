@@ -23,7 +23,7 @@ from ..base import SWITCHES
 from ..stepthrough import explain
 from .candidates import (
     FORMS,
-    HP_ALIASES,
+    SIGNATURE,
     Candidate,
     CandidateError,
     CandidateLoadError,
@@ -32,6 +32,7 @@ from .candidates import (
     parse_spec,
     source_of,
 )
+from .binding import bind
 from .cases import Case, default_cases, other_hyperparameters
 from .compare import Tolerance, relative_error
 from .mutants import CORRECTIONS, FAMILY, Mutant, catalogue_for, correction
@@ -63,8 +64,8 @@ STATE_NAMES: dict[str, str] = {
 def resolve_hyperparameters(key: str, hp: Mapping[str, Any] | None) -> tuple[dict[str, Any], frozenset[str]]:
     """The reference's full hyperparameters and the names the caller set.
 
-    Names may be numopt's or an alias from :data:`HP_ALIASES`
-    (``learning_rate`` for ``lr``, ``epsilon`` for ``eps``, ...).
+    Names may be numopt's or another name of the same role
+    (:func:`~numopt.grading.binding.bind`: ``learning_rate`` for ``lr``, ``epsilon`` for ``eps``, ...).
 
     Raises
     ------
@@ -76,9 +77,7 @@ def resolve_hyperparameters(key: str, hp: Mapping[str, Any] | None) -> tuple[dic
     defaults = OPTIMIZERS[key]().hyperparameters
     resolved = {}
     for name, value in (hp or {}).items():
-        canonical = name if name in defaults else next(
-            (n for n in defaults if name in HP_ALIASES.get(n, ())), None
-        )
+        canonical = bind(name, defaults)
         if canonical is None:
             raise ValueError(
                 f"hyperparameter {name!r} is not one of {key}'s; expected one of {', '.join(defaults)}"
@@ -368,7 +367,7 @@ def grade(
         allow=allow,
     )
     report.cases = cases
-    if form is not None and form not in FORMS:
+    if form is not None and form not in FORMS and not form.startswith(SIGNATURE):
         raise ValueError(f"form={form!r} is not a candidate form; expected one of {', '.join(FORMS)}")
     try:
         cand = _load(candidate, algorithm, full, explicit, form, report.label, time_limit, memory_limit)
