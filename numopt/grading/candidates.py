@@ -552,10 +552,10 @@ class Candidate:
             if name in self.accepted or name in SWITCHES:
                 continue
             if name in explicit:
-                self.notes.append(f"{self.label} takes no argument for {name}, so {name}={value!r} was set on the "
+                self.notes.append(f"{_label(self.obj)} takes no argument for {name}, so {name}={value!r} was set on the "
                                   "reference only")
             elif name in NEUTRAL and value != NEUTRAL[name]:
-                self.notes.append(f"the reference uses {name}={value!r}, which {self.label} cannot accept (it takes "
+                self.notes.append(f"the reference uses {name}={value!r}, which {_label(self.obj)} cannot accept (it takes "
                                   f"no argument for {name}); expected an implementation with {name}")
 
     def with_hp(self, hp: Mapping[str, Any]) -> Candidate:
