@@ -39,7 +39,8 @@ INITIALIZERS = ("initialize_adam", "initialize_velocity", "initialize_rmsprop", 
 """Functions of a Coursera-style module that make the state dicts from the parameters."""
 
 _SPEC = re.compile(r"^\s*([A-Za-z_]\w*)\s*\(([^()]*)\)\s*(?:->\s*\(?([^()]*?)\)?)?\s*$")
-_LAYERED = re.compile(r"""["']d?[Wb]["']\s*\+\s*str\(|f["']d?[Wb]\{""")
+_LAYERED = re.compile(r"""str\(|f["'][^"']*\{""")
+"""Keys built from a layer number: ``"W" + str(l)``, ``"d" + p + str(l)``, ``f"dW{l}"``."""
 
 
 class SignatureError(ValueError):
@@ -165,5 +166,6 @@ def course_signature(function: Any) -> Signature | None:
         source = inspect.getsource(function)
     except (OSError, TypeError):
         source = ""
-    layered = bool(_LAYERED.search(source))
+    params_name = next(name for name, role in args if role == "params")
+    layered = params_name in ("parameters", "params") and bool(_LAYERED.search(source))
     return Signature(getattr(function, "__name__", "f"), args, None, layered)
