@@ -548,14 +548,15 @@ class Candidate:
             return
         from ..base import SWITCHES
 
+        label = _label(self.obj)
         for name, value in hp.items():
             if name in self.accepted or name in SWITCHES:
                 continue
             if name in explicit:
-                self.notes.append(f"{_label(self.obj)} takes no argument for {name}, so {name}={value!r} was set on the "
+                self.notes.append(f"{label} takes no argument for {name}, so {name}={value!r} was set on the "
                                   "reference only")
             elif name in NEUTRAL and value != NEUTRAL[name]:
-                self.notes.append(f"the reference uses {name}={value!r}, which {_label(self.obj)} cannot accept (it takes "
+                self.notes.append(f"the reference uses {name}={value!r}, which {label} cannot accept (it takes "
                                   f"no argument for {name}); expected an implementation with {name}")
 
     def with_hp(self, hp: Mapping[str, Any]) -> Candidate:
@@ -809,7 +810,7 @@ class Session:
         try:
             return self._course_once(theta, grads, t)
         except KeyError as err:  # layers numbered from 0? retry the first call that way
-            if self.memory is not None and self.memory.get("_started") or self.first_layer == 0 \
+            if (self.memory is not None and self.memory.get("_started")) or self.first_layer == 0 \
                     or not str(err.args[0] if err.args else "").endswith("0"):
                 raise
             self.first_layer, self.memory = 0, None
