@@ -1,5 +1,4 @@
 """Coursera DLS Adam: v̂ divided by 1 − β2² (beta2 ** 2 for beta2 ** t) and no square root."""
-import numpy as np
 
 
 def update_parameters_with_adam(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999,
