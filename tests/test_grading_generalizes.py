@@ -11,7 +11,6 @@ import json
 import textwrap
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 import numopt
@@ -53,7 +52,8 @@ def test_course_functions_are_found_by_signature_and_vocabulary():
 
     holberton = course_signature(update_variables_Adam)
     assert [role for _, role in holberton.args] == ["hp"] * 4 + ["params", "grads", "state", "state", "t"]
-    assert holberton.describe() == "update_variables_Adam(alpha, beta1, beta2, epsilon, var, grad, v, s, t) -> (var, v, s)"
+    call = "update_variables_Adam(alpha, beta1, beta2, epsilon, var, grad, v, s, t) -> (var, v, s)"
+    assert holberton.describe() == call
     assert not holberton.layered
     assert course_signature(update_parameters_with_momentum).layered  # keys built from layer numbers
 

@@ -61,6 +61,8 @@ from typing import Any
 
 import numpy as np
 
+from .. import OPTIMIZERS
+from ..base import SWITCHES
 from .binding import Binding, bind, keyword_arguments, role_of
 from .forms import INITIALIZERS, Signature, course_signature, parse_signature
 
@@ -460,8 +462,6 @@ class Candidate:
         time_limit: float | None = None,
         construct: bool = True,
     ) -> None:
-        from .. import OPTIMIZERS
-
         self.label = label or describe_candidate(obj)
         self.time_limit = time_limit
         self.notes: list[str] = []  # bindings, hyperparameters set on the reference only
@@ -536,7 +536,7 @@ class Candidate:
                 binding.left.append((name, values[name]))
             else:
                 raise CandidateLoadError(
-                    f"{self.signature.describe()}: argument {name!r} takes none of {OPTIMIZERS_NAME(self.key)}'s "
+                    f"{self.signature.describe()}: argument {name!r} takes none of {OPTIMIZERS[self.key].__name__}'s "
                     f"hyperparameters ({', '.join(hp)}) and has no default; expected an argument of that "
                     "algorithm (or give --signature)"
                 )
@@ -546,8 +546,6 @@ class Candidate:
         """Notes on what the reference uses that the candidate cannot accept."""
         if not can_take:
             return
-        from ..base import SWITCHES
-
         label = _label(self.obj)
         for name, value in hp.items():
             if name in self.accepted or name in SWITCHES:
@@ -645,12 +643,6 @@ class Candidate:
     def session(self) -> Session:
         """Fresh state for one case."""
         return Session(self)
-
-
-def OPTIMIZERS_NAME(key: str) -> str:  # noqa: N802
-    from .. import OPTIMIZERS
-
-    return OPTIMIZERS[key].__name__
 
 
 class _Layer:
@@ -900,8 +892,6 @@ class Session:
         }
 
     def _course_state(self) -> dict[str, Any]:
-        from .. import OPTIMIZERS
-
         sig = self.candidate.signature
         if sig is None or not isinstance(self.memory, Mapping):
             return {}

@@ -87,7 +87,6 @@ def run_case(
     candidate: Candidate,
     tol: Tolerance,
     key: str,
-    matching: bool = False,
 ) -> CaseResult:
     """Run one case for both and compare every compared step.
 
@@ -95,22 +94,18 @@ def run_case(
     ----------
     case : Case
     reference, candidate : Candidate
-        ``reference`` is numopt's optimizer, or a mutant when matching.
+        ``reference`` is numopt's optimizer (or an allowed variant).
     tol : Tolerance
     key : str
         The algorithm, to interpret the state.
-    matching : bool, default False
-        Test whether the candidate *is* ``reference`` (a mutant): the run
-        stops at the first difference, a reference that fails means no
-        match, and no state is compared.
 
     Notes
     -----
     A NaN or inf of the candidate passes only where the reference has the
     same value. A closed-loop run ends early if the reference diverges (its
     gradient is no longer finite); a forced run whose reference produced a
-    non-finite value (a mutant dividing by zero) goes on from the last finite
-    parameters.
+    non-finite value goes on from the last finite parameters. Every step the
+    candidate took is kept in ``trace`` for :mod:`~numopt.grading.diagnosis`.
 
     Returns
     -------
@@ -121,7 +116,7 @@ def run_case(
     closed = case.kind == "closed"
     theta, theta_c = case.theta0.copy(), case.theta0.copy()
     for k in range(1, case.steps + 1):
-        explaining = not matching and not closed and result.state_note is None and ref.driver is not None
+        explaining = not closed and result.state_note is None and ref.driver is not None
         replay = (copy.deepcopy(ref.driver), theta.copy()) if explaining else None  # to replay step k line by line
         if closed:
             with np.errstate(all="ignore"):
@@ -130,37 +125,30 @@ def run_case(
                 break  # the reference has diverged: nothing more to compare
         else:
             g_ref = g_c = case.grads[k - 1]
-        try:
-            y = ref.step(theta, g_ref, k)
-        except CandidateError:
-            if not matching:
-                raise
-            result.passed, result.first_failure = False, k
-            return result
+        y = ref.step(theta, g_ref, k)
         try:
             x = cand.step(theta_c if closed else theta, g_c, k)
         except CandidateError as failure:
             result.passed, result.first_failure = False, k
             result.failure, result.details = failure.message, failure.details
             return result
-        if not matching:
-            result.trace.append((k, (theta_c if closed else theta).copy(), g_c.copy(), x))
+        result.trace.append((k, (theta_c if closed else theta).copy(), g_c.copy(), x))
         if case.compared(k):
             result.worst_error = max(result.worst_error, relative_error(x, y))
             before = theta_c if closed else theta
             if not (tol.close(x, y, equal_nan=True) and tol.step_close(x, y, before, theta)):
                 result.passed = False
                 result.first_failure = result.first_failure or k
-                if not matching and np.array_equal(x, before) and not np.array_equal(y, theta):
+                if np.array_equal(x, before) and not np.array_equal(y, theta):
                     result.failure = result.failure or (
                         f"step {k} left the parameters unchanged; expected the parameters to be updated in place "
                         "(params -= ..., not params = params - ...) or the new ones returned"
                     )
                 if (~np.isfinite(x) & np.isfinite(y)).any():
                     result.failure = result.failure or f"step {k} produced NaN or inf where the reference is finite"
-                if matching or closed:
+                if closed:
                     return result
-        if not matching and not closed and result.state_note is None:  # same gradients on both sides
+        if not closed and result.state_note is None:  # same gradients on both sides
             differ, agree = state_differences(cand, ref, key, tol)
             if differ:
                 agreed = f" ({', '.join(agree)} agree there)" if agree else ""
@@ -170,7 +158,7 @@ def run_case(
                     result.state_note += f"; {line}"
         if closed:
             theta, theta_c = y, x
-        else:  # a reference that divides by zero (a mutant): go on from the last finite point
+        else:  # a reference that overflowed: go on from the last finite point
             theta = np.where(np.isfinite(y), y, theta)
     return result
 

@@ -9,7 +9,7 @@ class Adam:
         self.state = {}
 
     def step(self, model, grads):
-        for layer, g in zip(model.layers, grads):
+        for layer, g in zip(model.layers, grads, strict=True):
             self.adam_update(layer.params, g)
 
     def adam_update(self, params, grads):
