@@ -1,6 +1,6 @@
 r"""Load a student's optimizer and drive it, whatever its form, through one interface.
 
-Three forms are accepted (``detect_form`` tells them apart):
+These forms are accepted (``detect_form`` tells them apart):
 
 ``"step"``
     A class or an instance with ``step(params, grads)`` that updates ``params``
@@ -21,13 +21,24 @@ Three forms are accepted (``detect_form`` tells them apart):
     The first call gets ``state=None``; ``t`` is the step number, 1 on the
     first step. Hyperparameters are passed as keyword arguments if the function
     accepts them (``def update(param, grad, state, t, lr=1e-3, beta1=0.9)``).
+``"course"``
+    A course's function, found by its signature and argument names
+    (Holberton's ``update_variables_Adam(alpha, beta1, beta2, epsilon, var, grad, v, s, t)``,
+    Coursera's ``update_parameters_with_adam`` over layer dicts), or given by a
+    ``"signature:SPEC"`` form (:mod:`~numopt.grading.forms`).
 
-Hyperparameter names are mapped both ways: a candidate may call the step size
+An object's method may take the gradient first (found by probing), be the
+method that the course-facing one delegates to (``update(network, grads)``
+calling ``update_params(params, grads)``), or take a layer and return the
+steps (Keras-like ``optimise_gradients(layer, gradients)``).
+
+Hyperparameters are bound by role: a candidate may call the step size
 ``lr``, ``learning_rate``, ``alpha``, ``eta`` or ``step_size``, ``eps`` may be
-``epsilon``, and so on (:mod:`~numopt.grading.binding`). A hyperparameter that the
-instructor set explicitly but the candidate cannot accept is an error; one
-left at its default, or a variant switch such as ``eps_in_sqrt`` (it chooses
-the reference's form), is simply not passed.
+``epsilon`` or ``epscut``, RMSProp's β ``beta2`` or ``decay_rate``, and so on
+(:mod:`~numopt.grading.binding`). A hyperparameter that the instructor set
+explicitly but the candidate cannot accept is set on the reference only, and a
+note says so; a variant switch such as ``eps_in_sqrt`` (it chooses the
+reference's form) is simply not passed.
 
 The candidate never sees the grader's own arrays: it gets copies, and a
 candidate that writes into its gradient, raises, returns the wrong type or
