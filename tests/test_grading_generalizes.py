@@ -11,6 +11,7 @@ import json
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import numopt
@@ -226,3 +227,28 @@ def test_mistakes_are_named_by_structure_with_their_numbers(changes, named, tmp_
     assert not report.passed
     for sentence in named:
         assert sentence in report.summary(), report.summary()
+
+
+@pytest.mark.parametrize("variant", [{"efficient": True}, {"amsgrad": True}, {"eps_in_sqrt": True},
+                                     {"amsgrad": True, "weight_decay": 1e-2}])
+def test_the_textbook_copy_reproduces_numopts_own_variants_with_no_knob_turned(variant):
+    from numopt.grading.grader import resolve_hyperparameters
+    from numopt.grading.mutants import _textbook
+
+    hp, _ = resolve_hyperparameters("adam", variant)
+    report = grade(_textbook()("adam", hp), "adam", hp, rtol=1e-12, atol=0.0, strict=True)
+    assert report.passed, report.summary()
+
+
+def test_a_structural_finding_replays_what_the_candidate_did():
+    # the two-mistake Coursera file of the development part: its finding, built as an optimizer, takes the same steps
+    report = graded("coursera_adam_two_mistakes.py")
+    finding = report.diagnosis
+    assert finding.name.startswith("structure:") and finding.variant is None
+    hp = report.hp
+    theta, g = np.full(3, 0.5), np.array([0.1, -2.0, 3e-7])
+    optimizer = finding.build("adam", hp)
+    optimizer.step(theta, g)
+    # step 1 by hand: m̂ = g, v̂ = (1 − β2) g² / (1 − β2²) = g² / (1 + β2), no root: θ − η m̂ / (v̂ + ε)
+    v_hat = g**2 / (1 + hp["beta2"])
+    np.testing.assert_allclose(theta, 0.5 - hp["lr"] * g / (v_hat + hp["eps"]), rtol=1e-12)

@@ -586,16 +586,16 @@ class Candidate:
     def _probe(self) -> None:
         """Find out, by one call on a copy, whether the method takes the gradient first, or returns steps.
 
-        The call gets parameters near 10 and gradients near 1e-3, distinct
-        arrays: the one the method changed, or the one it returned something
+        Unless the first argument is named as the parameters, the call gets
+        parameters near 10 and gradients near 1e-3, distinct arrays: the one the method changed, or the one it returned something
         close to, is the parameters. A method whose first argument is a layer
         (Keras-like) returns steps; they are subtracted if they have the
         sign of the gradient.
         """
         params = _positional(getattr(self.obj, self.method, None), self.obj) or []
         first = params[0].name.lower() if params else ""
-        if first not in HOLDERS and role_of(first) != "params" and role_of(first) != "grads":
-            first = ""  # names say nothing: probe
+        if role_of(first) == "params":
+            return  # step(params, grads): nothing to find out (and the student's code runs in the cases only)
         a = 10.0 + np.linspace(0.1, 1.2, 12).reshape(3, 4)
         b = 1e-3 * np.linspace(1.0, 2.0, 12).reshape(3, 4)
         if first in HOLDERS:
@@ -603,9 +603,6 @@ class Candidate:
             steps = returned if isinstance(returned, np.ndarray) else None
             if steps is not None and steps.shape == a.shape:
                 self.steps_sign = 1.0 if float(np.sum(steps * b)) > 0 else -1.0
-            return
-        if first:
-            self.gradient_first = role_of(first) == "grads"
             return
         returned, (after_a, after_b) = self._call_probe(a, b, keep=True)
         moved_a, moved_b = not np.array_equal(after_a, a), not np.array_equal(after_b, b)
