@@ -587,8 +587,9 @@ class Candidate:
         """Find out, by one call on a copy, whether the method takes the gradient first, or returns steps.
 
         Unless the first argument is named as the parameters, the call gets
-        parameters near 10 and gradients near 1e-3, distinct arrays: the one the method changed, or the one it returned something
-        close to, is the parameters. A method whose first argument is a layer
+        parameters near 10 and gradients near 1e-3, distinct arrays: the one
+        the method changed, or the one it returned something close to, is
+        the parameters. A method whose first argument is a layer
         (Keras-like) returns steps; they are subtracted if they have the
         sign of the gradient.
         """
