@@ -252,3 +252,19 @@ def test_a_structural_finding_replays_what_the_candidate_did():
     # step 1 by hand: m̂ = g, v̂ = (1 − β2) g² / (1 − β2²) = g² / (1 + β2), no root: θ − η m̂ / (v̂ + ε)
     v_hat = g**2 / (1 + hp["beta2"])
     np.testing.assert_allclose(theta, 0.5 - hp["lr"] * g / (v_hat + hp["eps"]), rtol=1e-12)
+
+
+def test_an_amsgrad_whose_max_is_fed_back_into_the_average_is_named(tmp_path):
+    # one state s for both: s ← max(s, β2 s + (1 − β2) g²), so the next average starts from the max
+    report = _structural('''
+        import numpy as np
+
+        def update_variables_Adam(alpha, beta1, beta2, epsilon, var, grad, v, s, t):
+            v = beta1 * v + (1 - beta1) * grad
+            s = np.maximum(s, beta2 * s + (1 - beta2) * grad ** 2)
+            v_hat = v / (1 - beta1 ** t)
+            s_hat = s / (1 - beta2 ** t)
+            return var - alpha * v_hat / (np.sqrt(s_hat) + epsilon), v, s
+    ''', tmp_path, hp={"amsgrad": True})
+    assert not report.passed
+    assert "the max fed back into the moving average" in report.summary(), report.summary()
