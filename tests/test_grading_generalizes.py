@@ -268,3 +268,18 @@ def test_an_amsgrad_whose_max_is_fed_back_into_the_average_is_named(tmp_path):
     ''', tmp_path, hp={"amsgrad": True})
     assert not report.passed
     assert "the max fed back into the moving average" in report.summary(), report.summary()
+
+
+def test_a_variant_is_shown_where_it_departs_from_the_assignments_form_box_line_by_box_line():
+    from numopt.grading.cases import default_cases
+
+    report = graded("holberton_rmsprop_eps_in_sqrt.py")
+    case = default_cases(0)[1]  # the first case where ε's place shows: tiny gradients
+    theta, g = case.theta0.flat[0], case.grads[0].flat[0]
+    lr, beta, eps = 0.01, 0.9, 1e-8
+    s = (1 - beta) * g**2  # step 1 from s = 0
+    inside, outside = theta - lr * g / np.sqrt(s + eps), theta - lr * g / (np.sqrt(s) + eps)
+    line = report.variant_line
+    assert line.startswith(f"step 1 of '{case.name}', line (otherwise) θ_t ← θ_{{t-1}} − η g_t / (√s_t + ε)")
+    assert f"theta[0] = {inside:.6g} in the variant, {outside:.6g} in the assignment's form" in line
+    assert f"Variant: at {line}." in report.to_text()

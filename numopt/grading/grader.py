@@ -20,6 +20,7 @@ import numpy as np
 
 from .. import OPTIMIZERS
 from ..base import SWITCHES
+from ..stepthrough import explain
 from .binding import bind
 from .candidates import (
     FORMS,
@@ -34,7 +35,7 @@ from .candidates import (
 from .cases import Case, default_cases, other_hyperparameters
 from .compare import Tolerance, relative_error
 from .diagnosis import STATE_NAMES, diagnose, first_differing_line, probe_traces, state_differences, traces_of
-from .mutants import catalogue_for
+from .mutants import Mutant, catalogue_for
 from .report import GradeReport
 from .results import CaseResult
 from .sandbox import RemoteCandidate
@@ -312,6 +313,8 @@ def grade(
             traces = traces_of(report.results) + probe_traces(cand, seed)
             instance = isinstance(cand, Candidate) and not callable(cand.obj)  # built by the caller: no arguments seen
             report.diagnosis = diagnose(algorithm, hps, traces, tol, None if instance else cand.accepted)
+            if report.diagnosis is not None and report.diagnosis.variant is not None:
+                report.variant_line = _variant_line(report.diagnosis, algorithm, full, cases, tol)
             if report.diagnosis is not None and report.diagnosis.variant in allow:
                 variant = _pairs(report.diagnosis.build, candidates, algorithm, hps, report.diagnosis.name)
                 report.results = _run_all(cases, variant, tol, algorithm)
@@ -345,6 +348,31 @@ def grade_module(path: str, algorithms: Iterable[str], **options: Any) -> dict[s
         if key not in OPTIMIZERS:
             raise ValueError(f"algorithm {key!r} is unknown; expected one of {', '.join(OPTIMIZERS)}")
     return {key: grade(f"{path}:{default_names(key)}", key, **options) for key in keys}
+
+
+def _variant_line(variant: Mutant, key: str, hp: dict, cases: list[Case], tol: Tolerance) -> str | None:
+    """Where the variant first departs from the assignment's form, box line by box line.
+
+    Both take the first step of each case in turn, replayed with :func:`numopt.explain`, and are
+    compared with :meth:`~numopt.stepthrough.Explanation.first_difference` under the grader's
+    tolerance; the first case that shows a difference gives it.
+    """
+    for case in cases:
+        if case.grads is None:
+            continue
+        try:
+            ours = explain(OPTIMIZERS[key](**hp), case.theta0, case.grads[0])
+            theirs = explain(variant.build(key, hp), case.theta0, case.grads[0])
+        except (TypeError, ValueError):
+            return None  # not a class numopt can explain
+        difference = ours.first_difference(theirs, rtol=tol.rtol, atol=tol.atol)
+        if difference is not None:
+            actual, expected = np.asarray(difference.actual, float), np.asarray(difference.expected, float)
+            i = int(np.argmax(~tol.passing(actual, expected))) if actual.shape == expected.shape else 0
+            where = f"[{i}]" if actual.size > 1 else ""
+            return (f"step 1 of '{case.name}', line {difference.line.box}: {difference.name}{where} = "
+                    f"{actual.flat[i]:.6g} in the variant, {expected.flat[i]:.6g} in the assignment's form")
+    return None
 
 
 def _has_other_hyperparameters(cls: type) -> bool:

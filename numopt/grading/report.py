@@ -56,6 +56,9 @@ class GradeReport:
         Whether only the plain form (and ``allow``) was accepted.
     call : str or None
         How a course function was called (its signature and returns), echoed in the header.
+    variant_line : str or None
+        For a candidate that is a legitimate variant: the first box line where the variant's
+        step differs from the assignment's form.
     """
 
     label: str
@@ -72,6 +75,7 @@ class GradeReport:
     other_hp: dict[str, Any] = field(default_factory=dict)
     strict: bool = False
     call: str | None = None
+    variant_line: str | None = None
 
     @property
     def passed(self) -> bool:
@@ -158,6 +162,8 @@ class GradeReport:
         sentence = self._diagnosis_sentence()
         if sentence:
             lines.append(f"Diagnosis: {sentence[0].upper()}{sentence[1:]}")
+        if self.variant_line:
+            lines.append(f"Variant: at {self.variant_line}.")
         elif not self.passed and not self._first_failure().failure:
             lines.append(f"Diagnosis: {NO_MATCH[0].upper()}{NO_MATCH[1:]}; compare your update with the "
                          "equations at the first failing step.")
