@@ -218,6 +218,8 @@ def test_signature_and_strict_reach_the_grader_and_the_report_echoes_them(capsys
     assert "no bias correction on m̂" in out
     status, _, err = run(capsys, "grade", step, "-a", "adam", "--signature", spec, "--form", "pure")
     assert status == 2 and "both say how to call the candidate" in err
+    status, _, err = run(capsys, "grade", step, "-a", "adam", "--signature", "adam_step(lr, w, g, weird)")
+    assert status == 2 and "argument 'weird' has no known role" in err
     efficient = f"{COURSEWORK / 'cs231n_adam_efficient.py'}:adam"
     status, out, _ = run(capsys, "grade", efficient, "-a", "adam")
     assert status == 0 and "variants accepted: efficient" in out

@@ -20,6 +20,7 @@ from ..cli import CLIError
 from .assignment import write_starter
 from .batch import class_summary, grade_folder
 from .candidates import FORMS, SIGNATURE
+from .forms import SignatureError, parse_signature
 from .grader import grade, grade_module, resolve_hyperparameters
 from .gradescope import write_autograder
 
@@ -73,10 +74,15 @@ def _memory(megabytes: float | None) -> int | None:
 
 
 def _form(args: argparse.Namespace) -> str | None:
-    """``--form``, or ``--signature SPEC`` as the form ``signature:SPEC`` (checked when the candidate loads)."""
+    """``--form``, or ``--signature SPEC`` (read here, so that a bad spec is a usage error) as ``signature:SPEC``."""
     if args.signature and args.form:
         raise CLIError(f"--signature {args.signature!r} and --form {args.form} both say how to call the candidate; "
                        "expected one of them")
+    if args.signature:
+        try:
+            parse_signature(args.signature)
+        except SignatureError as err:
+            raise CLIError(str(err)) from None
     return SIGNATURE + args.signature if args.signature else args.form
 
 
