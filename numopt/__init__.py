@@ -12,10 +12,12 @@ Every optimizer updates NumPy arrays in place::
 
 One module per algorithm holds its equations; :mod:`numopt.base` holds the
 bookkeeping. ``OPTIMIZERS`` (:mod:`numopt.registry`) maps the registry keys
-(``"sgd"`` … ``"funnel"``) to the classes. The source documents and their errata are listed in
+(``"sgd"`` … ``"funnel"``) to the classes; ``numopt.schedules`` holds the
+learning-rate schedules. The source documents and their errata are listed in
 docs/sources.md.
 """
 
+from . import schedules
 from .adadelta import AdaDelta
 from .adagrad import AdaGrad
 from .adam import Adam, AdamW
@@ -40,5 +42,5 @@ __version__ = "0.1.0"
 __all__ = [  # noqa: RUF022 (the order of the lessons)
     "OPTIMIZERS", "SGD", "Momentum", "NAG", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "AdamW",
     "Nadam", "AdaX", "AdaXW", "EGU", "EGSGD", "Funnel", "Optimizer",
-    "PROBLEMS", "Trajectory", "run", "explain", "NumericalWarning",
+    "PROBLEMS", "Trajectory", "run", "explain", "NumericalWarning", "schedules",
 ]

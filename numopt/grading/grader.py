@@ -399,13 +399,23 @@ def grade(
     return report
 
 
+CS231N_FUNCTIONS = {"momentum": "sgd_momentum"}
+"""CS231n's function name where it is not the registry key."""
+
+
+def default_names(algorithm: str) -> str:
+    """``"Adam|adam"``: the names tried, in order, in each student's file."""
+    names = [OPTIMIZERS[algorithm].__name__, algorithm, CS231N_FUNCTIONS.get(algorithm, algorithm)]
+    return "|".join(dict.fromkeys(names))
+
+
 def grade_module(path: str, algorithms: Iterable[str], **options: Any) -> dict[str, GradeReport]:
     """Grade several functions or classes of one file, each against its algorithm.
 
     For a CS231n ``optim.py``: ``grade_module("optim.py", ["momentum", "rmsprop", "adam"])``
     grades ``sgd_momentum``, ``rmsprop`` and ``adam``. The name graded for
     each algorithm is the first of numopt's class name, the key and CS231n's
-    name that the file defines (:func:`numopt.grading.batch.default_names`).
+    name that the file defines (:func:`default_names`).
 
     Parameters
     ----------
@@ -416,8 +426,6 @@ def grade_module(path: str, algorithms: Iterable[str], **options: Any) -> dict[s
     **options
         As for :func:`grade`, except ``hp`` (each algorithm gets its defaults).
     """
-    from .batch import default_names
-
     keys = list(algorithms)
     for key in keys:
         if key not in OPTIMIZERS:
