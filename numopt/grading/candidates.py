@@ -73,7 +73,6 @@ from typing import Any
 import numpy as np
 
 from .. import OPTIMIZERS
-from ..base import SWITCHES
 from .binding import Binding, bind, keyword_arguments, role_of
 from .forms import INITIALIZERS, Signature, course_signature, parse_signature
 
@@ -495,6 +494,9 @@ class Candidate:
             if self.signature is None:
                 raise CandidateLoadError(f"{_label(obj)} is not a course function; expected one (or --signature)")
         self.method = (_method_of(obj) or "step") if self.form in OBJECT_FORMS else None
+        self.reference_state: tuple[str, ...] = ()  # a course function's states are the reference's, by position
+        if self.form == "course":
+            self.reference_state = OPTIMIZERS[key](**hp)._kept_state()
         self.what = WHAT[self.form].format(method=self.method or (self.signature and self.signature.describe()))
         binding = Binding(OPTIMIZERS[key].__name__)
         hp = dict(hp)
@@ -559,7 +561,7 @@ class Candidate:
             return
         label = _label(self.obj)
         for name, value in hp.items():
-            if name in self.accepted or name in SWITCHES:
+            if name in self.accepted or name in OPTIMIZERS[self.key].switches:
                 continue
             if name in explicit:
                 self.notes.append(f"{label} takes no argument for {name}, so {name}={value!r} was set on the "
@@ -904,7 +906,7 @@ class Session:
         sig = self.candidate.signature
         if sig is None or not isinstance(self.memory, Mapping):
             return {}
-        ours = OPTIMIZERS[self.candidate.key].state_names
+        ours = self.candidate.reference_state
         found = {}
         for i, name in enumerate(sig.states):
             value = self.memory.get(name)

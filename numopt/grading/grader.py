@@ -19,7 +19,6 @@ from typing import Any
 import numpy as np
 
 from .. import OPTIMIZERS
-from ..base import SWITCHES
 from ..stepthrough import explain
 from .binding import bind
 from .candidates import (
@@ -324,13 +323,23 @@ def grade(
     return report
 
 
+CS231N_FUNCTIONS = {"momentum": "sgd_momentum"}
+"""CS231n's function name where it is not the registry key."""
+
+
+def default_names(algorithm: str) -> str:
+    """``"Adam|adam"``: the names tried, in order, in each student's file."""
+    names = [OPTIMIZERS[algorithm].__name__, algorithm, CS231N_FUNCTIONS.get(algorithm, algorithm)]
+    return "|".join(dict.fromkeys(names))
+
+
 def grade_module(path: str, algorithms: Iterable[str], **options: Any) -> dict[str, GradeReport]:
     """Grade several functions or classes of one file, each against its algorithm.
 
     For a CS231n ``optim.py``: ``grade_module("optim.py", ["momentum", "rmsprop", "adam"])``
     grades ``sgd_momentum``, ``rmsprop`` and ``adam``. The name graded for
     each algorithm is the first of numopt's class name, the key and CS231n's
-    name that the file defines (:func:`numopt.grading.batch.default_names`).
+    name that the file defines (:func:`default_names`).
 
     Parameters
     ----------
@@ -341,8 +350,6 @@ def grade_module(path: str, algorithms: Iterable[str], **options: Any) -> dict[s
     **options
         As for :func:`grade`, except ``hp`` (each algorithm gets its defaults).
     """
-    from .batch import default_names
-
     keys = list(algorithms)
     for key in keys:
         if key not in OPTIMIZERS:
@@ -384,7 +391,7 @@ def _has_other_hyperparameters(cls: type) -> bool:
 def _load(candidate: Any, key: str, hp: dict, explicit: frozenset[str], form: str | None, label: str,
           time_limit: float | None, memory_limit: int | None) -> Candidate | RemoteCandidate:
     """A file submission in its own process, any other object in this one (see :func:`grade`)."""
-    explicit = explicit - SWITCHES  # a switch chooses the reference's form; the candidate need not take it
+    explicit = explicit - set(OPTIMIZERS[key].switches)  # a switch chooses the reference's form, not the candidate's
     source = parse_spec(candidate) if isinstance(candidate, str) else source_of(candidate)
     if source is not None:
         return RemoteCandidate(source[0], source[1], key, hp, explicit, form, label, time_limit, memory_limit)

@@ -162,11 +162,11 @@ class GradeReport:
         sentence = self._diagnosis_sentence()
         if sentence:
             lines.append(f"Diagnosis: {sentence[0].upper()}{sentence[1:]}")
-        if self.variant_line:
-            lines.append(f"Variant: at {self.variant_line}.")
         elif not self.passed and not self._first_failure().failure:
             lines.append(f"Diagnosis: {NO_MATCH[0].upper()}{NO_MATCH[1:]}; compare your update with the "
                          "equations at the first failing step.")
+        if self.variant_line:
+            lines.append(f"Variant: at {self.variant_line}.")
         lines += [f"Note: {note}." for note in self.notes]
         failed = sum(not r.passed for r in self.results)
         lines.append(
