@@ -680,6 +680,7 @@ class Session:
         self.memory: Any = dict(candidate.kwargs) if candidate.form == "cs231n" else None
         self.layer: _Layer | None = None
         self.first_layer = 1  # Coursera's layers are numbered from 1, some students' from 0
+        self.course_calls = 0
 
     def step(self, theta: np.ndarray, g: np.ndarray, t: int) -> np.ndarray:
         """Run step ``t`` from ``theta`` with gradient ``g``; return the new parameters (a copy).
@@ -812,9 +813,9 @@ class Session:
     def _call_course(self, theta: np.ndarray, grads: np.ndarray, t: int) -> Any:
         try:
             return self._course_once(theta, grads, t)
-        except KeyError as err:  # layers numbered from 0? retry the first call that way
-            if (self.memory is not None and self.memory.get("_started")) or self.first_layer == 0 \
-                    or not str(err.args[0] if err.args else "").endswith("0"):
+        except KeyError as err:  # a missing "W0": layers numbered from 0, so the first call is made again that way
+            missing = str(err.args[0]) if err.args else ""
+            if self.course_calls > 0 or self.first_layer == 0 or not missing.endswith("0"):
                 raise
             self.first_layer, self.memory = 0, None
             return self._course_once(theta, grads, t)
@@ -830,7 +831,7 @@ class Session:
         args = [self.candidate.kwargs[name] if role == "hp" else self.memory[name] if role == "state"
                 else values[role] for name, role in sig.args]
         returned = self.candidate.obj(*args)
-        self.memory["_started"] = True
+        self.course_calls += 1
         params_name = next(name for name, role in sig.args if role == "params")
         names = sig.returns or (params_name, *sig.states)
         if isinstance(returned, tuple):
