@@ -283,3 +283,11 @@ def test_a_variant_is_shown_where_it_departs_from_the_assignments_form_box_line_
     assert line.startswith(f"step 1 of '{case.name}', line (otherwise) θ_t ← θ_{{t-1}} − η g_t / (√s_t + ε)")
     assert f"theta[0] = {inside:.6g} in the variant, {outside:.6g} in the assignment's form" in line
     assert f"Variant: at {line}." in report.to_text()
+
+
+def test_a_course_function_returning_too_few_values_is_told_what_was_expected(tmp_path):
+    report = _structural('''
+        def update_variables_Adam(alpha, beta1, beta2, epsilon, var, grad, v, s, t):
+            return var - alpha * grad, v
+    ''', tmp_path)
+    assert "returned 2 values at step 1; expected 3 (var, v, s)" in report.summary()
