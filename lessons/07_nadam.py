@@ -56,9 +56,10 @@ for name, step in puzzle.items():
 #
 # ## 1. From Adam to Nadam (doc 003)
 #
-# Nesterov's idea (lesson 03) is to use the gradient at the point the momentum is about to carry us to.
-# Doc 003 notes that what matters is that *some* future information enters the update; Nadam moves the
-# look-ahead into the momentum term, which needs no extra gradient evaluation.
+# Nesterov's idea (lesson 03) is to use the gradient at the point the momentum is about to carry us to; lesson
+# 03 rewrote NAG with one gradient per step, like Momentum. Doc 003 notes that what matters is that *some*
+# future information enters the update; Nadam puts the look-ahead into Adam's momentum term, again at the
+# cost of one gradient per step.
 #
 # Expand the bias-corrected momentum in Adam's step (lesson 06), at step $t = 1, 2, \dots$:
 #
@@ -94,6 +95,7 @@ for name, step in puzzle.items():
 # is where they part.
 
 # %%
+b1, b2 = 0.9, 0.999  # numopt.Nadam's default β1, β2
 rng = np.random.default_rng(SEED)
 grads = rng.standard_normal((4, 5))
 theta0 = rng.standard_normal(5)
@@ -108,7 +110,6 @@ for dozat in (False, True):
 
 # %%
 # Verification
-b1, b2 = 0.9, 0.999
 for dozat, record in explained.items():  # step 4 worked out by hand from the state explain was given
     given = record.steps[0].inputs[None]
     m = b1 * given["m"] + (1 - b1) * given["g"]

@@ -56,7 +56,7 @@ for name, trajectory in opening.items():
 # have $\hat\beta_{2,t} \to 1$: a denominator that freezes into a long-run average.
 
 # %%
-# Verification
+beta2 = 0.999  # Adam's default β2
 T = 300
 grads = rng.standard_normal((T, 3)) * np.array([1.0, 10.0, 0.01])  # three coordinates of very different scale
 
@@ -71,7 +71,8 @@ def corrected_second_moments(opt, grads, correction, name="v"):
     return np.array(out)
 
 
-beta2 = 0.999
+# %%
+# Verification
 v_hat = corrected_second_moments(numopt.Adam(lr=0.0, beta2=beta2), grads, lambda t: theory.bias_correction(beta2, t))
 b_hat = theory.adam_beta2_hat(beta2, np.arange(2, T + 1))[:, None]
 predicted = b_hat * v_hat[:-1] + (1 - b_hat) * grads[1:] ** 2

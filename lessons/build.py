@@ -21,6 +21,13 @@ Outputs are normalised so that a rerun gives the same file: no execution timesta
 ``<... at 0x...>`` reprs, no live widgets (a lesson draws the static figure next to each
 widget, so GitHub shows a picture), consecutive printed chunks merged, execution counts
 1, 2, ..., cell ids ``cell-00``, ``cell-01``, ... .
+
+Labs: a lesson's lab cell holds the part a student writes between ``# BEGIN SOLUTION`` and
+``# END SOLUTION`` lines, the markers nbgrader and otter-grader both recognise. The build
+marks that cell as an nbgrader solution cell; :func:`student_version` replaces each region
+with nbgrader's stub (``raise NotImplementedError()``), and :func:`run_in_process` runs a
+notebook's cells in this process (the tests' quick way to run a lesson without its
+verification cells, or its student version).
 The test suite executes every source and compares its text output with the committed
 notebook, with rounding-level numbers (``1.2e-15``: exponent -10 or below) masked, since
 their last digits may differ between CPUs and NumPy builds while the claim they support
@@ -30,9 +37,14 @@ their last digits may differ between CPUs and NumPy builds while the claim they 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import copy
+import io
+import os
 import re
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import jupytext
@@ -49,6 +61,10 @@ _ROUNDING_LEVEL = re.compile(r"[-+]?\d(?:\.\d+)?e-(?:1\d|[2-9]\d|\d{3})\b")
 SOLUTIONS = LESSONS / "solutions"
 VERIFICATION = "# Verification"
 """The first line of a code cell that only checks the lesson's claims (folded, not on slides)."""
+BEGIN_SOLUTION, END_SOLUTION = "# BEGIN SOLUTION", "# END SOLUTION"
+"""The lines around what a student writes in a lab (nbgrader and otter-grader both strip them)."""
+STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
+"""What replaces a solution region in the student version: nbgrader's default code stub."""
 
 
 def sources() -> list[Path]:
@@ -90,6 +106,9 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         cell.metadata["slideshow"] = {"slide_type": "slide" if index == 0 else _slide_type(cell)}
         if cell.cell_type == "code" and cell.source.startswith(VERIFICATION):
             cell.metadata["jupyter"] = {"source_hidden": True, "outputs_hidden": True}
+        if cell.cell_type == "code" and BEGIN_SOLUTION in cell.source:
+            cell.metadata["nbgrader"] = {"grade": False, "grade_id": f"lab-{index:02d}", "locked": False,
+                                         "schema_version": 3, "solution": True, "task": False}
         if cell.cell_type != "code":
             continue
         count += 1
@@ -126,6 +145,64 @@ def slides(notebook: Path) -> str:
 
     body, _ = SlidesExporter().from_notebook_node(nbformat.read(notebook, as_version=4))
     return body
+
+
+def student_version(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of ``nb`` with every solution region replaced by :data:`STUB`, indented like its marker.
+
+    The rule of nbgrader's ``ClearSolutions`` (any line containing ``BEGIN SOLUTION`` up to the
+    line containing ``END SOLUTION``); outputs are cleared, as a student receives them.
+    """
+    student = copy.deepcopy(nb)
+    for cell in student.cells:
+        if cell.cell_type != "code":
+            continue
+        cell.outputs, cell.execution_count = [], None
+        lines, inside = [], False
+        for line in cell.source.split("\n"):
+            if BEGIN_SOLUTION in line:
+                indent = line[: len(line) - len(line.lstrip())]
+                lines += [indent + stub for stub in STUB]
+                inside = True
+            elif END_SOLUTION in line:
+                inside = False
+            elif not inside:
+                lines.append(line)
+        if inside:
+            raise ValueError(f"a cell has {BEGIN_SOLUTION!r} without {END_SOLUTION!r}:\n{cell.source}")
+        cell.source = "\n".join(lines)
+    return student
+
+
+def run_in_process(nb: nbformat.NotebookNode, folder: Path, verification: bool = True) -> list[str]:
+    """Run the code cells of ``nb`` in this process, in a fresh namespace, from ``folder``; return what each printed.
+
+    A quick stand-in for a kernel (no display of results, figures drawn with Agg and closed),
+    for running variants of a lesson: ``verification=False`` leaves out the verification cells,
+    as the slides do. An exception in a cell propagates, with the cell's number in its traceback.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    namespace: dict = {"__name__": "__main__"}
+    printed = []
+    here = os.getcwd()
+    try:
+        os.chdir(folder)
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code" or (not verification and cell.source.startswith(VERIFICATION)):
+                continue
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out), warnings.catch_warnings():
+                warnings.filterwarnings("ignore", "FigureCanvasAgg is non-interactive", UserWarning)
+                exec(compile(cell.source, f"<{nb.metadata.get('name', 'notebook')} cell {index}>", "exec"), namespace)
+            printed.append(out.getvalue())
+            plt.close("all")
+    finally:
+        os.chdir(here)
+    return printed
 
 
 def text_outputs(nb: nbformat.NotebookNode) -> list[str]:

@@ -76,3 +76,10 @@ def test_every_exercise_has_a_checked_solution(source):
 def test_lesson_exports_to_slides(source):
     html = build.slides(source.with_suffix(".ipynb"))
     assert "reveal" in html and html.count("<section") >= 3, f"{source.name}: the slide export has no slides"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("source", SOURCES, ids=[p.stem for p in SOURCES])
+def test_lesson_runs_without_its_verification_cells(source):
+    """The slides skip the verification cells, so no other cell may need a name only they define."""
+    build.run_in_process(jupytext.read(source), source.parent, verification=False)
