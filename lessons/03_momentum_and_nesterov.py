@@ -14,6 +14,7 @@ import numpy as np
 
 import numopt
 from numopt import plot, theory
+from numopt.grading import grade
 from numopt.problems import Quadratic, Rosenbrock
 from numopt.runner import run
 from numopt.widgets.momentum import momentum_map, widget
@@ -368,3 +369,28 @@ plt.show()
 #    $(1-\sqrt\beta)^2/\lambda_{\min} < \eta < (1+\sqrt\beta)^2/\lambda_{\max}$ gives the same
 #    rate $\sqrt\beta$ on `Quadratic(condition=20)`, find that interval, and check it with
 #    `theory.heavy_ball_rate` and with runs near its two ends and in the middle.
+
+
+# %% [markdown]
+# ## Lab: write Momentum's update
+#
+# Write `momentum_update(param, grad, state, t)`: one step, where `state` is `None` at $t = 1$ and afterwards what the
+# previous call returned; return `(new_param, new_state)`. The body below is a first attempt with a mistake students
+# often make. The next cell runs numopt's grader in this process: it steps your function and `numopt.Momentum`
+# through the same seeded cases and names the mistake it recognises. Fix the body until the checks pass (the
+# solutions notebook has the answer). A course's student version replaces the body by
+# `raise NotImplementedError()` ([lessons/README](README.md#labs-and-student-versions)).
+
+# %%
+def momentum_update(param, grad, state, t, lr=0.02, beta=0.9):
+    """One heavy-ball step in numopt's (torch's) convention b ← βb + g, θ ← θ − ηb; returns (new_param, new_state)."""
+    # TODO: write the update; the grader in the next cell checks it
+    # BEGIN SOLUTION
+    velocity = np.zeros_like(param) if state is None else state
+    velocity = beta * velocity + (1 - beta) * grad
+    return param - lr * velocity, velocity
+    # END SOLUTION
+
+
+# %%
+print(grade(momentum_update, "momentum", {"lr": 0.02, "beta": 0.9}).summary())

@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import numopt
+from numopt.grading import grade
 from numopt.runner import effective_rates
 
 SEED = 0
@@ -231,3 +232,27 @@ assert rel < 5.1e-5
 #    AdaGrad rate after $t$ steps is about $\eta/\sqrt{pt}$, and check it with `numopt.AdaGrad` for
 #    $p = 0.01$ and $p = 0.1$ over $10^4$ steps (seeded). By what factor does it exceed the rate of a
 #    coordinate that receives $g = 1$ every step?
+
+
+# %% [markdown]
+# ## Lab: write AdaGrad's update
+#
+# Write `adagrad_update(param, grad, state, t)`: one step, where `state` is `None` at $t = 1$ and afterwards what the
+# previous call returned; return `(new_param, new_state)`. The body below is a first attempt with a mistake students
+# often make. The next cell runs numopt's grader in this process: it steps your function and `numopt.AdaGrad`
+# through the same seeded cases and names the mistake it recognises. Fix the body until the checks pass (the
+# solutions notebook has the answer). A course's student version replaces the body by
+# `raise NotImplementedError()` ([lessons/README](README.md#labs-and-student-versions)).
+
+# %%
+def adagrad_update(param, grad, state, t, lr=0.1, eps=1e-10):
+    """One AdaGrad step: v ← v + g², θ ← θ − ηg/(√v + ε); returns (new_param, new_state)."""
+    # TODO: write the update; the grader in the next cell checks it
+    # BEGIN SOLUTION
+    v = (np.zeros_like(param) if state is None else state) + grad**2
+    return param - lr * grad / np.sqrt(v + eps), v
+    # END SOLUTION
+
+
+# %%
+print(grade(adagrad_update, "adagrad", {"lr": 0.1, "eps": 1e-10}).summary())

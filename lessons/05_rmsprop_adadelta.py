@@ -17,6 +17,7 @@ import numpy as np
 
 import numopt
 import numopt.plot
+from numopt.grading import grade
 from numopt.problems import LogisticRegression, Quadratic
 from numopt.runner import effective_rates, run
 from numopt.theory import bias_correction, effective_window, ewma_effective_sample_size
@@ -342,3 +343,29 @@ plt.show()
 #    `numopt.AdaDelta` over $10^4$ steps, and explain why this does not happen on the quadratic.
 # 3. Which β makes RMSProp's $v_t$ as noisy as an average of 100 independent $g^2$? Check it by
 #    simulation with `numopt.RMSProp` as in section 1, and compare with the window $1/(1-\beta)$.
+
+
+# %% [markdown]
+# ## Lab: write RMSProp's update
+#
+# Write `rmsprop_update(param, grad, state, t)`: one step, where `state` is `None` at $t = 1$ and afterwards what the
+# previous call returned; return `(new_param, new_state)`. The body below is a first attempt with a mistake students
+# often make. The next cell runs numopt's grader in this process: it steps your function and `numopt.RMSProp`
+# through the same seeded cases and names the mistake it recognises. Fix the body until the checks pass (the
+# solutions notebook has the answer). A course's student version replaces the body by
+# `raise NotImplementedError()` ([lessons/README](README.md#labs-and-student-versions)).
+
+# %%
+def rmsprop_update(param, grad, state, t, lr=0.01, beta=0.9, eps=1e-8):
+    """One RMSProp step: v ← βv + (1 − β)g², θ ← θ − ηg/(√v + ε); returns (new_param, new_state)."""
+    # TODO: write the update; the grader in the next cell checks it
+    # BEGIN SOLUTION
+    v = np.zeros_like(param) if state is None else state
+    v = beta * v + (1 - beta) * grad**2
+    v_hat = v / (1 - beta**t)
+    return param - lr * grad / (np.sqrt(v_hat) + eps), v
+    # END SOLUTION
+
+
+# %%
+print(grade(rmsprop_update, "rmsprop", {"lr": 0.01, "beta": 0.9, "eps": 1e-8}).summary())

@@ -33,6 +33,7 @@ import numpy as np
 from IPython.display import display
 
 import numopt
+from numopt.grading import grade
 from numopt.problems import LogisticRegression
 from numopt.theory import adam_beta2_hat, bias_correction, ewma, ewma_weights
 
@@ -440,3 +441,31 @@ assert abs(np.log(decays[2 * alpha][0]) / np.log(decays[alpha][0]) - 2) < 2e-3  
 # 3. Repeat the quadratic experiment with noisy gradients $a(\theta - c) + \sigma\xi$, $\sigma = 1$. Argue that
 #    at equilibrium AdamW satisfies $E[g_i]/\sqrt{E[g_i^2]} \approx -\lambda\theta_i$, so that it acts like
 #    L2 with a per-coordinate strength $\lambda\sqrt{E[g_i^2]}$, and test the prediction.
+
+
+# %% [markdown]
+# ## Lab: write Adam's update
+#
+# Write `adam_update(param, grad, state, t)`: one step, where `state` is `None` at $t = 1$ and afterwards what the
+# previous call returned; return `(new_param, new_state)`. The body below is a first attempt with a mistake students
+# often make. The next cell runs numopt's grader in this process: it steps your function and `numopt.Adam`
+# through the same seeded cases and names the mistake it recognises. Fix the body until the checks pass (the
+# solutions notebook has the answer). A course's student version replaces the body by
+# `raise NotImplementedError()` ([lessons/README](README.md#labs-and-student-versions)).
+
+# %%
+def adam_update(param, grad, state, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    """One Adam step (§1's box); state is the pair (m, v); returns (new_param, new_state)."""
+    # TODO: write the update; the grader in the next cell checks it
+    # BEGIN SOLUTION
+    m, v = (np.zeros_like(param), np.zeros_like(param)) if state is None else state
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad**2
+    m_hat = m / (1 - beta1**t)
+    v_hat = v
+    return param - lr * m_hat / (np.sqrt(v_hat) + eps), (m, v)
+    # END SOLUTION
+
+
+# %%
+print(grade(adam_update, "adam", {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}).summary())

@@ -26,6 +26,7 @@ from IPython.display import display
 
 import numopt
 import numopt.plot
+from numopt.grading import grade
 from numopt.problems import Rosenbrock
 from numopt.runner import run
 from numopt.theory import bias_correction
@@ -339,3 +340,31 @@ assert final["Nadam (doc 003)"] != final["Nadam (Dozat)"]
 #    coefficient ratio, and check it with `numopt.Nadam(eps_in_sqrt=True)`.
 # 3. Rerun section 5 with learning rates 0.01 and 0.2. Does the ranking of Adam and the two Nadam
 #    forms change? Report what you measure.
+
+
+# %% [markdown]
+# ## Lab: write Nadam's update
+#
+# Write `nadam_update(param, grad, state, t)`: one step, where `state` is `None` at $t = 1$ and afterwards what the
+# previous call returned; return `(new_param, new_state)`. The body below is a first attempt with a mistake students
+# often make. The next cell runs numopt's grader in this process: it steps your function and `numopt.Nadam`
+# through the same seeded cases and names the mistake it recognises. Fix the body until the checks pass (the
+# solutions notebook has the answer). A course's student version replaces the body by
+# `raise NotImplementedError()` ([lessons/README](README.md#labs-and-student-versions)).
+
+# %%
+def nadam_update(param, grad, state, t, lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    """One Nadam step in doc 003's form (§1); state is the pair (m, v); returns (new_param, new_state)."""
+    # TODO: write the update; the grader in the next cell checks it
+    # BEGIN SOLUTION
+    m, v = (np.zeros_like(param), np.zeros_like(param)) if state is None else state
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad**2
+    v_hat = v / (1 - beta2**t)
+    m_bar = beta1 * m / (1 - beta1**t) + (1 - beta1) * grad
+    return param - lr * m_bar / (np.sqrt(v_hat) + eps), (m, v)
+    # END SOLUTION
+
+
+# %%
+print(grade(nadam_update, "nadam", {"lr": 2e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}).summary())

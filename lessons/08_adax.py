@@ -15,6 +15,7 @@ from IPython.display import display
 
 import numopt
 from numopt import plot, theory
+from numopt.grading import grade
 from numopt.problems import Reddi
 from numopt.runner import run
 
@@ -470,3 +471,30 @@ assert np.isfinite(theta_long).all() and np.array_equal(long_run.state["v_hat"],
 #    $\beta_2$; evaluate it for $\beta_2 = 10^{-4}$ and check with `theory.adax_weights`.
 # 3. In setting (a), replace Adam's $\beta_2$ by $0.9, 0.99, 0.999$ (keeping $\beta_1 = 0$) and record $x_T$.
 #    Explain the threshold you find in terms of the memory $1/(1-\beta_2)$ and the period 3.
+
+
+# %% [markdown]
+# ## Lab: write AdaX's update
+#
+# Write `adax_update(param, grad, state, t)`: one step, where `state` is `None` at $t = 1$ and afterwards what the
+# previous call returned; return `(new_param, new_state)`. The body below is a first attempt with a mistake students
+# often make. The next cell runs numopt's grader in this process: it steps your function and `numopt.AdaX`
+# through the same seeded cases and names the mistake it recognises. Fix the body until the checks pass (the
+# solutions notebook has the answer). A course's student version replaces the body by
+# `raise NotImplementedError()` ([lessons/README](README.md#labs-and-student-versions)).
+
+# %%
+def adax_update(param, grad, state, t, lr=1.5e-3, beta1=0.9, beta2=1e-4, eps=1e-12):
+    """One AdaX step (§2, doc 000's form); state is the pair (m, v); returns (new_param, new_state)."""
+    # TODO: write the update; the grader in the next cell checks it
+    # BEGIN SOLUTION
+    m, v = (np.zeros_like(param), np.zeros_like(param)) if state is None else state
+    m = beta1 * m + (1 - beta1) * grad
+    v = (1 + beta2) * v + beta2 * grad**2
+    v_hat = v / (1 - beta2**t)
+    return param - lr * m / (np.sqrt(v_hat) + eps), (m, v)
+    # END SOLUTION
+
+
+# %%
+print(grade(adax_update, "adax", {"lr": 1.5e-3, "beta1": 0.9, "beta2": 1e-4, "eps": 1e-12}).summary())

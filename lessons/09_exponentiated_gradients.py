@@ -21,6 +21,7 @@ import numpy as np
 
 import numopt
 from numopt import plot, theory
+from numopt.grading import grade
 from numopt.problems import MLP, DriftingStream, Flattened, Quadratic
 from numopt.runner import run
 
@@ -395,3 +396,26 @@ assert (lead_from_gain > lead_from_scales).all() and (lead_from_scales > lead_fr
 # 2. For a 1-D quadratic $L = \tfrac{\lambda}{2}\theta^2$ and a gain near 1, for which $\eta\lambda$ does the EGSGD
 #    gain grow, and for which does it shrink? Check with `numopt.EGSGD` and `theory.egsgd_gain`.
 # 3. Rerun §5 for 1,000 steps. Do the per-layer scales still beat the global one? Report what you measure.
+
+
+# %% [markdown]
+# ## Lab: write EGU's update
+#
+# Write `egu_update(param, grad, state, t)`: one step, where `state` is `None` at $t = 1$ and afterwards what the
+# previous call returned; return `(new_param, new_state)`. The body below is a first attempt with a mistake students
+# often make. The next cell runs numopt's grader in this process: it steps your function and `numopt.EGU`
+# through the same seeded cases and names the mistake it recognises. Fix the body until the checks pass (the
+# solutions notebook has the answer). A course's student version replaces the body by
+# `raise NotImplementedError()` ([lessons/README](README.md#labs-and-student-versions)).
+
+# %%
+def egu_update(param, grad, state, t, lr=0.1):
+    """One EGU step: θ ← θ ⊙ exp(−ηg); EGU keeps no state; returns (new_param, new_state)."""
+    # TODO: write the update; the grader in the next cell checks it
+    # BEGIN SOLUTION
+    return param * np.exp(-lr * param * grad), state
+    # END SOLUTION
+
+
+# %%
+print(grade(egu_update, "egu", {"lr": 0.1}).summary())

@@ -83,3 +83,46 @@ def test_lesson_exports_to_slides(source):
 def test_lesson_runs_without_its_verification_cells(source):
     """The slides skip the verification cells, so no other cell may need a name only they define."""
     build.run_in_process(jupytext.read(source), source.parent, verification=False)
+
+
+def _lab(nb: nbformat.NotebookNode, like: nbformat.NotebookNode | None = None) -> list:
+    """The lab of a lesson: the cell with the solution region and the grader cell after it.
+
+    With ``like``, the cells at the places where ``like`` has its lab (for a student version).
+    """
+    at = [i for i, c in enumerate((like or nb).cells) if c.cell_type == "code" and build.BEGIN_SOLUTION in c.source]
+    return nb.cells[at[0]: at[0] + 2] if at else []
+
+
+LABS = [p for p in LESSON_SOURCES if _lab(jupytext.read(p))]
+
+
+def test_at_least_six_lessons_end_with_a_lab():
+    assert len(LABS) >= 6, [p.name for p in LABS]
+
+
+@pytest.mark.parametrize("source", LABS, ids=[p.stem for p in LABS])
+def test_the_lab_grader_names_the_shipped_mistake(source):
+    """Each lesson ships its lab with a common mistake, and the grader cell must name it."""
+    imports = nbformat.v4.new_code_cell("import numpy as np\nfrom numopt.grading import grade")
+    lab = nbformat.v4.new_notebook(cells=[imports, *_lab(jupytext.read(source))])
+    printed = build.run_in_process(lab, source.parent)[-1]
+    assert "fails" in printed and "your update matches" in printed, printed
+
+
+def test_student_version_strips_the_lab_and_the_grader_reports_it_unimplemented():
+    source = LESSONS / "04_adagrad.py"
+    nb = jupytext.read(source)
+    student = build.student_version(nb)
+    lab_before, lab_after = _lab(nb)[0].source, _lab(student, like=nb)[0].source
+    assert build.BEGIN_SOLUTION not in lab_after and "    raise NotImplementedError()" in lab_after
+    assert lab_before.split(build.BEGIN_SOLUTION)[0] in lab_after  # the signature, docstring and TODO stay
+    assert "np.sqrt(v + eps)" in lab_before and "np.sqrt(v + eps)" not in lab_after
+    printed = build.run_in_process(student, source.parent)
+    assert "is not implemented yet: it raised NotImplementedError" in printed[-1], printed[-1]
+
+
+def test_student_version_refuses_an_unclosed_solution_region():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("def f():\n    # BEGIN SOLUTION\n    return 1")])
+    with pytest.raises(ValueError, match="without '# END SOLUTION'"):
+        build.student_version(nb)

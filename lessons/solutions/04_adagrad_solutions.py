@@ -7,6 +7,7 @@
 import numpy as np
 
 import numopt
+from numopt.grading import assert_matches, grade
 from numopt.runner import effective_rates
 
 SEED = 0
@@ -62,3 +63,21 @@ for p in (0.01, 0.1):
     assert abs(rate[1] - eta / np.sqrt(T + 1)) < 1e-12
     assert abs(np.sqrt(p * T) * rate[0] / eta - 1) < 1.5 * sd / (p * T)  # 3 sd of n_t halve under the root
     assert abs(rate[0] / rate[1] * np.sqrt(p) - 1) < 1.5 * sd / (p * T) + 1e-3
+
+
+# %% [markdown]
+# ## Lab
+#
+# The lesson's first attempt puts ε inside the root, doc 003's placement (erratum 2, §4): the same steps for ordinary
+# gradients, frozen coordinates for $|g| \lesssim \sqrt\varepsilon$, which the grader's tiny-gradient cases catch. ε
+# goes outside:
+
+# %%
+def adagrad_update(param, grad, state, t, lr=0.1, eps=1e-10):
+    """One AdaGrad step: v ← v + g², θ ← θ − ηg/(√v + ε); returns (new_param, new_state)."""
+    v = (np.zeros_like(param) if state is None else state) + grad**2
+    return param - lr * grad / (np.sqrt(v) + eps), v
+
+
+print(grade(adagrad_update, "adagrad", {"lr": 0.1, "eps": 1e-10}).summary())
+assert_matches(adagrad_update, "adagrad", {"lr": 0.1, "eps": 1e-10})

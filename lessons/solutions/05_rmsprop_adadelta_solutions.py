@@ -7,6 +7,7 @@
 import numpy as np
 
 import numopt
+from numopt.grading import assert_matches, grade
 from numopt.theory import ewma_effective_sample_size
 
 SEED = 0
@@ -113,3 +114,21 @@ std = np.std(v[500:])
 print(f"beta = {beta:.4f}, window {1 / (1 - beta):.1f} steps: std of v {std:.4f}, sqrt(1.125/100) = "
       f"{np.sqrt(1.125 / 100):.4f}")
 assert abs(std / np.sqrt(1.125 / 100) - 1) < 0.1
+
+
+# %% [markdown]
+# ## Lab
+#
+# The lesson's first attempt borrows Adam's bias correction $v/(1-\beta^t)$. RMSProp has none: its $v$ starts at zero,
+# so its first step is $1/\sqrt{1-\beta} \approx 3.2$ times longer than the corrected one. Without it:
+
+# %%
+def rmsprop_update(param, grad, state, t, lr=0.01, beta=0.9, eps=1e-8):
+    """One RMSProp step: v ← βv + (1 − β)g², θ ← θ − ηg/(√v + ε); returns (new_param, new_state)."""
+    v = np.zeros_like(param) if state is None else state
+    v = beta * v + (1 - beta) * grad**2
+    return param - lr * grad / (np.sqrt(v) + eps), v
+
+
+print(grade(rmsprop_update, "rmsprop", {"lr": 0.01, "beta": 0.9, "eps": 1e-8}).summary())
+assert_matches(rmsprop_update, "rmsprop", {"lr": 0.01, "beta": 0.9, "eps": 1e-8})

@@ -24,6 +24,7 @@ import numpy as np
 
 import numopt
 from numopt import theory
+from numopt.grading import assert_matches, grade
 from numopt.problems import Reddi
 from numopt.runner import run
 
@@ -154,3 +155,24 @@ for b, x in measured.items():
     assert np.sign(x) == np.sign(drift(b))  # the sign of D predicts the direction Adam drifts in
     if abs(drift(b)) > 0.3:
         assert abs(x) > 0.99  # far from the threshold it reaches the end of the interval
+
+
+# %% [markdown]
+# ## Lab
+#
+# The lesson's first attempt keeps Adam's correction $1-\beta_2^t$, which is about 1 for $\beta_2 = 10^{-4}$, while
+# AdaX's $v_t$ weights sum to $(1+\beta_2)^t - 1 \approx t\beta_2$: its $\hat v$ is far too small and the steps far
+# too long. AdaX divides by $(1+\beta_2)^t - 1$, computed as in §4:
+
+# %%
+def adax_update(param, grad, state, t, lr=1.5e-3, beta1=0.9, beta2=1e-4, eps=1e-12):
+    """One AdaX step (§2, doc 000's form); state is the pair (m, v); returns (new_param, new_state)."""
+    m, v = (np.zeros_like(param), np.zeros_like(param)) if state is None else state
+    m = beta1 * m + (1 - beta1) * grad
+    v = (1 + beta2) * v + beta2 * grad**2
+    v_hat = v / np.expm1(t * np.log1p(beta2))  # (1 + β2)ᵗ − 1, without cancellation (§4)
+    return param - lr * m / (np.sqrt(v_hat) + eps), (m, v)
+
+
+print(grade(adax_update, "adax", {"lr": 1.5e-3, "beta1": 0.9, "beta2": 1e-4, "eps": 1e-12}).summary())
+assert_matches(adax_update, "adax", {"lr": 1.5e-3, "beta1": 0.9, "beta2": 1e-4, "eps": 1e-12})

@@ -9,6 +9,7 @@ import numpy as np
 
 import numopt
 from numopt import theory
+from numopt.grading import assert_matches, grade
 from numopt.problems import MLP, Flattened
 from numopt.runner import run
 
@@ -120,3 +121,19 @@ for (name, T), values in score.items():
 assert (score["per layer", 400] < score["global", 400]).all()
 assert (score["global", 1000] < score["per layer", 1000]).all()
 assert (score["per layer", 1000] < 0.7 * score["per layer", 400]).all()
+
+
+# %% [markdown]
+# ## Lab
+#
+# The lesson's first attempt takes gradient descent on $\varphi = \log\theta$, whose gradient is $\theta \odot g$
+# (erratum 11, §1): a different algorithm. EGU multiplies by $\exp(-\eta g)$:
+
+# %%
+def egu_update(param, grad, state, t, lr=0.1):
+    """One EGU step: θ ← θ ⊙ exp(−ηg); EGU keeps no state; returns (new_param, new_state)."""
+    return param * np.exp(-lr * grad), state
+
+
+print(grade(egu_update, "egu", {"lr": 0.1}).summary())
+assert_matches(egu_update, "egu", {"lr": 0.1})
