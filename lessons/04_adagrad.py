@@ -7,8 +7,8 @@
 # accurate and the rare one has hardly moved. Why, and how does AdaGrad (doc 003, slide
 # "AdaGrad"; doc 001) fix it without hurting the common weight?
 #
-# Where the documents are wrong, the erratum numbers are those of the README's
-# [Sources and errata](../README.md#sources-and-errata). RMSProp and AdaDelta, which repair
+# Where the documents are wrong, the erratum numbers are those of the
+# [errata](../docs/sources.md#errata). RMSProp and AdaDelta, which repair
 # AdaGrad's decay, are lesson 05.
 
 # %%

@@ -48,8 +48,8 @@ for name, step in puzzle.items():
 
 # %% [markdown]
 # Source: doc 003 (the survey deck, its two "Nadam" slides), after Dozat (2016). Where the deck differs from
-# the primary source, Dozat decides (erratum 8 in the README's
-# [Sources and errata](../README.md#sources-and-errata)).
+# the primary source, Dozat decides (erratum 8 in the
+# [errata](../docs/sources.md#errata)).
 #
 # Plan: 1. derive Nadam from Adam as doc 003 does; 2. doc 003's bias correction of the look-ahead term
 # versus Dozat's, stepped through; 3. how much the two forms differ; 4. torch's momentum schedule, which
