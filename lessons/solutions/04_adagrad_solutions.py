@@ -66,6 +66,45 @@ for p in (0.01, 0.1):
 
 
 # %% [markdown]
+# ## Exercise 3
+#
+# Minimise $F(s) = \sum_i v_i/s_i$ subject to $\sum_i s_i = c$, $s > 0$ (with $v_i = v_{t,i} > 0$). $F$ is convex
+# on $s > 0$, so a stationary point of the Lagrangian $\sum_i v_i/s_i + \mu(\sum_i s_i - c)$ is the minimum:
+# $-v_i/s_i^2 + \mu = 0$, so $s_i = \sqrt{v_i/\mu} \propto \sqrt{v_i}$, and the trace fixes
+# $s_i = c\sqrt{v_i}/\sum_j\sqrt{v_j}$, where $F = (\sum_i \sqrt{v_i})^2/c$. That is AdaGrad's $\sqrt{v_t}$, up to the
+# scale that $\eta$ absorbs. (By Cauchy–Schwarz, $(\sum_i\sqrt{v_i})^2 = (\sum_i \sqrt{v_i/s_i}\sqrt{s_i})^2
+# \le F(s)\,c$ for every admissible $s$: the same bound, with equality only at $s \propto \sqrt v$.)
+#
+# On 200 random gradients in 6 coordinates of different scales: $F$ at $s \propto \sqrt v$ against $(\sum\sqrt v)^2/c$,
+# and against 1,000 random diagonals of the same trace, and a few named ones.
+
+# %%
+rng = np.random.default_rng(SEED)
+g = rng.standard_normal((200, 6)) * np.array([0.01, 0.1, 1.0, 1.0, 10.0, 100.0])
+v = (g**2).sum(axis=0)
+c = 1.0
+
+
+def F(s):
+    """Σ_t g_tᵀ diag(s)⁻¹ g_t = Σ_i v_i / s_i."""
+    return np.sum(g**2 / s)
+
+
+adagrad_s = c * np.sqrt(v) / np.sqrt(v).sum()
+others = c * rng.dirichlet(np.ones(6), size=1000)  # random positive s with Σ s = c
+named = {"identity (SGD)": np.full(6, c / 6), "s ∝ v": c * v / v.sum(), "s ∝ v^(1/4)": c * v**0.25 / (v**0.25).sum()}
+print(f"F at s ∝ sqrt(v): {F(adagrad_s):.6g}; (Σ sqrt v)²/c = {np.sqrt(v).sum() ** 2 / c:.6g}")
+for name, s in named.items():
+    print(f"F at {name:<15}: {F(s):.6g}")
+print(f"smallest F over 1,000 random diagonals of trace c: {min(F(s) for s in others):.6g}")
+
+# %%
+# Verification
+assert abs(F(adagrad_s) / (np.sqrt(v).sum() ** 2 / c) - 1) < 1e-12
+assert all(F(s) > F(adagrad_s) for s in [*named.values(), *others])
+
+
+# %% [markdown]
 # ## Lab
 #
 # The lesson's first attempt puts ε inside the root, doc 003's placement (erratum 2, §4): the same steps for ordinary
