@@ -63,8 +63,8 @@ for k in (1, 10, 50, 81, 10_000):
 # Verification: the closed form, to the rounding of 1e4 steps; settled from t = 81 on
 closed = eta / (np.abs(g_const) * np.sqrt(bias_correction(beta, t))[:, None] + opt.eps)
 err = np.max(np.abs(rates - closed) / closed)
-print(f"max relative error against eta/(|g| sqrt(1-beta^t) + eps): {err:.1e}")
 assert err < 1e-12
+print("rates against eta/(|g| sqrt(1-beta^t) + eps): relative error below 1e-12")
 assert np.all(np.abs(rates[80:] / settled - 1) < 1e-4)
 
 # %% [markdown]
@@ -138,7 +138,9 @@ numopt.explain(numopt.AdaDelta(), np.array([0.5, -1.0]), np.array([2.0, 0.01]), 
 #   \approx \sqrt{\frac{\varepsilon}{1-\rho}} = 4.47\times10^{-3}\quad(\rho = 0.95,\ \varepsilon = 10^{-6}).$$
 #
 # ε is not a mere guard against division by zero: it sets the size of the first steps, in the
-# units of $x$ (so it must stay *inside* the roots; erratum 2). That is the opening's slow run.
+# units of $x$. That is the opening's slow run. (Zeiler defines $\mathrm{RMS}[x] = \sqrt{E[x^2] + \varepsilon}$, so
+# ε sits inside both roots, as in doc 001 and numopt; the numerator's ε is what lets the first step
+# happen at all, since $E[\Delta x^2]_0 = 0$. Erratum 2.)
 # Changing the units of $f$ (the loss times $c = 1000$) changes nothing but ε's relative size,
 # about $\varepsilon/(2E[g^2])$ per step; SGD's steps grow by $c$. And Keras's multiplier
 # $10^{-3}$ (erratum 14) leaves the quadratic barely moved after 2000 steps.
@@ -193,8 +195,8 @@ E_d2 = rho * E_d2_prev + (1 - rho) * delta**2
 opt.step(theta, g)
 errors = [np.max(np.abs(theta - (theta_prev + delta))), np.max(np.abs(opt.state["E_g2"] - E_g2)),
           np.max(np.abs(opt.state["E_delta2"] - E_d2))]
-print(f"step 3 by hand: max abs differences (theta, E[g^2], E[dx^2]) {max(errors):.1e}")
 assert max(errors) < 1e-15
+print("step 3 by hand: theta, E[g^2] and E[dx^2] agree with numopt within 1e-15")
 first = np.zeros(3)
 numopt.AdaDelta().step(first, g1)
 assert np.allclose(-first, np.sqrt(eps) * np.abs(g1) / np.sqrt((1 - rho) * g1**2 + eps), rtol=1e-14, atol=0)

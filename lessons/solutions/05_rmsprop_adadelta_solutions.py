@@ -95,8 +95,11 @@ assert abs(steps[-1] / np.sqrt((1 - opt.rho) * opt.eps * T) - 1) < 0.05
 #
 # The EWMA is worth $(1+\beta)/(1-\beta)$ independent samples, so 100 samples need
 # $(1+\beta)/(1-\beta) = 100$, i.e. $\beta = 99/101 \approx 0.9802$. Its window $1/(1-\beta) = 50.5$
-# steps is half the sample count: an EWMA weighs its recent samples unequally, so it averages
-# about twice as many as its window, not as many. For $g \sim \mathcal N(1, 0.5^2)$,
+# steps is half the sample count. The reason is the geometric tail: Kish's effective sample size of
+# weights $w_j$ is $(\sum_j w_j)^2/\sum_j w_j^2$, and for $w_j = (1-\beta)\beta^j$ it is
+# $1 \cdot (1-\beta^2)/(1-\beta)^2 = (1+\beta)/(1-\beta)$. The weights within the 1/e cut-off alone are worth
+# about 46 samples, close to the window; the many small weights beyond it still average noise out, and
+# they double the count. For $g \sim \mathcal N(1, 0.5^2)$,
 # $\mathrm{Var}[g^2] = 1.125$ and the standard deviation of $v$ should be $\sqrt{1.125/100} = 0.106$.
 # The simulation has about $30000/50 = 600$ independent stretches, so its std is known to a
 # few percent; we allow 10%.
@@ -104,6 +107,12 @@ assert abs(steps[-1] / np.sqrt((1 - opt.rho) * opt.eps * T) - 1) < 0.05
 # %%
 beta = 99 / 101
 assert abs(ewma_effective_sample_size(beta) - 100) < 1e-9
+w = (1 - beta) * beta ** np.arange(5000)  # the weights, newest first; the tail beyond 5000 is below 1e-40
+assert abs(w.sum() ** 2 / (w**2).sum() - 100) < 1e-9  # Kish's formula gives the same 100
+cut = int(np.ceil(1 / -np.log(beta)))  # the 1/e cut-off: the ages j < 1/(−ln β) ≈ 50 weigh more than 1/e of the newest
+kish_head = w[:cut].sum() ** 2 / (w[:cut] ** 2).sum()
+print(f"Kish's n_eff: all weights 100.0, the {cut} weights within the 1/e cut-off alone {kish_head:.1f}")
+assert 40 < kish_head < 50.5  # (1 − β^c)²(1 + β)/((1 − β)(1 − β^2c)) with c = 51: about 46
 rng = np.random.default_rng(SEED)
 g_noisy = 1.0 + 0.5 * rng.standard_normal((30_500, 1))
 opt, theta, v = numopt.RMSProp(lr=0.1, beta=beta), np.zeros(1), []
