@@ -85,7 +85,7 @@ v = (g**2).sum(axis=0)
 c = 1.0
 
 
-def F(s):
+def trace_sum(s):
     """Σ_t g_tᵀ diag(s)⁻¹ g_t = Σ_i v_i / s_i."""
     return np.sum(g**2 / s)
 
@@ -93,15 +93,15 @@ def F(s):
 adagrad_s = c * np.sqrt(v) / np.sqrt(v).sum()
 others = c * rng.dirichlet(np.ones(6), size=1000)  # random positive s with Σ s = c
 named = {"identity (SGD)": np.full(6, c / 6), "s ∝ v": c * v / v.sum(), "s ∝ v^(1/4)": c * v**0.25 / (v**0.25).sum()}
-print(f"F at s ∝ sqrt(v): {F(adagrad_s):.6g}; (Σ sqrt v)²/c = {np.sqrt(v).sum() ** 2 / c:.6g}")
+print(f"F at s ∝ sqrt(v): {trace_sum(adagrad_s):.6g}; (Σ sqrt v)²/c = {np.sqrt(v).sum() ** 2 / c:.6g}")
 for name, s in named.items():
-    print(f"F at {name:<15}: {F(s):.6g}")
-print(f"smallest F over 1,000 random diagonals of trace c: {min(F(s) for s in others):.6g}")
+    print(f"F at {name:<15}: {trace_sum(s):.6g}")
+print(f"smallest F over 1,000 random diagonals of trace c: {min(trace_sum(s) for s in others):.6g}")
 
 # %%
 # Verification
-assert abs(F(adagrad_s) / (np.sqrt(v).sum() ** 2 / c) - 1) < 1e-12
-assert all(F(s) > F(adagrad_s) for s in [*named.values(), *others])
+assert abs(trace_sum(adagrad_s) / (np.sqrt(v).sum() ** 2 / c) - 1) < 1e-12
+assert all(trace_sum(s) > trace_sum(adagrad_s) for s in [*named.values(), *others])
 
 
 # %% [markdown]
