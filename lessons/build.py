@@ -10,6 +10,7 @@ that reads well on GitHub); its worked solutions are the pair
     python lessons/build.py 02_ewma_and_bias_correction 02_ewma_and_bias_correction_solutions
     python lessons/build.py --check         # are the .ipynb files in sync with the .py files?
     python lessons/build.py --slides DIR    # export every lesson to reveal.js slides in DIR
+    python lessons/build.py --student DIR 04_adagrad   # a student version: labs stripped, no outputs
 
 Slides: the build marks each cell for ``jupyter nbconvert --to slides``. A markdown cell
 that opens with a ``#`` or ``##`` heading starts a slide, one with ``###`` a sub-slide
@@ -244,6 +245,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--slides", metavar="DIR", type=Path, help="export the built lessons to reveal.js slides in DIR"
     )
+    parser.add_argument(
+        "--student", metavar="DIR", type=Path,
+        help="write student versions (solution regions replaced by raise NotImplementedError(), no outputs) to DIR",
+    )
     args = parser.parse_args(argv)
     chosen = [p for p in all_sources() if not args.names or p.stem in args.names]
     unknown = set(args.names) - {p.stem for p in chosen}
@@ -258,6 +263,15 @@ def main(argv: list[str] | None = None) -> int:
                 target = args.slides / f"{source.stem}.slides.html"
                 target.write_text(slides(source.with_suffix(".ipynb")), encoding="utf-8")
                 print(f"{source.stem}: slides in {target}")
+        return 0
+    if args.student:
+        args.student.mkdir(parents=True, exist_ok=True)
+        for source in chosen:
+            nb = jupytext.read(source)
+            nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+            target = args.student / source.with_suffix(".ipynb").name
+            nbformat.write(student_version(normalise(nb)), target)
+            print(f"{source.stem}: student version in {target}")
         return 0
     if args.check:
         stale = [p.name for p in chosen if not in_sync(p)]

@@ -6,6 +6,7 @@ has a solutions notebook that answers each of its exercises with checks.
 
 import importlib.util
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import jupytext
@@ -72,10 +73,53 @@ def test_every_exercise_has_a_checked_solution(source):
     assert any("assert " in c.source for c in cells if c.cell_type == "code"), f"{solutions.name} checks nothing"
 
 
+class _Pages(HTMLParser):
+    """Counts the reveal.js pages of an exported deck: <section>s one and two levels inside div.slides."""
+
+    VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+                      "wbr"})
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.slides_at, self.slides, self.subslides = [], None, 0, 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        if tag == "div" and "slides" in (dict(attrs).get("class") or "").split():
+            self.slides_at = len(self.stack)
+        self.stack.append(tag)
+        if tag == "section" and self.slides_at is not None:
+            depth = self.stack[self.slides_at + 1:].count("section")
+            self.slides += depth == 1
+            self.subslides += depth == 2
+
+    def handle_endtag(self, tag):
+        if tag in self.stack:
+            while self.stack.pop() != tag:
+                pass
+
+
 @pytest.mark.parametrize("source", LESSON_SOURCES, ids=[p.stem for p in LESSON_SOURCES])
-def test_lesson_exports_to_slides(source):
-    html = build.slides(source.with_suffix(".ipynb"))
-    assert "reveal" in html and html.count("<section") >= 3, f"{source.name}: the slide export has no slides"
+def test_lesson_exports_to_slides_with_its_pages(source):
+    notebook = nbformat.read(source.with_suffix(".ipynb"), as_version=4)
+    kinds = [c.metadata.get("slideshow", {}).get("slide_type") for c in notebook.cells]
+    pages = _Pages()
+    pages.feed(build.slides(source.with_suffix(".ipynb")))
+    # each slide is a <section> holding one <section> for itself and one per sub-slide
+    assert (pages.slides, pages.subslides) == (kinds.count("slide"), kinds.count("slide") + kinds.count("subslide"))
+    assert pages.slides >= 3, f"{source.name}: the slide export has no slides"
+
+
+_LOADED = re.compile(r"""(?:src=|href=|from\s+|^\s*)["'](https?://[^"']+)["']""", flags=re.M)
+"""A URL the page fetches: a script's src, a stylesheet's href, an ES import, an entry of require's list."""
+
+
+def test_the_readme_lists_every_url_an_exported_deck_loads():
+    html = build.slides(LESSON_SOURCES[0].with_suffix(".ipynb"))
+    readme = (LESSONS / "README.md").read_text(encoding="utf-8")
+    listed = readme.split("<!-- slides-network")[1].split("<!-- /slides-network -->")[0]
+    assert set(_LOADED.findall(html)) == set(re.findall(r"`(https?://[^`]+)`", listed))
 
 
 @pytest.mark.slow
