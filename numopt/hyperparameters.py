@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from .checks import as_real
+
 __all__ = ["BOUNDS", "RANGES", "SWITCHES", "VANISHING", "Interval", "LearningRate", "check", "check_dtypes",
            "check_lr_value", "learning_rate"]
 
@@ -109,13 +111,13 @@ def check(name: str, value: Any, ranges: Mapping[str, Interval]) -> Any:
     interval = ranges.get(name, RANGES.get(name))
     if interval is None:
         return value
-    if not _is_real(value):
+    number = as_real(value)
+    if number is None:
         expected = "a float or a callable lr(t)" if name == "lr" else "a real number"
         raise TypeError(f"{name}={value!r} is a {type(value).__name__}; expected {expected}")
-    value = float(value)
-    if value not in interval:
+    if number not in interval:
         raise ValueError(f"{name}={value!r} is out of range; expected {interval.describe(name)}")
-    return value
+    return number
 
 
 VANISHING = frozenset({"eps"})
@@ -141,26 +143,24 @@ def learning_rate(lr: LearningRate, t: int) -> float:
 
 def check_lr_value(t: int, value: Any) -> float:
     """Return the value a schedule ``lr(t)`` gave, checked like a constant ``lr``."""
-    if not _is_real(value):
-        raise TypeError(f"lr({t}) returned {value!r}, a {type(value).__name__}; expected a float >= 0")
-    value = float(value)
-    if value not in _NONNEGATIVE:
+    number = as_real(value)
+    if number is None:
+        raise TypeError(
+            f"lr({t}) returned {value!r}, a {type(value).__name__}; expected a float >= 0 (any real scalar)"
+        )
+    if number not in _NONNEGATIVE:
         raise ValueError(f"lr({t}) returned {value!r}; expected a finite float >= 0")
-    return value
-
-
-def _is_real(value: Any) -> bool:
-    """Whether ``value`` is a real number that is not a bool (a Python or NumPy scalar)."""
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+    return number
 
 
 def _check_bounds(name: str, value: Any) -> tuple[float, float] | None:
     if value is None:
         return None
-    try:
-        low, high = (float(x) for x in value)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name}={value!r}; expected None or a pair (low, high)") from None
+    sequence = isinstance(value, (list, tuple)) or (isinstance(value, np.ndarray) and value.ndim == 1)
+    pair = list(value) if sequence else []
+    low, high = (as_real(x) for x in pair) if len(pair) == 2 else (None, None)  # not a str, dict or set
+    if low is None or high is None:
+        raise TypeError(f"{name}={value!r}; expected None or a pair (low, high) of real numbers")
     if not (0.0 < low < high < math.inf):
         raise ValueError(f"{name}={value!r} is not a valid interval; expected 0 < low < high (finite)")
     return (low, high)

@@ -15,7 +15,10 @@ class whose docstring gives its formula in that convention::
 | ``Cosine(lr, steps, lr_min)`` | lr_min + ½(lr − lr_min)(1 + cos(π · min(t − 1, steps)/steps)) |
 | ``Warmup(after, steps)`` | after(t) · min(1, t/steps) |
 
-All start at η_1 = lr (``Warmup`` at after(1)/steps). Lesson 01 shows why a decaying
+All start at η_1 = lr (``Warmup`` at after(1)/steps). The arguments are checked
+when the schedule is made (``lr >= 0`` finite, whole ``every`` and ``steps >= 1``,
+``factor`` and ``gamma`` in [0, 1], ``decay >= 0``, ``0 <= lr_min <= lr``), so every
+value η_t is a finite float >= 0 for every t >= 1. Lesson 01 shows why a decaying
 schedule matters: with a constant η, SGD's expected loss stalls at a floor
 proportional to η (``theory.sgd_noise_floor``); a schedule with η_t → 0 goes below it.
 """
@@ -25,6 +28,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+from .checks import real, whole
+
 __all__ = ["Cosine", "Exponential", "InverseTime", "StepDecay", "Warmup"]
 
 
@@ -32,7 +37,8 @@ class StepDecay:
     """η_t = lr · factor^⌊(t − 1)/every⌋: constant for ``every`` steps, then multiplied by ``factor``."""
 
     def __init__(self, lr: float, every: int, factor: float = 0.1) -> None:
-        self.lr, self.every, self.factor = lr, every, factor
+        self.lr, self.every = real("lr", lr, 0.0), whole("every", every, 1)
+        self.factor = real("factor", factor, 0.0, 1.0)
 
     def __call__(self, t: int) -> float:
         return self.lr * self.factor ** ((t - 1) // self.every)
@@ -45,7 +51,7 @@ class Exponential:
     """η_t = lr · γ^(t − 1): multiplied by γ every step."""
 
     def __init__(self, lr: float, gamma: float) -> None:
-        self.lr, self.gamma = lr, gamma
+        self.lr, self.gamma = real("lr", lr, 0.0), real("gamma", gamma, 0.0, 1.0)
 
     def __call__(self, t: int) -> float:
         return self.lr * self.gamma ** (t - 1)
@@ -58,7 +64,7 @@ class InverseTime:
     """η_t = lr / (1 + decay · (t − 1)): the 1/t decay of Robbins and Monro (Σ η_t = ∞, Σ η_t² < ∞)."""
 
     def __init__(self, lr: float, decay: float) -> None:
-        self.lr, self.decay = lr, decay
+        self.lr, self.decay = real("lr", lr, 0.0), real("decay", decay, 0.0)
 
     def __call__(self, t: int) -> float:
         return self.lr / (1 + self.decay * (t - 1))
@@ -74,7 +80,8 @@ class Cosine:
     """
 
     def __init__(self, lr: float, steps: int, lr_min: float = 0.0) -> None:
-        self.lr, self.steps, self.lr_min = lr, steps, lr_min
+        self.lr, self.steps = real("lr", lr, 0.0), whole("steps", steps, 1)
+        self.lr_min = real("lr_min", lr_min, 0.0, self.lr)
 
     def __call__(self, t: int) -> float:
         progress = min(t - 1, self.steps) / self.steps
@@ -91,7 +98,8 @@ class Warmup:
     """
 
     def __init__(self, after: float | Callable[[int], float], steps: int) -> None:
-        self.after, self.steps = after, steps
+        self.after = after if callable(after) else real("after", after, 0.0)
+        self.steps = whole("steps", steps, 1)
 
     def __call__(self, t: int) -> float:
         base = self.after(t) if callable(self.after) else self.after
