@@ -116,7 +116,8 @@ def check(name: str, value: Any, ranges: Mapping[str, Interval]) -> Any:
         expected = "a float or a callable lr(t)" if name == "lr" else "a real number"
         raise TypeError(f"{name}={value!r} is a {type(value).__name__}; expected {expected}")
     if number not in interval:
-        raise ValueError(f"{name}={value!r} is out of range; expected {interval.describe(name)}")
+        shown = repr(number) if math.isfinite(number) else f"{value:.3g}"  # (not 10**400's 401 digits)
+        raise ValueError(f"{name}={shown} is out of range; expected {interval.describe(name)}")
     return number
 
 
@@ -149,7 +150,8 @@ def check_lr_value(t: int, value: Any) -> float:
             f"lr({t}) returned {value!r}, a {type(value).__name__}; expected a float >= 0 (any real scalar)"
         )
     if number not in _NONNEGATIVE:
-        raise ValueError(f"lr({t}) returned {value!r}; expected a finite float >= 0")
+        shown = repr(number) if math.isfinite(number) else f"{value:.3g}"
+        raise ValueError(f"lr({t}) returned {shown}; expected a finite float >= 0")
     return number
 
 
