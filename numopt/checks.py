@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["as_real", "real", "seed", "whole"]
+__all__ = ["as_real", "real", "seed", "shown", "whole"]
 
 
 def as_real(value: Any) -> float | None:
@@ -34,6 +34,13 @@ def as_real(value: Any) -> float | None:
         return math.inf if value > 0 else -math.inf
 
 
+def shown(value: Any) -> str:
+    """``repr(value)`` for a message, with a huge int as ``~10**400`` (its 401 digits say nothing more)."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool) and abs(int(value)) >= 10**18:
+        return f"{'-' if value < 0 else ''}~10**{int(abs(int(value)).bit_length() * math.log10(2))}"
+    return repr(value)
+
+
 def real(name: str, value: Any, low: float = -math.inf, high: float = math.inf, *, strict: bool = False) -> float:
     """A finite real number ``low <= value <= high`` (``low < value`` if ``strict``), as a float."""
     number = as_real(value)
@@ -41,7 +48,7 @@ def real(name: str, value: Any, low: float = -math.inf, high: float = math.inf, 
         bounds = [f"{'>' if strict else '>='} {low:g}" if math.isfinite(low) else "", f"<= {high:g}" if
                   math.isfinite(high) else ""]
         expected = " and ".join(b for b in bounds if b)
-        raise ValueError(f"{name}={value!r}; expected a finite real number{' ' + expected if expected else ''}")
+        raise ValueError(f"{name}={shown(value)}; expected a finite real number{' ' + expected if expected else ''}")
     return number
 
 
@@ -51,7 +58,7 @@ def whole(name: str, value: Any, low: int, high: int | None = None) -> int:
         high is not None and value > high
     ):
         upper = "" if high is None else f" and <= {high:,}".replace(",", "_")
-        raise ValueError(f"{name}={value!r}; expected an int >= {low}{upper}")
+        raise ValueError(f"{name}={shown(value)}; expected an int >= {low}{upper}")
     return int(value)
 
 

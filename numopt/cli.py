@@ -40,15 +40,17 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}; see {self.prog} --help\n")
 
 
-def count(option: str, text: str, low: int = 1) -> int:
-    """A whole number given on the command line, as ``1000``, ``1_000`` or ``1e3``.
+def count(option: str, text: str, low: int = 1, high: int | None = None, why: str = "") -> int:
+    """A whole number given on the command line, as ``1000``, ``1_000`` or ``1e3``, in ``[low, high]``.
 
     Every count of every subcommand (``--steps``, ``--sizes``, ``--repeats``, ...) goes
-    through this one parser, so that they all accept the same spellings.
+    through this one parser, so that they all accept the same spellings, and each
+    has an upper bound ``high`` beyond which the work would take hours or more memory
+    than a machine has; ``why`` says so in the refusal.
     """
     cleaned = text.strip().replace("_", "")
     try:
-        value: int | None = int(cleaned)
+        value: int | None = int(cleaned) if len(cleaned) < 100 else None  # (int() of 5000 digits refuses itself)
     except ValueError:
         try:
             number = float(cleaned)
@@ -57,6 +59,8 @@ def count(option: str, text: str, low: int = 1) -> int:
         value = int(number) if math.isfinite(number) and number == int(number) else None
     if value is None or value < low:
         raise CLIError(f"{option} {text!r} is not valid; expected a whole number >= {low}, such as 1000 or 1e3")
+    if high is not None and value > high:
+        raise CLIError(f"{option} {text!r} is too large; expected at most {high:_}{f' ({why})' if why else ''}")
     return value
 
 
@@ -78,6 +82,8 @@ def check_out(option: str, path: str, folder: bool = False) -> Path:
     The folder is created, as writing would create it; an ``OSError`` (a file in
     the way, no permission) is reported by :func:`main` like any unwritable output.
     """
+    if not path.strip():
+        raise CLIError(f"{option} {path!r} is empty; expected a {'folder' if folder else 'file'} name")
     out = Path(path)
     if out.is_dir() != folder and out.exists():
         raise CLIError(f"{option} {path}: " + ("is not a folder" if folder else "is a folder; expected a file name"))

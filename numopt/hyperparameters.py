@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .checks import as_real
+from .checks import as_real, shown
 
 __all__ = ["BOUNDS", "RANGES", "SWITCHES", "VANISHING", "Interval", "LearningRate", "check", "check_dtypes",
            "check_lr_value", "learning_rate"]
@@ -116,8 +116,8 @@ def check(name: str, value: Any, ranges: Mapping[str, Interval]) -> Any:
         expected = "a float or a callable lr(t)" if name == "lr" else "a real number"
         raise TypeError(f"{name}={value!r} is a {type(value).__name__}; expected {expected}")
     if number not in interval:
-        shown = repr(number) if math.isfinite(number) else f"{value:.3g}"  # (not 10**400's 401 digits)
-        raise ValueError(f"{name}={shown} is out of range; expected {interval.describe(name)}")
+        given = repr(number) if math.isfinite(number) else shown(value)
+        raise ValueError(f"{name}={given} is out of range; expected {interval.describe(name)}")
     return number
 
 
@@ -150,8 +150,8 @@ def check_lr_value(t: int, value: Any) -> float:
             f"lr({t}) returned {value!r}, a {type(value).__name__}; expected a float >= 0 (any real scalar)"
         )
     if number not in _NONNEGATIVE:
-        shown = repr(number) if math.isfinite(number) else f"{value:.3g}"
-        raise ValueError(f"lr({t}) returned {shown}; expected a finite float >= 0")
+        given = repr(number) if math.isfinite(number) else shown(value)
+        raise ValueError(f"lr({t}) returned {given}; expected a finite float >= 0")
     return number
 
 

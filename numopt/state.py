@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from .checks import shown
 from .structure import PARAM_DTYPES, Structure, all_finite
 
 __all__ = ["check_state_dict", "saved_hyperparameters"]
@@ -97,7 +98,7 @@ def check_state_dict(
     """
     t = state_dict["t"]
     if isinstance(t, bool) or not isinstance(t, (int, np.integer)) or not 0 <= t <= MAX_T:
-        raise ValueError(f"state_dict['t'] is {t!r}; expected an int >= 0 and <= 2**53")
+        raise ValueError(f"state_dict['t'] is {shown(t)}; expected an int >= 0 and <= 2**53")
     if state_dict["structure"] is None:
         if state_dict["state"] not in ([], ()):
             raise ValueError(f"state_dict['state'] is {state_dict['state']!r} with no structure; expected []")
