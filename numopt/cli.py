@@ -16,13 +16,13 @@ import importlib
 import math
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
 import numpy as np
 
-__all__ = ["CLIError", "check_out", "count", "main", "need_matplotlib"]
+__all__ = ["CLIError", "Parser", "check_out", "count", "counted", "main", "need_matplotlib", "real"]
 
 SUBCOMMAND_MODULES = ("numopt.cli", "numopt.race", "numopt.figures", "numopt.grading.cli", "numopt.bench",
                       "numopt.stepthrough")
@@ -33,7 +33,7 @@ class CLIError(Exception):
     """A user error: printed as ``numopt: error: <message>``, exit status 2."""
 
 
-class _Parser(argparse.ArgumentParser):
+class Parser(argparse.ArgumentParser):
     """An argument parser whose usage errors are one line (argparse prints the usage first)."""
 
     def error(self, message: str) -> NoReturn:
@@ -64,6 +64,34 @@ def count(option: str, text: str, low: int = 1, high: int | None = None, why: st
     return value
 
 
+def counted(option: str, low: int = 1, high: int | None = None, why: str = "") -> Callable[[str], int]:
+    """An argparse ``type=`` that reads a count with :func:`count` (a refusal is argparse's one-line usage error)."""
+    def parse(text: str) -> int:
+        try:
+            return count(option, text, low, high, why)
+        except CLIError as err:
+            raise argparse.ArgumentTypeError(str(err).removeprefix(f"{option} ")) from None
+
+    return parse
+
+
+def real(low: float, high: float, strict: bool = False) -> Callable[[str], float]:
+    """An argparse ``type=``: a finite number ``low <= x <= high`` (``low < x`` if ``strict``), not nan or inf."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not (math.isfinite(value) and (value > low if strict else value >= low) and value <= high):
+            upper = f" and <= {high:g}" if math.isfinite(high) else ""
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not valid; expected a finite number {'>' if strict else '>='} {low:g}{upper}"
+            )
+        return value
+
+    return parse
+
+
 PLOTS_EXTRA = "pip install 'numopt[plots]' (in a clone: pip install -e '.[plots]')"
 """How to install matplotlib for numopt: the ``plots`` extra."""
 
@@ -82,8 +110,9 @@ def check_out(option: str, path: str, folder: bool = False) -> Path:
     The folder is created, as writing would create it; an ``OSError`` (a file in
     the way, no permission) is reported by :func:`main` like any unwritable output.
     """
-    if not path.strip():
-        raise CLIError(f"{option} {path!r} is empty; expected a {'folder' if folder else 'file'} name")
+    if not path.strip() or "\0" in path:
+        what = "is empty" if not path.strip() else "holds a NUL character"
+        raise CLIError(f"{option} {path!r} {what}; expected a {'folder' if folder else 'file'} name")
     out = Path(path)
     if out.is_dir() != folder and out.exists():
         raise CLIError(f"{option} {path}: " + ("is not a folder" if folder else "is a folder; expected a file name"))
@@ -120,7 +149,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``numopt`` argument parser with every registered subcommand."""
-    parser = _Parser(
+    parser = Parser(
         prog="numopt",
         description="Readable NumPy gradient-descent optimizers: list, compare, grade, benchmark.",
     )

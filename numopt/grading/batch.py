@@ -242,7 +242,17 @@ def write_benchmark_submissions(folder: Path, n: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Grade N synthetic submissions (default 200) and print the time."""
-    n = int((argv or sys.argv[1:] or ["200"])[0])
+    from ..cli import Parser, counted
+
+    parser = Parser(
+        prog="python -m numopt.grading.batch",
+        description="Benchmark batch grading: write N synthetic Adam submissions (right ones and each known "
+        "mistake) into a temporary folder, grade them on every core and print the time.",
+    )
+    parser.add_argument("n", nargs="?", default=200, metavar="N",
+                        type=counted("N", 1, 10_000, "about 0.3 s each on 2 cores"),
+                        help="how many submissions (default 200)")
+    n = parser.parse_args(argv).n
     with tempfile.TemporaryDirectory() as tmp:
         submissions, out = Path(tmp) / "submissions", Path(tmp) / "results"
         submissions.mkdir()
