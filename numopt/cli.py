@@ -22,7 +22,7 @@ from typing import NoReturn
 
 import numpy as np
 
-__all__ = ["CLIError", "Parser", "check_out", "count", "counted", "main", "need_matplotlib", "real"]
+__all__ = ["CLIError", "Parser", "check_out", "count", "counted", "main", "need_matplotlib"]
 
 SUBCOMMAND_MODULES = ("numopt.cli", "numopt.race", "numopt.figures", "numopt.grading.cli", "numopt.bench",
                       "numopt.stepthrough")
@@ -71,23 +71,6 @@ def counted(option: str, low: int = 1, high: int | None = None, why: str = "") -
             return count(option, text, low, high, why)
         except CLIError as err:
             raise argparse.ArgumentTypeError(str(err).removeprefix(f"{option} ")) from None
-
-    return parse
-
-
-def real(low: float, high: float, strict: bool = False) -> Callable[[str], float]:
-    """An argparse ``type=``: a finite number ``low <= x <= high`` (``low < x`` if ``strict``), not nan or inf."""
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            value = math.nan
-        if not (math.isfinite(value) and (value > low if strict else value >= low) and value <= high):
-            upper = f" and <= {high:g}" if math.isfinite(high) else ""
-            raise argparse.ArgumentTypeError(
-                f"{text!r} is not valid; expected a finite number {'>' if strict else '>='} {low:g}{upper}"
-            )
-        return value
 
     return parse
 

@@ -606,7 +606,9 @@ class Session:
                 self.params = theta.copy()  # one array for the whole run: state keyed by id() works
             self.params[...] = theta
             returned = method(self.params, grads)
-            return returned if isinstance(returned, np.ndarray) else self.params
+            if isinstance(returned, Iterator):  # a generator of the new values
+                returned = list(returned)
+            return returned if isinstance(returned, (np.ndarray, list)) else self.params
         if self.candidate.form == "dict":
             params, wrapped = {"W": theta.copy()}, {"W": grads}
         else:
@@ -637,6 +639,11 @@ class Session:
             raise CandidateError(
                 f"{what} produced None as the new parameters at step {t}; expected an array of "
                 f"shape {theta.shape}"
+            )
+        if _complex(new):
+            raise CandidateError(
+                f"{what} produced complex numbers as the new parameters at step {t}; expected real numbers "
+                "(a complex value, from cmath or a negative number to a fractional power, has no place in the step)"
             )
         try:
             array = np.array(new, dtype=float)
@@ -671,6 +678,14 @@ class Session:
             for name, value in found.items()
             if isinstance(name, str) and _is_numeric(value) and (max_size is None or np.size(value) <= max_size)
         }
+
+
+def _complex(value: Any) -> bool:
+    """Whether ``value`` holds complex numbers (``np.array(value, dtype=float)`` would drop their imaginary parts)."""
+    try:
+        return bool(np.iscomplexobj(value))
+    except (TypeError, ValueError):  # ragged: refused as not an array afterwards
+        return False
 
 
 def _is_numeric(value: Any) -> bool:

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from .. import OPTIMIZERS
-from ..cli import CLIError, counted, real
+from ..cli import CLIError
 from .assignment import write_starter
 from .batch import class_summary, grade_folder
 from .candidates import FORMS
@@ -65,19 +65,15 @@ def parse_hyperparameters(text: str) -> dict[str, object]:
     return result
 
 
-SEED = counted("--seed", 0, 2**63 - 1)
-"""The ``type=`` of ``--seed``: a whole number >= 0 (NumPy's generators refuse a negative one)."""
-
-SECONDS = real(0.0, 86400.0, strict=True)
-"""The ``type=`` of ``--time-limit``: seconds > 0, at most a day (not nan, not inf)."""
-
-MAX_MEGABYTES = 1e9
-"""The largest ``--memory-limit`` in MB (a petabyte): far beyond any machine, and still a limit the system takes."""
+MAX_WORKERS = 256
+"""The most ``--workers``: one process per core is fastest, and each holds a copy of NumPy."""
 
 
 def _memory(megabytes: float | None) -> int | None:
     if megabytes is None:
         return None
+    if not 0 < megabytes < math.inf:  # (nan and inf too: int(inf) overflows)
+        raise CLIError(f"--memory-limit {megabytes:g} is not allowed; expected a number of MB > 0 (finite)")
     return int(megabytes * (1 << 20))
 
 
@@ -88,6 +84,10 @@ def _names(text: str) -> tuple[str, ...]:
 def _run_batch(args: argparse.Namespace) -> int:
     if not args.out:
         raise CLIError(f"SUBMISSIONS={args.candidate!r} is a folder; expected --out RESULTS to write the results to")
+    if args.workers is not None and not 1 <= args.workers <= MAX_WORKERS:
+        raise CLIError(
+            f"--workers {args.workers} is not allowed; expected a number of processes >= 1 and <= {MAX_WORKERS}"
+        )
     options = {"hp": parse_hyperparameters(args.hp), "seed": args.seed, "rtol": args.rtol, "atol": args.atol,
                "allow": _names(args.allow), "form": args.form, "time_limit": args.time_limit,
                "memory_limit": _memory(args.memory_limit)}
@@ -151,7 +151,11 @@ def _run_grade(args: argparse.Namespace) -> int:
 
 
 def _run_assignment(args: argparse.Namespace) -> int:
-    if args.gradescope:
+    if args.gradescope:  # the numbers grade() checks, checked before an autograder that would fail on them is written
+        if args.seed < 0:
+            raise CLIError(f"--seed {args.seed} is not allowed; expected a whole number >= 0 (0: the public cases)")
+        if not 0 < args.time_limit < math.inf:
+            raise CLIError(f"--time-limit {args.time_limit:g} is not allowed; expected a number of seconds > 0")
         try:
             folder = write_autograder(args.algorithm, args.gradescope, parse_hyperparameters(args.hp),
                                       name=args.name, allow=_names(args.allow), seed=args.seed,
@@ -191,16 +195,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="numopt registry key, e.g. adam; for FILE.py without :NAME, several (momentum,rmsprop,adam)")
     p.add_argument("--hp", default="", metavar="NAME=VALUE,...",
                    help="hyperparameters that differ from numopt's defaults, e.g. lr=1e-2,beta1=0.8")
-    p.add_argument("--seed", type=SEED, default=0, help="seed of the cases; 0 (default) gives the public ones")
-    p.add_argument("--rtol", type=real(0.0, math.inf), default=1e-6,
-                   help="pass if |x − y| <= atol + rtol·|y| (default 1e-6)")
-    p.add_argument("--atol", type=real(0.0, math.inf), default=1e-9, help="see --rtol (default 1e-9)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the cases; 0 (default) gives the public ones")
+    p.add_argument("--rtol", type=float, default=1e-6, help="pass if |x − y| <= atol + rtol·|y| (default 1e-6)")
+    p.add_argument("--atol", type=float, default=1e-9, help="see --rtol (default 1e-9)")
     p.add_argument("--allow", default="", metavar="VARIANT,...",
                    help="legitimate variants to accept: eps_in_sqrt, ewma, dozat")
     p.add_argument("--form", choices=FORMS, help="the candidate's form (detected by default)")
-    p.add_argument("--time-limit", type=SECONDS, default=10.0, metavar="SECONDS",
+    p.add_argument("--time-limit", type=float, default=10.0, metavar="SECONDS",
                    help="seconds the candidate's import, constructor and each step may take (default 10)")
-    p.add_argument("--memory-limit", type=real(0.0, MAX_MEGABYTES, strict=True), metavar="MB",
+    p.add_argument("--memory-limit", type=float, metavar="MB",
                    help="memory a file submission's process may use beyond its start (default 1024)")
     p.add_argument("--json", action="store_true", help="print Gradescope's results.json instead of the report")
     p.add_argument("--visibility", default="visible",
@@ -210,8 +213,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--out", metavar="RESULTS", help="batch: the folder for scores.csv and STUDENT/results.json")
     p.add_argument("--name", help="batch: the class or function to grade (default: e.g. Adam, then adam)")
     p.add_argument("--file", help="batch: the file to grade in a student folder with several .py files")
-    p.add_argument("--workers", type=counted("--workers", 1, 256, "one per core is fastest"),
-                   help="batch: worker processes (default: one per CPU core)")
+    p.add_argument("--workers", type=int, help="batch: worker processes (default: one per CPU core)")
     p.set_defaults(func=_run_grade)
 
     a = subparsers.add_parser(
@@ -228,8 +230,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="write a Gradescope autograder (setup.sh, run_autograder, autograder.json) into DIR")
     a.add_argument("--hp", default="", metavar="NAME=VALUE,...", help="--gradescope: the assignment's hyperparameters")
     a.add_argument("--allow", default="", metavar="VARIANT,...", help="--gradescope: legitimate variants to accept")
-    a.add_argument("--seed", type=SEED, default=0, help="--gradescope: seed of the cases (default 0, public)")
-    a.add_argument("--time-limit", type=SECONDS, default=10.0, metavar="SECONDS",
+    a.add_argument("--seed", type=int, default=0, help="--gradescope: seed of the cases (default 0, public)")
+    a.add_argument("--time-limit", type=float, default=10.0, metavar="SECONDS",
                    help="--gradescope: seconds per import, constructor and step (default 10)")
     a.add_argument("--name", help="class name (default: numopt's, e.g. Adam)")
     a.add_argument("--force", action="store_true", help="overwrite FILE if it exists")

@@ -223,6 +223,12 @@ def run_case(
                         f"step {k} left the parameters unchanged; expected the parameters to be updated in place "
                         "(params -= ..., not params = params - ...) or the new ones returned"
                     )
+                if not matching and _float32(x) and not _float32(y):
+                    result.failure = result.failure or (
+                        f"step {k} produced parameters that are all float32 numbers (7 significant digits) where the "
+                        f"reference computes in float64; float32 rounding of θ is larger than the rule "
+                        f"{tol.describe()} allows: keep params and state in float64 (no astype(np.float32))"
+                    )
                 if (~np.isfinite(x) & np.isfinite(y)).any():
                     result.failure = result.failure or f"step {k} produced NaN or inf where the reference is finite"
                 if matching or closed:
@@ -240,6 +246,13 @@ def run_case(
         else:  # a reference that divides by zero (a mutant): go on from the last finite point
             theta = np.where(np.isfinite(y), y, theta)
     return result
+
+
+def _float32(x: np.ndarray) -> bool:
+    """Whether every finite entry of ``x`` is a float32 number (the mark of a step computed in float32)."""
+    with np.errstate(all="ignore"):
+        finite = x[np.isfinite(x)]
+        return bool(finite.size) and bool((finite.astype(np.float32).astype(float) == finite).all())
 
 
 Pair = dict
