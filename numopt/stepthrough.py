@@ -22,7 +22,12 @@ them. What is shown is therefore: the assigned value of every executed box
 line, and its scalar sub-expressions; intermediate *array* sub-expressions
 (``lr * m_hat``) are not shown. Box lines of other variants are listed as
 skipped. The caller's optimizer, its state and the params are not changed
-unless ``advance=True``, which then copies the result back (the same bits).
+unless ``advance=True``: then, once every step has succeeded, the params and
+the optimizer's ``t`` and state become those of the copies (the same bits as
+``step``), all of them or, if a step raised, none. The gradients are handed to
+the copy's ``step`` as given, not copied, so that a strided or transposed
+gradient is read in the same order as by ``step`` (a sum over it, such as the
+Funnel's ⟨g, ν⟩, may round differently over a contiguous copy).
 
 Blocking. A real step hands a large array (more than ``BLOCK_SIZE`` elements)
 to ``_update`` in blocks. The copy explained here is told to update whole
@@ -52,6 +57,7 @@ from .base import Optimizer, Params
 from .box import BoxStatement, box_statements, to_latex
 from .cli import CLIError
 from .hyperparameters import learning_rate
+from .structure import check_params
 
 __all__ = ["Difference", "Explanation", "Line", "Step", "explain", "register"]
 
@@ -313,13 +319,14 @@ def explain(
         raise TypeError(f"optimizer={optimizer!r} is not a numopt optimizer; expected e.g. numopt.Adam()")
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(f"steps={steps!r} is not valid; expected a whole number >= 1")
+    check_params(params, params, None, None)  # step's checks of the caller's params: [a, a] is refused here too
     statements = box_statements(type(optimizer))
     work = copy.deepcopy(optimizer)
     work.elementwise = False  # this copy only: whole arrays, so that every line records the whole array
     theta = _copy(params)
     record = Explanation(repr(optimizer), optimizer.key, dict(optimizer.hyperparameters))
     for _ in range(steps):
-        g = _copy(grads(_copy(theta)) if callable(grads) else grads)
+        g = grads(_copy(theta)) if callable(grads) else grads  # as given: a layout of its own gives step's bits
         calls = _traced_step(work, theta, g, statements)
         keys = work._structure.keys
         lines = [line for key, call in zip(keys, calls, strict=True) for line in _lines(call, key, work.t, statements)]
@@ -328,10 +335,25 @@ def explain(
             lines, _copy(theta), copy.deepcopy(work.state),
         ))
     if advance:
-        for mine, result in zip(_arrays(params), _arrays(theta), strict=True):
-            np.copyto(mine, result)
-        optimizer.load_state_dict(work.state_dict())
+        _advance(optimizer, params, work, theta)
     return record
+
+
+def _advance(optimizer: Optimizer, params: Params, work: Optimizer, theta: Params) -> None:
+    """Leave ``optimizer`` and ``params`` as the real steps would have: all of it, or nothing.
+
+    Runs only after every step on the copies succeeded, and nothing here can fail
+    halfway: the params were checked like a step's (writeable, not sharing memory,
+    the shapes and dtypes of ``theta``), and the optimizer takes over the copy's
+    bookkeeping (``t``, structure, state, warnings given) as it is, without a check
+    that could refuse what a step may leave (inf state after a NumericalWarning).
+    Its hyperparameters stay its own (the same values; a schedule stays the caller's object).
+    """
+    keep = set(optimizer.hyperparameters) | {"elementwise"}  # (the copy's elementwise switch is explain's own)
+    bookkeeping = {name: value for name, value in vars(work).items() if name not in keep}
+    for mine, result in zip(_arrays(params), _arrays(theta), strict=True):
+        np.copyto(mine, result)
+    vars(optimizer).update(bookkeeping)
 
 
 # ---------------------------------------------------------------------- tracing
@@ -544,14 +566,25 @@ def _jsonable(value: Any) -> Any:
 
 
 # ---------------------------------------------------------------------- numopt explain
-def _floats(option: str, text: str) -> list[float]:
+def _floats(option: str, text: str, dtype: str) -> np.ndarray:
+    """The comma-separated numbers of ``option`` as an array of ``dtype``, refused if one is not finite there."""
     try:
         values = [float(x) for x in text.split(",")]
     except ValueError:
         values = []
     if not values or not all(math.isfinite(v) for v in values):
         raise CLIError(f"{option} {text!r} is not valid; expected comma-separated finite numbers, e.g. 0.1,-0.2")
-    return values
+    largest = float(np.finfo(dtype).max)
+    too_large = [v for v in values if abs(v) > largest]
+    if too_large:
+        raise CLIError(f"{option} {text!r} has {too_large[0]:g}, which overflows {dtype}; expected numbers of "
+                       f"magnitude <= {largest:.4g} (or --dtype float64)")
+    with np.errstate(under="ignore"):  # a tiny number rounds to 0 or a subnormal, as NumPy rounds it
+        return np.array(values, dtype=dtype)
+
+
+MAX_STEPS = 1000
+"""The most ``numopt explain --steps``: each step prints a table of every box line."""
 
 
 def _run_explain(args: argparse.Namespace) -> int:
@@ -572,8 +605,10 @@ def _run_explain(args: argparse.Namespace) -> int:
         raise CLIError(f"--hp {err}") from None
     if args.steps < 1:
         raise CLIError(f"--steps {args.steps} is not valid; expected a whole number >= 1")
-    grads = np.array(_floats("--grads", args.grads), dtype=args.dtype)
-    params = np.ones_like(grads) if args.params is None else np.array(_floats("--params", args.params), args.dtype)
+    if args.steps > MAX_STEPS:
+        raise CLIError(f"--steps {args.steps} is too large; expected at most {MAX_STEPS} (a table per step)")
+    grads = _floats("--grads", args.grads, args.dtype)
+    params = np.ones_like(grads) if args.params is None else _floats("--params", args.params, args.dtype)
     if params.shape != grads.shape:
         raise CLIError(f"--params {args.params!r} has {params.size} values and --grads {args.grads!r} has "
                        f"{grads.size}; expected the same number")
