@@ -605,15 +605,13 @@ class Session:
             if self.params is None:
                 self.params = theta.copy()  # one array for the whole run: state keyed by id() works
             self.params[...] = theta
-            returned = method(self.params, grads)
-            if isinstance(returned, Iterator):  # a generator of the new values
-                returned = list(returned)
+            returned = _listed(method(self.params, grads))
             return returned if isinstance(returned, (np.ndarray, list)) else self.params
         if self.candidate.form == "dict":
             params, wrapped = {"W": theta.copy()}, {"W": grads}
         else:
             params, wrapped = [theta.copy()], [grads]
-        returned = method(params, wrapped)
+        returned = _listed(method(params, wrapped))
         if isinstance(returned, np.ndarray):
             return returned
         if isinstance(returned, (dict, list)) and len(returned) == 1:
@@ -678,6 +676,11 @@ class Session:
             for name, value in found.items()
             if isinstance(name, str) and _is_numeric(value) and (max_size is None or np.size(value) <= max_size)
         }
+
+
+def _listed(returned: Any) -> Any:
+    """What a step returned, with a generator of the new values read into a list (read once, now)."""
+    return list(returned) if isinstance(returned, Iterator) else returned
 
 
 def _complex(value: Any) -> bool:
