@@ -22,7 +22,7 @@ from typing import NoReturn
 
 import numpy as np
 
-__all__ = ["CLIError", "Parser", "check_out", "count", "counted", "main", "need_matplotlib"]
+__all__ = ["CLIError", "Parser", "check_name", "check_out", "count", "counted", "main", "need_matplotlib"]
 
 SUBCOMMAND_MODULES = ("numopt.cli", "numopt.race", "numopt.figures", "numopt.grading.cli", "numopt.bench",
                       "numopt.stepthrough")
@@ -87,15 +87,20 @@ def need_matplotlib(what: str) -> None:
         raise CLIError(f"{what} needs matplotlib: {PLOTS_EXTRA}") from None
 
 
+def check_name(option: str, path: str, folder: bool = False) -> None:
+    """Refuse a file or folder name that is blank or holds a NUL (no file system takes one), naming the option."""
+    if not path.strip() or "\0" in path:
+        what = "is blank" if not path.strip() else "holds a NUL character"
+        raise CLIError(f"{option} {path!r} {what}; expected a {'folder' if folder else 'file'} name")
+
+
 def check_out(option: str, path: str, folder: bool = False) -> Path:
     """Check before any work that ``path`` (a file, or a ``folder``) can be written; return it.
 
     The folder is created, as writing would create it; an ``OSError`` (a file in
     the way, no permission) is reported by :func:`main` like any unwritable output.
     """
-    if not path.strip() or "\0" in path:
-        what = "is empty" if not path.strip() else "holds a NUL character"
-        raise CLIError(f"{option} {path!r} {what}; expected a {'folder' if folder else 'file'} name")
+    check_name(option, path, folder)
     out = Path(path)
     if out.is_dir() != folder and out.exists():
         raise CLIError(f"{option} {path}: " + ("is not a folder" if folder else "is a folder; expected a file name"))

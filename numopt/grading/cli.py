@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from .. import OPTIMIZERS
-from ..cli import CLIError
+from ..cli import CLIError, check_name
 from .assignment import write_starter
 from .batch import class_summary, grade_folder
 from .candidates import FORMS
@@ -151,6 +151,9 @@ def _run_grade(args: argparse.Namespace) -> int:
 
 
 def _run_assignment(args: argparse.Namespace) -> int:
+    for option, name, folder in (("-o", args.output, False), ("--gradescope", args.gradescope, True)):
+        if name is not None:
+            check_name(option, name, folder)
     if args.gradescope:  # the numbers grade() checks, checked before an autograder that would fail on them is written
         if args.seed < 0:
             raise CLIError(f"--seed {args.seed} is not allowed; expected a whole number >= 0 (0: the public cases)")
