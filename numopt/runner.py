@@ -37,8 +37,8 @@ from .guard import NumericalWarning
 from .problems import MLP, PROBLEMS, Beale, DriftingStream, LogisticRegression, Problem, Quadratic, Reddi, Rosenbrock
 
 __all__ = [
-    "ADAPTIVE", "SELF_SCALED", "SUGGESTED", "Suggested", "Trajectory", "effective_rates", "final_loss", "learning_rate",
-    "make_optimizer", "make_problem", "run", "suggested",
+    "ADAPTIVE", "MAX_STEPS", "SELF_SCALED", "SUGGESTED", "Suggested", "Trajectory", "effective_rates", "final_loss",
+    "learning_rate", "make_optimizer", "make_problem", "run", "suggested",
 ]
 
 ADAPTIVE = frozenset({"adagrad", "rmsprop", "adam", "adamw", "nadam", "adax", "adaxw"})
@@ -46,6 +46,10 @@ ADAPTIVE = frozenset({"adagrad", "rmsprop", "adam", "adamw", "nadam", "adax", "a
 
 SELF_SCALED = frozenset({"adadelta"})
 """Keys that need no learning rate (AdaDelta keeps its default lr=1)."""
+
+
+MAX_STEPS = 10**7
+"""The most steps :func:`run` takes: it keeps the params, loss and gradient norm of every step."""
 
 
 class Suggested(NamedTuple):
@@ -282,7 +286,7 @@ def run(
     problem : Problem or str
         A problem, or a name in :data:`numopt.problems.PROBLEMS`.
     steps : int
-        Number of steps, ``>= 0``.
+        Number of steps, ``0 <= steps <= MAX_STEPS``.
     record_state : bool, default False
         Record the optimizer's state after every step.
     seed : int or None, default None
@@ -303,7 +307,7 @@ def run(
         an unknown name, or a ``start`` unlike the problem's params (another
         structure, keys or shapes).
     """
-    steps, seed = whole("steps", steps, 0), checks.seed(seed)
+    steps, seed = whole("steps", steps, 0, MAX_STEPS), checks.seed(seed)
     problem = make_problem(problem)
     if isinstance(optimizer, str):
         optimizer = make_optimizer(optimizer, problem)

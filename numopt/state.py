@@ -4,7 +4,9 @@ Everything is checked before anything is changed, and every refusal names the
 entry, what it holds and what was expected: the algorithm, the hyperparameters
 (checked as the constructor checks them), ``t``, the structure (kind, keys,
 shapes, dtypes a step accepts) and every state array (names, shapes, dtypes,
-finite values inside the range its algorithm keeps it in, e.g. v >= 0).
+no NaN, values inside the range its algorithm keeps it in, e.g. v >= 0; an inf
+that a step left after a NumericalWarning is accepted, so every state a step
+reaches loads back).
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ def saved_hyperparameters(
                 f"state_dict is missing the key {k!r}; expected the keys {', '.join(map(repr, KEYS))} "
                 "of Optimizer.state_dict()"
             )
-    if state_dict["algorithm"] != key:
+    if not isinstance(state_dict["algorithm"], str) or state_dict["algorithm"] != key:
         raise ValueError(f"state_dict['algorithm'] is {state_dict['algorithm']!r}; expected {key!r} (this is {owner})")
     saved = state_dict["hyperparameters"]
     if not isinstance(saved, Mapping) or not set(saved) <= set(current):
@@ -115,16 +117,18 @@ def check_state_dict(
 def _checked_structure(d: Any, t: int) -> Structure:
     where = "state_dict['structure']"
     try:
+        if not isinstance(d, Mapping):
+            raise TypeError(f"a {type(d).__name__}, not a dict")
         kind, keys, shapes, dtypes = d["kind"], tuple(d["keys"]), list(d["shapes"]), list(d["dtypes"])
     except (KeyError, TypeError, ValueError) as err:
         raise ValueError(
             f"{where} is malformed ({err!r}); expected the 'structure' written by Optimizer.state_dict()"
         ) from None
-    if kind not in ("array", "sequence", "dict") or isinstance(kind, bool):  # (not a list: it is no dict key)
+    if not isinstance(kind, str) or kind not in ("array", "sequence", "dict"):
         raise ValueError(f"{where} has kind {kind!r}; expected 'array', 'sequence' or 'dict'")
-    expected_keys = {"array": (None,), "sequence": tuple(range(len(keys)))}.get(kind, keys)
-    if kind == "dict" and not _distinct(keys):
+    if not all(k is None or isinstance(k, (str, int, float)) for k in keys) or (kind == "dict" and not _distinct(keys)):
         raise ValueError(f"{where} has the keys {list(keys)}; expected distinct keys, each a str or a number")
+    expected_keys = {"array": (None,), "sequence": tuple(range(len(keys)))}.get(kind, keys)
     if keys != expected_keys:
         raise ValueError(
             f"{where} has kind {kind!r} and keys {list(keys)}; expected kind 'array' (keys [None]), "
@@ -150,17 +154,15 @@ def _checked_structure(d: Any, t: int) -> Structure:
     for i, (shape, dtype) in enumerate(zip(shapes, parsed, strict=True)):
         if math.prod(shape) * dtype.itemsize > MAX_BYTES:
             raise ValueError(
-                f"{where}['shapes'][{i}] is {list(shape)}, {math.prod(shape) * dtype.itemsize / 2**30:.3g} GiB of "
-                f"{dtype}; expected at most {MAX_BYTES / 2**30:g} GiB, the most one array can hold"
+                f"{where}['shapes'][{i}] has {shown(math.prod(shape))} entries of {dtype}; expected at most "
+                f"{MAX_BYTES >> 30} GiB, the most one saved array may hold"
             )
     return Structure(kind, keys, shapes, tuple(parsed), origin=f"loaded by load_state_dict (at t = {t})")
 
 
 def _distinct(keys: tuple) -> bool:
     """Whether the keys of a dict structure are distinct strs or numbers (what a dict of params can have)."""
-    if not all(isinstance(k, (str, int, float)) for k in keys):
-        return False
-    return len(set(keys)) == len(keys)
+    return all(isinstance(k, (str, int, float)) for k in keys) and len(set(keys)) == len(keys)
 
 
 def _checked_slots(
@@ -214,10 +216,14 @@ def _rounded(bounds: tuple[float, float] | None, dtype: np.dtype) -> tuple[float
 
 
 def _check_values(where: str, value: np.ndarray, bounds: tuple[float, float] | None) -> None:
-    """Refuse NaN or inf entries, and entries outside ``bounds`` (closed), naming how many and the extremes."""
-    if not all_finite(value):
-        bad = int(value.size - np.count_nonzero(np.isfinite(value)))
-        raise ValueError(f"{where} has {bad} NaN or inf value(s); expected finite values")
+    """Refuse NaN entries, and entries outside ``bounds`` (closed), naming how many and the extremes.
+
+    An inf is accepted: a step whose g² overflowed leaves one (with a
+    NumericalWarning), and the run, and so its saved state, goes on.
+    """
+    if not all_finite(value) and np.isnan(value).any():
+        bad = int(np.count_nonzero(np.isnan(value)))
+        raise ValueError(f"{where} has {bad} NaN value(s); expected numbers (inf is accepted, as a step may leave it)")
     if bounds is not None and value.size:
         low, high = bounds
         lowest, highest = float(value.min()), float(value.max())
