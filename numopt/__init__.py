@@ -11,11 +11,13 @@ Every optimizer updates NumPy arrays in place::
         opt.step(theta, 2 * theta)  # gradient of ||theta||²
 
 One module per algorithm holds its equations; :mod:`numopt.base` holds the
-bookkeeping. ``OPTIMIZERS`` maps the registry keys (``"sgd"`` … ``"funnel"``) to
-the classes. The source documents and their errata are listed in
+bookkeeping. ``OPTIMIZERS`` (:mod:`numopt.registry`) maps the registry keys
+(``"sgd"`` … ``"funnel"``) to the classes; ``numopt.schedules`` holds the
+learning-rate schedules. The source documents and their errata are listed in
 docs/sources.md.
 """
 
+from . import schedules
 from .adadelta import AdaDelta
 from .adagrad import AdaGrad
 from .adam import Adam, AdamW
@@ -29,6 +31,7 @@ from .momentum import Momentum
 from .nadam import Nadam
 from .nag import NAG
 from .problems import PROBLEMS
+from .registry import OPTIMIZERS
 from .rmsprop import RMSProp
 from .runner import Trajectory, run
 from .sgd import SGD
@@ -36,17 +39,8 @@ from .stepthrough import explain
 
 __version__ = "0.1.0"
 
-OPTIMIZERS: dict[str, type[Optimizer]] = {
-    cls.key: cls
-    for cls in (
-        SGD, Momentum, NAG, AdaGrad, RMSProp, AdaDelta, Adam, AdamW, Nadam, AdaX, AdaXW,
-        EGU, EGSGD, Funnel,
-    )
-}
-"""Registry: key (``"sgd"``, ..., ``"funnel"``) -> optimizer class."""
-
 __all__ = [  # noqa: RUF022 (the order of the lessons)
     "OPTIMIZERS", "SGD", "Momentum", "NAG", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "AdamW",
     "Nadam", "AdaX", "AdaXW", "EGU", "EGSGD", "Funnel", "Optimizer",
-    "PROBLEMS", "Trajectory", "run", "explain", "NumericalWarning",
+    "PROBLEMS", "Trajectory", "run", "explain", "NumericalWarning", "schedules",
 ]
