@@ -90,15 +90,19 @@ def same_bits(a, b) -> bool:
                for x, y in zip(arrays(a), arrays(b), strict=True))
 
 
+def slots(opt: numopt.Optimizer) -> list[dict]:
+    """The optimizer's per-array state dicts, whatever the structure of its params."""
+    state = opt.state
+    if isinstance(state, list):
+        return state
+    if state and all(isinstance(v, dict) for v in state.values()):
+        return list(state.values())
+    return [state]
+
+
 def same_state(a: numopt.Optimizer, b: numopt.Optimizer) -> bool:
-    slots = [s for s in (a.state.values() if isinstance(a.state, dict) and a.state and
-                         isinstance(next(iter(a.state.values())), dict) else [a.state] if isinstance(a.state, dict)
-                         else a.state)]
-    others = [s for s in (b.state.values() if isinstance(b.state, dict) and b.state and
-                          isinstance(next(iter(b.state.values())), dict) else [b.state] if isinstance(b.state, dict)
-                          else b.state)]
     return a.t == b.t and all(x.keys() == y.keys() and all(x[k].tobytes() == y[k].tobytes() for k in x)
-                              for x, y in zip(slots, others, strict=True))
+                              for x, y in zip(slots(a), slots(b), strict=True))
 
 
 SCALES = (1.0, 1e-30, 1e30, 1e150, 1e-300)
