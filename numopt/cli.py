@@ -105,6 +105,9 @@ def check_out(option: str, path: str, folder: bool = False) -> Path:
     if out.is_dir() != folder and out.exists():
         raise CLIError(f"{option} {path}: " + ("is not a folder" if folder else "is a folder; expected a file name"))
     where = out if folder else out.parent
+    in_the_way = next((p for p in (where, *where.parents) if p.exists() and not p.is_dir()), None)
+    if in_the_way is not None:
+        raise CLIError(f"{option} {path}: {in_the_way} is a file, not a folder; expected a path through folders")
     where.mkdir(parents=True, exist_ok=True)
     if not os.access(where, os.W_OK):
         raise CLIError(f"{option} {path}: the folder {where} is not writable")
@@ -157,7 +160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with np.errstate(all="raise"):
             status = args.func(args)
-        sys.stdout.flush()  # a closed pipe is reported here, not after main has returned
+        if sys.stdout is not None:  # (None when the shell closed it: numopt ... >&-)
+            sys.stdout.flush()  # a closed pipe is reported here, not after main has returned
         return status
     except CLIError as err:
         print(f"numopt: error: {err}", file=sys.stderr)

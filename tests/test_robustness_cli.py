@@ -153,3 +153,15 @@ def test_race_refuses_a_count_that_would_run_for_hours_with_an_estimate(capsys):
     status, err = run(["race", "rosenbrock", "--steps", "1e12"])
     assert status == 2
     assert "is 1.4e+13 steps in all, about 222 years" in err and "--steps 142_857 for 14 optimizer(s)" in err
+
+
+def test_a_closed_stdout_is_no_traceback():
+    """``numopt list >&-``: Python starts with sys.stdout None; the command still ends with status 0."""
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "numopt", "list"], stderr=subprocess.PIPE, text=True, timeout=60,
+                          preexec_fn=lambda: os.close(1))
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+
