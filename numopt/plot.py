@@ -247,6 +247,8 @@ def curves(
     -------
     Axes
     """
+    if not isinstance(series, Mapping):
+        raise TypeError(f"series is a {type(series).__name__}; expected a mapping label -> array of values")
     ax = _axes(ax)
     colors = colors or {}
     for i, (label, values) in enumerate(series.items()):
@@ -335,6 +337,9 @@ def save(fig: Figure, path: str | Path) -> Path:
     No time stamp or software version goes into the file and the dpi is fixed
     (:data:`DPI`), so regenerating a figure does not change the file.
     """
+    if not str(path).strip() or Path(path).is_dir():
+        what = "blank" if not str(path).strip() else "a folder"
+        raise ValueError(f"path={str(path)!r} is {what}; expected a file name")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     FigureCanvasAgg(fig)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pickle
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -349,6 +350,11 @@ def test_plots_take_a_problem_name_and_refuse_what_they_cannot_draw():
             plot.loss_curves([np.ones(3)], ax=ax)
         with pytest.raises(ValueError, match=r"^t=10000000; expected an int >= 1 and <= 2_000"):
             plot.ewma_bars(0.9, 10**7, ax=ax)
+        with pytest.raises(TypeError, match=r"series is a NoneType; expected a mapping"):
+            plot.curves(None, ax=ax)
+        for path in ("", " ", ".", str(Path.cwd())):
+            with pytest.raises(ValueError, match=r"^path=.* is (blank|a folder); expected a file name"):
+                plot.save(fig, path)
     finally:
         plt.close(fig)
 
