@@ -351,6 +351,9 @@ def effective_rates(optimizer: Optimizer, grads: np.ndarray) -> np.ndarray:
     cancellation of a difference θ_t − θ_{t−1}. The optimizer's state carries
     over from step to step as usual.
     """
+    grads = np.asarray(grads)
+    if grads.ndim != 2 or grads.dtype.kind != "f":
+        raise ValueError(f"grads has shape {grads.shape} and dtype {grads.dtype}; expected floats of shape (T, d)")
     theta = np.zeros(grads.shape[1], grads.dtype)
     rates = np.empty_like(grads)
     for k, g in enumerate(grads):
@@ -368,6 +371,7 @@ def final_loss(optimizer: Optimizer, problem: Problem, steps: int, seed: int | N
     refusing a non-positive parameter), counts as inf instead of stopping the
     sweep, and the :class:`~numopt.guard.NumericalWarning` of a blow-up is not shown.
     """
+    steps, seed = whole("steps", steps, 0, MAX_STEPS), checks.seed(seed)
     params, batches = problem.init(seed), problem.batches(seed)
     try:
         with np.errstate(over="ignore", invalid="ignore"), warnings.catch_warnings():

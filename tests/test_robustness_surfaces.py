@@ -315,6 +315,15 @@ def test_run_refuses_a_start_unlike_the_problems_params_by_name():
     assert traj.params[0].tolist() == [2.0, 1.0]
 
 
+def test_the_sweep_and_rate_helpers_refuse_bad_counts_and_shapes():
+    from numopt.runner import effective_rates, final_loss
+
+    with pytest.raises(ValueError, match=r"^steps=-1; expected an int >= 0"):
+        final_loss(numopt.SGD(), Quadratic(), -1)  # before: range(-1) took no step and returned the start's loss
+    with pytest.raises(ValueError, match=r"^grads has shape \(3,\) and dtype float64; expected floats of shape"):
+        effective_rates(numopt.SGD(), np.ones(3))
+
+
 @pytest.mark.parametrize("seed", [-1, 1.5, "1", True])
 def test_run_refuses_a_seed_that_is_not_an_int_at_least_0(seed):
     with pytest.raises(ValueError, match=r"^seed="):
