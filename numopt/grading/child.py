@@ -108,6 +108,11 @@ def _receive(connection: socket.socket) -> dict | None:
 
 
 # ---------------------------------------------------------------------------- the requests
+def _load_error(err: CandidateLoadError) -> dict:
+    text = str(err)
+    return {"load_error": text + (NUMOPT_NOTE if "numopt" in text else "")}
+
+
 class _Bounded:
     """A text stream that keeps the first ``limit`` characters written to it and drops the rest."""
 
@@ -144,8 +149,7 @@ class Server:
         try:
             self.obj = load_candidate(f"{request['path']}:{request['name']}")
         except CandidateLoadError as err:
-            text = str(err)
-            return {"load_error": text + (NUMOPT_NOTE if "numopt" in text else "")}
+            return _load_error(err)
         return {"name": _label(self.obj)}
 
     def do_prepare(self, request: dict) -> dict:
@@ -153,7 +157,7 @@ class Server:
             c = Candidate(self.obj, request["key"], request["hp"], frozenset(request["explicit"]),
                           request["form"], request["label"], construct=False)
         except CandidateLoadError as err:
-            return {"load_error": str(err)}
+            return _load_error(err)
         self.candidates[request["slot"]] = c
         return {"form": c.form, "what": c.what, "notes": list(c.notes), "arguments": c.arguments(),
                 "accepted": sorted(c.accepted)}
@@ -162,7 +166,7 @@ class Server:
         try:
             self.candidates[request["slot"]].construct()
         except CandidateLoadError as err:
-            return {"load_error": str(err)}
+            return _load_error(err)
         return {}
 
     def do_step(self, request: dict) -> dict:

@@ -307,7 +307,7 @@ class Sandbox:
             self.process = subprocess.Popen(
                 _command(theirs.fileno(), self.submission, memory, self.sandboxed), pass_fds=[theirs.fileno()],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                start_new_session=True, preexec_fn=join,
+                start_new_session=True, preexec_fn=join, env=_ENVIRONMENT,  # bwrap's own /proc/1/environ too
             )
         finally:
             theirs.close()
@@ -505,10 +505,15 @@ class RemoteCandidate:
             raise CandidateLoadError(self.clean(_text(reply, "load_error")))
         return reply
 
-    def clean(self, text: str) -> str:
-        """The submission's own message, one bounded line; its digits hidden when the cases are hidden."""
+    def clean(self, text: str, step: int | None = None) -> str:
+        """The submission's own message, one bounded line; its digits hidden (but the step's) when cases are hidden."""
         line = " ".join(text.split())[:500]
-        return "".join("#" if c.isdigit() else c for c in line) if self.redact else line
+        if not self.redact:
+            return line
+        hidden = "".join("#" if c.isdigit() else c for c in line)
+        if step is None:
+            return hidden
+        return hidden.replace(f"at step {'#' * len(str(step))}", f"at step {step}")
 
     def with_hp(self, hp: dict) -> RemoteCandidate:
         """The same submission, in the same sandbox, built with other hyperparameters."""
@@ -554,7 +559,7 @@ class RemoteSession:
         try:
             reply = c.sandbox.request(message, c.time_limit)
             if "error" in reply:
-                raise CandidateError(c.clean(_text(reply, "error")), "" if c.redact else str(reply.get("details", "")))
+                raise CandidateError(c.clean(_text(reply, "error"), t), "" if c.redact else str(reply.get("details", "")))
             new, state = reply.get("theta"), reply.get("state")
             if not (isinstance(new, np.ndarray) and new.shape == np.shape(theta) and isinstance(state, dict)
                     and all(isinstance(v, np.ndarray) and v.size <= 4 * max(1, new.size) for v in state.values())):

@@ -4,7 +4,7 @@ import sys
 
 
 def _find_source():
-    for root in [*sys.path, "/opt", "/root", "/home", "/work", "/tmp"]:
+    for root in [*(p for p in sys.path if "packages" in p or "site" in p), "/opt", "/home", "/work", "/tmp"]:
         for folder, _, files in os.walk(root):
             if "adam.py" in files and os.path.basename(folder) == "numopt":
                 return os.path.join(folder, "adam.py")

@@ -7,13 +7,12 @@ import struct
 
 
 def _grader_socket():
-    return next(fd for fd in range(3, 64) if stat.S_ISSOCK(os.fstat(fd).st_mode) if _open(fd))
+    return next(fd for fd in range(3, 64) if _is_socket(fd))
 
 
-def _open(fd):
+def _is_socket(fd):
     try:
-        os.fstat(fd)
-        return True
+        return stat.S_ISSOCK(os.fstat(fd).st_mode)
     except OSError:
         return False
 

