@@ -37,6 +37,7 @@ import io
 import json
 import multiprocessing
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -189,6 +190,22 @@ def grade_folder(
     name = name or default_names(algorithm)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="numopt-batch-") as staging:
+        for student, source in found.items():
+            if isinstance(source, Path) and source.parent == Path(submissions):
+                found[student] = _alone(source, Path(staging) / student)
+        return _grade_all(found, algorithm, name, out, workers, progress, options)
+
+
+def _alone(source: Path, folder: Path) -> Path:
+    """A copy of a student's loose file in a folder of its own, so that no classmate's file is beside it."""
+    folder.mkdir()
+    return Path(shutil.copy(source, folder / source.name))
+
+
+def _grade_all(found: dict[str, Path | str], algorithm: str, name: str, out: Path, workers: int | None,
+               progress: Callable[[int, int], None] | None, options: Mapping[str, Any]) -> list[BatchResult]:
+    """Grade each submission in a pool of workers, writing each result as it comes."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
     done: dict[str, BatchResult] = {}

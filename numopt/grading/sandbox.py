@@ -16,7 +16,8 @@ its limit):
   runs as ``nobody``) and no further user namespaces;
 * **its own files only**: read-only views of the Python prefix, ``/usr``,
   NumPy, the two adapter modules (:mod:`~numopt.grading.candidates`,
-  :mod:`~numopt.grading.child`) and the submission's file, and a private
+  :mod:`~numopt.grading.child`), the submission's file and the modules beside
+  it that it imports (``import helpers``), and a private
   ``/tmp`` of :data:`TMP_SIZE` bytes that is discarded; not the results, the
   other submissions, numopt's algorithms or the grader's memory;
 * **limits for the whole submission**: ``time_limit`` seconds per request and
@@ -39,6 +40,7 @@ Gradescope grading refuse that unless told ``unsafe=True``
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import functools
 import math
@@ -190,6 +192,31 @@ def _inside(path: Path, folders: list[Path]) -> bool:
     return any(path == f or f in path.parents for f in folders)
 
 
+def _imported_siblings(submission: Path, most: int = 50) -> list[Path]:
+    """The student's own modules that the submission imports: ``helpers.py`` or ``helpers/`` beside it.
+
+    Followed from module to module (not into packages); at most ``most``. A file
+    that does not parse has none (its import fails in the sandbox with the reason).
+    """
+    folder, found, todo = submission.parent, [], [submission]
+    while todo and len(found) < most:
+        try:
+            tree = ast.parse(todo.pop().read_text(encoding="utf-8", errors="replace"))
+        except (SyntaxError, ValueError, RecursionError, MemoryError, OSError):
+            continue
+        names = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                 for alias in node.names}
+        names |= {node.module.split(".")[0] for node in ast.walk(tree)
+                  if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module}
+        for name in sorted(names):
+            for path in (folder / f"{name}.py", folder / name):
+                if path.exists() and path != submission and path not in found and len(found) < most:
+                    found.append(path)
+                    if path.suffix == ".py":
+                        todo.append(path)
+    return found
+
+
 def _filesystem(submission: Path) -> list[str]:
     """bwrap's arguments for the sandbox's files: read-only system, NumPy, adapters, the submission."""
     args: list[str] = []
@@ -213,8 +240,9 @@ def _filesystem(submission: Path) -> list[str]:
         args += ["--ro-bind", str(folder), f"/opt/site/{folder.name}"]
     for name in ADAPTERS:
         args += ["--ro-bind", str(_GRADING / name), f"/opt/numopt/numopt/grading/{name}"]
-    args += ["--ro-bind", str(submission), f"/submission/{submission.name}",
-             "--proc", "/proc", "--dev", "/dev", "--size", str(TMP_SIZE), "--perms", "1777", "--tmpfs", "/tmp",
+    for path in [submission, *_imported_siblings(submission)]:
+        args += ["--ro-bind", str(path), f"/submission/{path.name}"]
+    args += ["--proc", "/proc", "--dev", "/dev", "--size", str(TMP_SIZE), "--perms", "1777", "--tmpfs", "/tmp",
              "--chdir", "/tmp", "--clearenv"]
     for name, value in _ENVIRONMENT.items():
         args += ["--setenv", name, value]
