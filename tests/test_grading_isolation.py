@@ -17,7 +17,7 @@ import pytest
 import numopt
 import numopt.adam
 from numopt.cli import main
-from numopt.grading import batch, gradescope, grade, sandbox
+from numopt.grading import batch, grade, gradescope, sandbox
 from numopt.grading.sandbox import Isolation, UnsafeGradingWarning
 
 FIXTURES = Path(__file__).parent / "grading_fixtures"

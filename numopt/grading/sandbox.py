@@ -587,29 +587,37 @@ class RemoteSession:
         try:
             reply = c.sandbox.request(message, c.time_limit)
             if "error" in reply:
-                raise CandidateError(c.clean(_text(reply, "error"), t), "" if c.redact else str(reply.get("details", "")))
+                details = "" if c.redact else str(reply.get("details", ""))
+                raise CandidateError(c.clean(_text(reply, "error"), t), details)
             new, state = reply.get("theta"), reply.get("state")
-            if not (isinstance(new, np.ndarray) and new.shape == np.shape(theta) and isinstance(state, dict)
-                    and all(isinstance(v, np.ndarray) and v.size <= 4 * max(1, new.size) for v in state.values())):
+            if not _well_formed(new, state, np.shape(theta)):
                 raise _ChildGoneError("broke the grading protocol (a reply of the wrong shape)")
         except _ChildGoneError as gone:
             c.sandbox.close()
-            text = str(gone)
-            if text.startswith("did not return"):
-                c.sandbox.dead = "overran its time limit"
-                raise CandidateError(
-                    f"{c.what} did not return within {c.time_limit:g} s at step {t}; expected a step on a few "
-                    "numbers to take microseconds (is there an endless loop?)"
-                ) from None
-            c.sandbox.dead = "used up its time budget" if text.startswith("used up") else "ended the submission's process"
-            raise CandidateError(
-                f"{c.what} {text} at step {t}" if text.startswith(("used up", "broke"))
-                else f"{c.what} ended the submission's process at step {t}: it {text}; expected a step that "
-                "returns (no os._exit, no crash)"
-            ) from None
+            raise CandidateError(_gone_message(c, str(gone), t)) from None
         self._state = state
         return np.asarray(new, dtype=float)
 
     def state(self) -> dict[str, np.ndarray]:
         """The candidate's recognised numeric state after the last step."""
         return {k: np.asarray(v, dtype=float) for k, v in self._state.items()}
+
+
+def _well_formed(new: Any, state: Any, shape: tuple[int, ...]) -> bool:
+    """A step's reply has the request's shape, and state arrays no larger than the protocol allows."""
+    return (isinstance(new, np.ndarray) and new.shape == shape and isinstance(state, dict)
+            and all(isinstance(v, np.ndarray) and v.size <= 4 * max(1, new.size) for v in state.values()))
+
+
+def _gone_message(c: RemoteCandidate, how: str, t: int) -> str:
+    """The one-line verdict on a step whose sandbox was killed, and why it is dead for the next cases."""
+    if how.startswith("did not return"):
+        c.sandbox.dead = "overran its time limit"
+        return (f"{c.what} did not return within {c.time_limit:g} s at step {t}; expected a step on a few "
+                "numbers to take microseconds (is there an endless loop?)")
+    if how.startswith(("used up", "broke")):
+        c.sandbox.dead = how.split(" (")[0]
+        return f"{c.what} {how} at step {t}"
+    c.sandbox.dead = "ended the submission's process"
+    return (f"{c.what} ended the submission's process at step {t}: it {how}; expected a step that returns "
+            "(no os._exit, no crash)")
