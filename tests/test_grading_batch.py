@@ -100,12 +100,12 @@ def test_a_class_of_40_with_12_hostile_submissions_grades_every_honest_one_as_al
     for kind, (old, new) in _MISTAKES.items():
         source = _RIGHT.replace(old, new) if old else _RIGHT
         (tmp_path / f"{kind}.py").write_text(source)
-        alone[kind] = grade(f"{tmp_path / kind}.py:Adam", "adam", time_limit=2).to_gradescope()
+        alone[kind] = grade(f"{tmp_path / kind}.py:Adam", "adam", time_limit=1).to_gradescope()
         for i in range(4):
             (sub / f"{kind}_{i}.py").write_text(source)
     for attack in HOSTILE_IN_CLASS:
         (sub / f"{attack}.py").write_text((HOSTILE / f"{attack}.py").read_text())
-    status = main(["grade", str(sub), "-a", "adam", "--out", str(tmp_path / "out"), "--time-limit", "2"])
+    status = main(["grade", str(sub), "-a", "adam", "--out", str(tmp_path / "out"), "--time-limit", "1"])
     assert status == 0
     with open(tmp_path / "out" / "scores.csv", newline="") as handle:
         rows = {r["student"]: r for r in csv.DictReader(handle)}

@@ -31,8 +31,10 @@ def hostile(name: str) -> str:
 
 @pytest.fixture
 def no_sandbox(monkeypatch):
-    """This process finds no sandbox (as on a machine without user namespaces)."""
+    """This process finds no sandbox (as on a machine without user namespaces), nor another user to run as."""
     monkeypatch.setattr(sandbox, "isolation", lambda: NONE)
+    monkeypatch.setattr(sandbox, "unprivileged_fallback", lambda: False)
+    monkeypatch.setattr(gradescope, "unprivileged_fallback", lambda: False)
 
 
 def test_this_machine_has_the_sandbox():

@@ -359,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         results = grade_folder(submissions, "adam", out)
         seconds = time.perf_counter() - start
-        sandboxed, plain = sandbox_cost(next(submissions.iterdir()))
+        sandboxed, plain = sandbox_cost(next(submissions.iterdir()), repeat=max(2, min(10, n // 20)))
     print(class_summary(results, seconds))
     print(f"{n} submissions on {os.cpu_count()} cores: {seconds:.1f} s ({seconds / n:.2f} s each)")
     print(f"sandbox per submission: {sandboxed:.3f} s to start and end (bubblewrap, Python, NumPy), "

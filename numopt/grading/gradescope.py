@@ -24,10 +24,12 @@ gets the same tests as any other, all failed, with the reason.
 
 The submission runs in the sandbox of :mod:`~numopt.grading.sandbox`: it
 sees neither ``/autograder/source`` (the seed, numopt) nor
-``/autograder/results``. Where no sandbox can be made, the autograder grades
-nobody (every test fails, saying why) unless it was written with
-``unsafe=True`` (``--unsafe-no-sandbox``). The seed is never in what the
-students see.
+``/autograder/results``. Where no sandbox can be made (a container without
+user namespaces), the autograder, which runs as root, runs the submission as
+an unprivileged user of its own and makes those two folders unreadable to it;
+where neither is possible it grades nobody (every test fails, saying why)
+unless it was written with ``unsafe=True`` (``--unsafe-no-sandbox``). The
+seed is never in what the students see.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import OPTIMIZERS
-from .sandbox import UnsafeGradingError, require_isolation
+from .sandbox import UnsafeGradingError, isolation, require_isolation, unprivileged_fallback
 
 __all__ = ["ROOT_VARIABLE", "main", "write_autograder"]
 
@@ -127,8 +129,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     options = {"hp": config["hp"], "allow": tuple(config["allow"]), "seed": config["seed"],
                "time_limit": config["time_limit"]}
+    if not isolation().available and unprivileged_fallback():  # the submission runs as a user who cannot read these
+        for folder in (root / "source", root / "results"):
+            folder.mkdir(parents=True, exist_ok=True)
+            folder.chmod(0o700)
     try:
-        require_isolation(bool(config.get("unsafe")), "grading")
+        require_isolation(bool(config.get("unsafe")), "grading", unprivileged=True)
     except UnsafeGradingError as refused:
         source = f"the autograder did not run your file: {refused} (tell your instructor)"
     if isinstance(source, str):

@@ -41,6 +41,7 @@ Gradescope grading refuse that unless told ``unsafe=True``
 from __future__ import annotations
 
 import ast
+import atexit
 import contextlib
 import functools
 import math
@@ -66,6 +67,7 @@ from .child import HEADER, decode, encode
 __all__ = [
     "FILE_LIMIT", "MEMORY_LIMIT", "OUTPUT_LIMIT", "PROCESS_LIMIT", "REPLY_LIMIT", "TIME_BUDGET", "Isolation",
     "RemoteCandidate", "Sandbox", "UnsafeGradingError", "UnsafeGradingWarning", "isolation", "require_isolation",
+    "unprivileged_fallback",
 ]
 
 MEMORY_LIMIT = 1 << 30
@@ -97,6 +99,9 @@ SOURCE_LIMIT = 1 << 20
 
 SANDBOX_UID = 65534
 """The user (``nobody``) a submission runs as inside its sandbox."""
+
+FALLBACK_UID = 0x7E000000
+"""Without a sandbox, as root: submissions run as this user plus the grading process's id modulo 65536."""
 
 ADAPTERS = ("candidates.py", "child.py")
 """The only numopt files in the sandbox (numopt/grading/...), as a namespace package without ``__init__``."""
@@ -158,8 +163,12 @@ def isolation() -> Isolation:
     return Isolation(binary, "bubblewrap")
 
 
-def require_isolation(unsafe: bool, what: str) -> None:
+def require_isolation(unsafe: bool, what: str, unprivileged: bool = False) -> None:
     """Refuse ``what`` (batch or Gradescope grading) without a sandbox unless ``unsafe``.
+
+    ``unprivileged``: an unprivileged user of the submission's own is enough
+    (:func:`unprivileged_fallback`; Gradescope, which grades one submission per
+    machine and makes its own folders unreadable to that user).
 
     Raises
     ------
@@ -167,7 +176,7 @@ def require_isolation(unsafe: bool, what: str) -> None:
         If no sandbox is available and ``unsafe`` is False.
     """
     found = isolation()
-    if not found.available and not unsafe:
+    if not found.available and not unsafe and not (unprivileged and unprivileged_fallback()):
         raise UnsafeGradingError(
             f"{what} refused: submissions cannot be sandboxed on this machine: {found.reason}. Without the "
             "sandbox one submission can read or rewrite the others' results; expected bubblewrap, or "
@@ -256,12 +265,38 @@ _ENVIRONMENT = {"HOME": "/tmp", "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin", "OPE
 
 @functools.lru_cache(maxsize=1)
 def _unsafe_path() -> str:
-    """Without a sandbox: a folder holding only the adapters, as the namespace package ``numopt.grading``."""
+    """Without a sandbox: a folder holding copies of the adapters only, as the namespace package ``numopt.grading``.
+
+    Readable by everyone (the child may run as another user); removed when this process exits.
+    """
     folder = Path(tempfile.mkdtemp(prefix="numopt-child-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     (folder / "numopt" / "grading").mkdir(parents=True)
     for name in ADAPTERS:
-        (folder / "numopt" / "grading" / name).symlink_to(_GRADING / name)
+        shutil.copy(_GRADING / name, folder / "numopt" / "grading" / name)
+    for path in (folder, folder / "numopt", folder / "numopt" / "grading"):
+        path.chmod(0o755)
     return str(folder)
+
+
+def _world_readable(path: Path) -> bool:
+    """Whether any user may read ``path`` (every folder above it searchable by all, it readable by all)."""
+    path = path.resolve()
+    return all(p.stat().st_mode & 0o001 for p in path.parents) and bool(path.stat().st_mode & 0o004)
+
+
+def unprivileged_fallback() -> bool:
+    """Whether, without a sandbox, a submission can run as an unprivileged user of its own.
+
+    That needs root (to change user) and a Python and NumPy that any user may read.
+    """
+    prefix = Path(sys.base_prefix) / "lib"
+    return os.geteuid() == 0 and all(_world_readable(p) for p in (prefix, *_numpy_folders()))
+
+
+def _fallback_user() -> int:
+    """The user a submission runs as without a sandbox: no account has it, and no other grading process."""
+    return FALLBACK_UID + os.getpid() % 0x10000
 
 
 def _command(fd: int, submission: Path, memory: int, sandboxed: bool) -> list[str]:
@@ -322,12 +357,16 @@ class Sandbox:
                  time_budget: float | None = TIME_BUDGET, sandboxed: bool | None = None) -> None:
         self.submission = Path(submission).resolve()
         self.sandboxed = isolation().available if sandboxed is None else sandboxed
-        if sandboxed is None and not self.sandboxed:
-            warnings.warn(f"submissions are NOT sandboxed on this machine ({isolation().reason}): a submission can "
-                          "read and write whatever this user can", UnsafeGradingWarning, stacklevel=2)
         self.left = math.inf if time_budget is None else float(time_budget)
         self.dead: str | None = None  # why the child is gone, once it is
         memory = MEMORY_LIMIT if memory_limit is None else int(memory_limit)
+        self.user = None if self.sandboxed or not unprivileged_fallback() else _fallback_user()
+        self.staged = None if self.user is None else self._stage()
+        if sandboxed is None and not self.sandboxed:
+            who = "an unprivileged user of its own" if self.user is not None else "this user"
+            warnings.warn(f"submissions are NOT sandboxed on this machine ({isolation().reason}): a submission runs "
+                          f"as {who} and can read and write whatever that user can", UnsafeGradingWarning,
+                          stacklevel=2)
         self.connection, theirs = socket.socketpair()
         self.cgroup = _pids_cgroup() if self.sandboxed else None
         join = None if self.cgroup is None else functools.partial(_join, self.cgroup / "cgroup.procs")
@@ -336,6 +375,7 @@ class Sandbox:
                 _command(theirs.fileno(), self.submission, memory, self.sandboxed), pass_fds=[theirs.fileno()],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 start_new_session=True, preexec_fn=join, env=_ENVIRONMENT,  # bwrap's own /proc/1/environ too
+                user=self.user, group=self.user, extra_groups=None if self.user is None else [],
             )
         finally:
             theirs.close()
@@ -347,7 +387,22 @@ class Sandbox:
     @property
     def path(self) -> str:
         """The submission's path as the child sees it."""
-        return f"/submission/{self.submission.name}" if self.sandboxed else str(self.submission)
+        if self.sandboxed:
+            return f"/submission/{self.submission.name}"
+        return str(self.submission if self.staged is None else self.staged / self.submission.name)
+
+    def _stage(self) -> Path:
+        """Without a sandbox, as another user: a copy of the submission and its own modules that this user reads."""
+        folder = Path(tempfile.mkdtemp(prefix="numopt-submission-"))
+        folder.chmod(0o755)
+        for path in [self.submission, *_imported_siblings(self.submission)]:
+            if path.is_file():
+                shutil.copy(path, folder / path.name)
+            else:
+                shutil.copytree(path, folder / path.name)
+        for path in folder.rglob("*"):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        return folder
 
     def request(self, message: dict, timeout: float | None) -> dict:
         """Send ``message`` and return the reply; ``_ChildGoneError`` if the child dies, overruns or forges."""
@@ -428,12 +483,33 @@ class Sandbox:
         if self.cgroup is not None:
             _kill_and_remove(self.cgroup)
             self.cgroup = None
+        if self.user is not None:
+            _kill_user(self.user)  # whatever it left running, setsid or not
+        if self.staged is not None:
+            shutil.rmtree(self.staged, ignore_errors=True)
+            self.staged = None
 
 
 def _join(procs: Path) -> None:
     """In the child before exec: enter the sandbox's pids cgroup, so that everything it starts is counted."""
     with open(procs, "w", encoding="ascii") as handle:
         handle.write("0")
+
+
+def _kill_user(user: int) -> None:
+    """Kill every process of ``user`` (a user of one grading process's own; see :func:`_fallback_user`)."""
+    for _ in range(50):
+        found = []
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            with contextlib.suppress(OSError):
+                if os.stat(f"/proc/{pid}").st_uid == user:
+                    found.append(int(pid))
+        if not found:
+            return
+        for pid in found:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.01)
 
 
 def _kill_and_remove(group: Path) -> None:
