@@ -10,6 +10,8 @@ import json
 import os
 import shutil
 import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -56,11 +58,17 @@ def test_numopt_is_not_there_to_import(attack):
     assert "submissions run without numopt's own modules" in report.load_error
 
 
-@pytest.mark.parametrize("attack", ["importlib_reference", "exec_source", "clones_code_object",
-                                    "sys_modules_reference"])
-def test_numopts_reference_cannot_be_reached_at_step_time_either(attack):
+@pytest.mark.parametrize(("attack", "error", "why"), [
+    ("importlib_reference", "ModuleNotFoundError", "No module named 'numopt.adam'"),
+    ("exec_source", "FileNotFoundError", "numopt/adam.py is nowhere to be seen"),
+    ("clones_code_object", "StopIteration", ""),  # no Adam._update among the live objects
+    ("sys_modules_reference", "IndexError", ""),  # no numopt module with an Adam
+])
+def test_numopts_reference_cannot_be_reached_at_step_time_either(attack, error, why):
+    """Not found rather than found and detected: the reference is not in the sandbox at all."""
     report = grade(hostile(attack), "adam", time_limit=3)
     one_line_failure(report)
+    assert f"step(params, grads) raised {error} at step 1" in report.summary() and why in report.summary()
 
 
 def test_a_classmates_file_cannot_be_copied(tmp_path):
@@ -169,12 +177,16 @@ def test_signals_reach_nothing_outside_the_sandbox():
     assert grade(f"{RIGHT_ADAM}:Adam", "adam").passed
 
 
-def test_the_graders_environment_and_memory_are_out_of_reach(monkeypatch):
-    monkeypatch.setenv("NUMOPT_TEST_SECRET", "hunter2")
-    report = grade(hostile("reads_grader_memory"), "adam")
-    one_line_failure(report)
-    assert "hunter2" not in report.to_text(tracebacks=True) + json.dumps(report.to_gradescope())
-    assert str(os.getpid()) not in report.summary()
+def test_the_graders_environment_and_memory_are_out_of_reach():
+    """A grader started with a secret in its environment: nothing of it in the report."""
+    code = ("import json; from numopt.grading import grade; "
+            f"r = grade({hostile('reads_grader_memory')!r}, 'adam'); "
+            "print(r.to_text(tracebacks=True)); print(json.dumps(r.to_gradescope()))")
+    env = {**os.environ, "NUMOPT_TEST_SECRET": "hunter2"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "step(params, grads) raised RuntimeError at step 1" in done.stdout
+    assert "hunter2" not in done.stdout
 
 
 def test_no_network(tmp_path):

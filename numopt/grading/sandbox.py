@@ -320,6 +320,9 @@ def _pids_cgroup() -> Path | None:
         if not (parent / "cgroup.procs").is_file() or not os.access(parent, os.W_OK):
             continue
         group = parent / f"numopt-sandbox-{os.getpid()}-{time.monotonic_ns()}"
+        if parent.name == "cgroup":  # cgroup v2: the children of the root get the pids controller only if asked
+            with contextlib.suppress(OSError):
+                (parent / "cgroup.subtree_control").write_text("+pids")
         try:
             group.mkdir()
             (group / "pids.max").write_text(str(PROCESS_LIMIT + 2))  # + bwrap's two
@@ -377,6 +380,9 @@ class Sandbox:
                 start_new_session=True, preexec_fn=join, env=_ENVIRONMENT,  # bwrap's own /proc/1/environ too
                 user=self.user, group=self.user, extra_groups=None if self.user is None else [],
             )
+        except OSError as err:  # no bwrap, or no Python, where they were found a moment ago
+            self.connection.close()
+            raise CandidateLoadError(f"the grading process for this submission did not start ({err})") from None
         finally:
             theirs.close()
         try:

