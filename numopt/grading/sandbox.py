@@ -382,12 +382,14 @@ class Sandbox:
             )
         except OSError as err:  # no bwrap, or no Python, where they were found a moment ago
             self.connection.close()
+            self.process = None
+            self.close()
             raise CandidateLoadError(f"the grading process for this submission did not start ({err})") from None
         finally:
             theirs.close()
         try:
             self._receive(START_LIMIT, budgeted=False)
-        except _ChildGoneError as gone:
+        except _ChildGoneError as gone:  # _receive has closed the sandbox
             raise CandidateLoadError(f"the grading process for this submission did not start ({gone})") from None
 
     @property
@@ -480,11 +482,12 @@ class Sandbox:
         raise _ChildGoneError(why)
 
     def close(self) -> None:
-        """Kill the sandbox and everything in it, and wait for it."""
-        if self.process.poll() is None:
+        """Kill the sandbox and everything in it, and wait for it (again: nothing happens)."""
+        if self.process is not None and self.process.poll() is None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self.process.pid, signal.SIGKILL)  # its pid namespace dies with bwrap's init
-        self.process.wait()
+        if self.process is not None:
+            self.process.wait()
         self.connection.close()
         if self.cgroup is not None:
             _kill_and_remove(self.cgroup)
@@ -582,21 +585,30 @@ class RemoteCandidate:
         self.sandbox = sandbox or Sandbox(path, memory_limit, time_budget)
         self.notes: list[str] = []
         try:
-            reply = {"name": name} if sandbox else self._ask({"do": "import", "path": self.sandbox.path,
-                                                               "name": qualname or name})
+            self._load(file, qualname or name, sandbox is None, {"key": key, "hp": hp, "explicit": sorted(explicit),
+                                                                  "form": form, "label": self.label, "slot": slot})
+        except CandidateLoadError:
+            if sandbox is None:  # a sandbox of its own: nothing more will run in it
+                self.sandbox.close()
+            raise
+
+    def _load(self, file: str, name: str, importing: bool, prepare: dict) -> None:
+        """Import the file (unless the sandbox has it already), detect the form, run the constructor once."""
+        try:
+            request = {"do": "import", "path": self.sandbox.path, "name": name}
+            reply = self._ask(request) if importing else {"name": name}
             self.found = _text(reply, "name")  # the name graded, of alternatives "Adam|adam"
         except _ChildGoneError as gone:
             raise CandidateLoadError(self._load_gone(gone, f"importing {file}", "a module that only defines things "
                                                     "(is there an endless loop at module level?)")) from None
         built = f"{self.found}(...)"
         try:
-            reply = self._ask({"do": "prepare", "key": key, "hp": hp, "explicit": sorted(explicit), "form": form,
-                               "label": self.label, "slot": slot})
+            reply = self._ask({"do": "prepare", **prepare})
             self.form, self.what = _text(reply, "form"), _text(reply, "what")
             self.notes = [str(n) for n in _field(reply, "notes", list)]
             self.accepted = {str(n) for n in _field(reply, "accepted", list)}
             built = f"{built[:-5]}({_text(reply, 'arguments')})"
-            self._ask({"do": "construct", "slot": slot})
+            self._ask({"do": "construct", "slot": prepare["slot"]})
         except _ChildGoneError as gone:
             raise CandidateLoadError(self._load_gone(gone, built, "the constructor to store the hyperparameters "
                                                     "(is there an endless loop?)")) from None
