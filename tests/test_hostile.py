@@ -107,11 +107,13 @@ def test_a_forged_reply_breaks_the_protocol_in_one_line(attack, capsys):
     assert "step(params, grads) broke the grading protocol" in data["output"]
 
 
-def test_nothing_a_submission_writes_reaches_the_graders_output(capfd):
-    assert main(["grade", f"{HOSTILE / 'prints_into_output.py'}:Adam", "-a", "sgd", "--json"]) == 0
-    out, err = capfd.readouterr()
-    assert json.loads(out)["score"] == 9
-    assert "PWNED" not in out + err
+def test_nothing_a_submission_writes_reaches_the_graders_output():
+    """``numopt grade --json`` as a shell runs it: its stdout is the results.json, whatever the submission writes."""
+    done = subprocess.run([sys.executable, "-m", "numopt", "grade", f"{HOSTILE / 'prints_into_output.py'}:Adam",
+                           "-a", "sgd", "--json"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["score"] == 9
+    assert "PWNED" not in done.stdout + done.stderr
 
 
 # ---------------------------------------------------------------------------- time
