@@ -47,7 +47,7 @@ def test_options_reach_the_grader(capsys):
     # m differs from m̂ by the factor 1 − β1ᵗ in (0, 1]: |Δx − Δy| < |Δy|, inside rtol = 2 (rtol = 1 would be the edge)
     assert run(capsys, "grade", WRONG, "-a", "adam", "--rtol", "2", "--atol", "1")[0] == 0
     status, out, _ = run(capsys, "grade", RIGHT, "-a", "adam", "--seed", "3")
-    assert status == 0 and "Checks with seed 3 passed" in out
+    assert status == 0 and "Hidden checks passed" in out and "\nseed 3;" in out  # the seed: in the header only
     loops = f"{FIXTURES / 'misbehaving.py'}:Loops"  # killed in its child process, on Python 3.10 too
     status, out, _ = run(capsys, "grade", loops, "-a", "sgd", "--time-limit", "0.25")
     assert status == 1 and "did not return within 0.25 s at step 1" in out

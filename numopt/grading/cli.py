@@ -23,6 +23,7 @@ from .candidates import FORMS, SIGNATURE
 from .forms import SignatureError, parse_signature
 from .grader import grade, grade_module, resolve_hyperparameters
 from .gradescope import write_autograder
+from .sandbox import UnsafeGradingError, isolation
 
 __all__ = ["parse_hyperparameters", "register"]
 
@@ -86,6 +87,20 @@ def _form(args: argparse.Namespace) -> str | None:
     return SIGNATURE + args.signature if args.signature else args.form
 
 
+def _budget(seconds: float) -> float | None:
+    if not seconds >= 0:
+        raise CLIError(f"--time-budget {seconds:g} is not allowed; expected a number of seconds > 0, or 0 for none")
+    return seconds or None
+
+
+def _warn_if_unsandboxed() -> None:
+    """Say loudly on stderr that a file submission will run without a sandbox, if it will."""
+    found = isolation()
+    if not found.available:
+        print(f"WARNING: submissions are NOT sandboxed on this machine ({found.reason}); the submission can read "
+              "and write whatever you can. Grade only code you trust here.", file=sys.stderr)
+
+
 def _names(text: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in text.split(",") if item.strip())
 
@@ -97,13 +112,14 @@ def _run_batch(args: argparse.Namespace) -> int:
         raise CLIError(f"--workers {args.workers} is not allowed; expected a number of processes >= 1")
     options = {"hp": parse_hyperparameters(args.hp), "seed": args.seed, "rtol": args.rtol, "atol": args.atol,
                "allow": _names(args.allow), "form": _form(args), "time_limit": args.time_limit,
-               "memory_limit": _memory(args.memory_limit), "strict": args.strict}
+               "memory_limit": _memory(args.memory_limit), "strict": args.strict,
+               "time_budget": _budget(args.time_budget)}
     try:
         resolve_hyperparameters(args.algorithm, options["hp"])  # checked once, before the pool starts
         start = time.perf_counter()
         results = grade_folder(args.candidate, args.algorithm, args.out, name=args.name, file=args.file,
-                               workers=args.workers, progress=_progress, **options)
-    except ValueError as err:
+                               workers=args.workers, progress=_progress, unsafe=args.unsafe_no_sandbox, **options)
+    except (ValueError, UnsafeGradingError) as err:
         raise CLIError(str(err)) from None
     print(file=sys.stderr)
     print(class_summary(results, time.perf_counter() - start))
@@ -122,7 +138,8 @@ def _run_module(args: argparse.Namespace) -> int:
     try:
         reports = grade_module(args.candidate, _names(args.algorithm), seed=args.seed, rtol=args.rtol,
                                atol=args.atol, allow=_names(args.allow), form=_form(args),
-                               time_limit=args.time_limit, strict=args.strict)
+                               time_limit=args.time_limit, strict=args.strict,
+                               time_budget=_budget(args.time_budget))
     except ValueError as err:
         raise CLIError(str(err)) from None
     passed = sum(r.passed for r in reports.values())
@@ -140,13 +157,14 @@ def _run_module(args: argparse.Namespace) -> int:
 def _run_grade(args: argparse.Namespace) -> int:
     if Path(args.candidate).is_dir():
         return _run_batch(args)
+    _warn_if_unsandboxed()
     if args.candidate.endswith(".py") and ":" not in args.candidate:
         return _run_module(args)
     try:
         report = grade(
             args.candidate, args.algorithm, parse_hyperparameters(args.hp), seed=args.seed, rtol=args.rtol,
             atol=args.atol, allow=_names(args.allow), form=_form(args), time_limit=args.time_limit,
-            memory_limit=_memory(args.memory_limit), strict=args.strict,
+            memory_limit=_memory(args.memory_limit), strict=args.strict, time_budget=_budget(args.time_budget),
         )
     except ValueError as err:
         raise CLIError(str(err)) from None
@@ -162,7 +180,8 @@ def _run_assignment(args: argparse.Namespace) -> int:
         try:
             folder = write_autograder(args.algorithm, args.gradescope, parse_hyperparameters(args.hp),
                                       name=args.name, allow=_names(args.allow), seed=args.seed,
-                                      time_limit=args.time_limit, overwrite=args.force)
+                                      time_limit=args.time_limit, overwrite=args.force,
+                                      unsafe=args.unsafe_no_sandbox)
         except (ValueError, FileExistsError) as err:
             raise CLIError(str(err)) from None
         print(f"wrote the Gradescope autograder to {folder}; zip its contents and upload them")
@@ -212,7 +231,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--time-limit", type=float, default=10.0, metavar="SECONDS",
                    help="seconds the candidate's import, constructor and each step may take (default 10)")
     p.add_argument("--memory-limit", type=float, metavar="MB",
-                   help="memory a file submission's process may use beyond its start (default 1024)")
+                   help="memory each process of a file submission may use beyond its start (default 1024)")
+    p.add_argument("--time-budget", type=float, default=60.0, metavar="SECONDS",
+                   help="seconds for everything a file submission runs, all cases together (default 60; 0: none)")
+    p.add_argument("--unsafe-no-sandbox", action="store_true",
+                   help="batch: grade even where submissions cannot be sandboxed (each can then read and rewrite "
+                        "the others' results)")
     p.add_argument("--json", action="store_true", help="print Gradescope's results.json instead of the report")
     p.add_argument("--visibility", default="visible",
                    choices=("visible", "hidden", "after_due_date", "after_published"),
@@ -241,6 +265,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     a.add_argument("--seed", type=int, default=0, help="--gradescope: seed of the cases (default 0, public)")
     a.add_argument("--time-limit", type=float, default=10.0, metavar="SECONDS",
                    help="--gradescope: seconds per import, constructor and step (default 10)")
+    a.add_argument("--unsafe-no-sandbox", action="store_true",
+                   help="--gradescope: grade even where the autograder cannot sandbox the submission")
     a.add_argument("--name", help="class name (default: numopt's, e.g. Adam)")
     a.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     a.set_defaults(func=_run_assignment)
