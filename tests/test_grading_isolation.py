@@ -6,6 +6,7 @@ The attacks a student would write on purpose are in tests/hostile/ (tests/test_h
 Where no sandbox can be made, grading says so, and batch and Gradescope grading refuse.
 """
 
+import ast
 import json
 import os
 import time
@@ -110,6 +111,42 @@ def test_a_students_own_helper_module_is_there_and_nothing_else(tmp_path):
     )
     report = grade(f"{tmp_path / 'student.py'}:SGD", "sgd")
     assert "raised ValueError at step 1: ['helpers.py', 'student.py']" in report.summary()
+
+
+def test_the_sandboxs_numopt_modules_import_only_each_other():
+    """What runs in the sandbox (ADAPTERS) imports no other numopt module, so no algorithm and no ``__init__``.
+
+    ``from .. import OPTIMIZERS`` in the adapter would fail there, or, with numopt mounted, hand the
+    submission the reference; the grader sends the reference's facts as data instead.
+    """
+    package = Path(numopt.__file__).parent
+    inside = {package / name for name in sandbox.ADAPTERS}
+    for path in sorted(inside):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                assert not any(a.name.split(".")[0] == "numopt" for a in node.names), (path.name, ast.unparse(node))
+            elif isinstance(node, ast.ImportFrom):
+                assert node.level or not (node.module or "").startswith("numopt"), (path.name, ast.unparse(node))
+                folder = path.parents[node.level - 1] if node.level else None
+                if folder is None:
+                    continue
+                base = folder.joinpath(*node.module.split(".")) if node.module else folder
+                targets = ([base.with_suffix(".py")] if node.module
+                           else [base / f"{a.name}.py" if (base / f"{a.name}.py").exists() else base / "__init__.py"
+                                 for a in node.names])
+                for target in targets:
+                    assert target in inside, f"{path.name}: {ast.unparse(node)} needs {target.name}, not in the sandbox"
+
+
+def test_inside_the_sandbox_only_the_adapter_modules_of_numopt_are_loaded(tmp_path):
+    (tmp_path / "student.py").write_text(
+        "import sys\n\n\ndef update_variables_momentum(alpha, beta1, var, grad, v):\n"
+        "    raise ValueError(sorted(m for m in sys.modules if m.startswith('numopt')))\n"
+    )
+    report = grade(f"{tmp_path / 'student.py'}:update_variables_momentum", "momentum")  # a course function
+    loaded = ["numopt", "numopt.aliases", "numopt.grading", "numopt.grading.binding", "numopt.grading.candidates",
+              "numopt.grading.child", "numopt.grading.forms"]
+    assert f"raised ValueError at step 1: {loaded}" in report.summary()
 
 
 # ---------------------------------------------------------------------------- without a sandbox
