@@ -122,9 +122,17 @@ def all_finite(a: np.ndarray) -> bool:
     Σ a is NaN or ±inf if any entry is NaN or ±inf, and finite otherwise unless
     it overflows; only then are the entries tested one by one. (``np.vdot(a, a)``
     would do the same, but it calls BLAS, whose threads made float64 steps
-    several times slower on a busy machine; ``sum`` stays on one thread.)
+    several times slower on a busy machine; ``sum`` stays on one thread.) An
+    array of at most :data:`FEW` entries is tested entry by entry in Python,
+    which takes a tenth of the time of a NumPy reduction there.
     """
+    if a.size <= FEW:
+        return all(map(math.isfinite, a.reshape(-1).tolist()))
     return math.isfinite(a.sum()) or bool(np.isfinite(a).all())
+
+
+FEW = 64
+"""Arrays up to this many entries are checked for finiteness in Python (see :func:`all_finite`)."""
 
 
 _TOO_HARD = getattr(getattr(np, "exceptions", np), "TooHardError", Exception)
