@@ -20,7 +20,7 @@ print("EWMA of 40, 40, 40:", np.round(theory.ewma([40.0, 40.0, 40.0], 0.9), 4))
 # recursion that gives 40, then 210.5, then 713.9 (§3). Which correction is right, and how many
 # past observations does the average actually look at (§4)? This lesson answers both, checks
 # each property with `numopt.theory`, and corrects two slips in the deck (errata 4 and 5, in
-# the README's [Sources and errata](../README.md#sources-and-errata)).
+# the README's [Sources and errata](../docs/sources.md#errata)).
 #
 # **The recursion.** Given $x_1, x_2, \dots$ and a decay rate $0 \le \beta < 1$,
 # $v_0 = 0$, $v_t = \beta\, v_{t-1} + (1-\beta)\, x_t$. Substituting it into itself,

@@ -8,7 +8,7 @@
 # "AdaGrad"; doc 001) fix it without hurting the common weight?
 #
 # Where the documents are wrong, the erratum numbers are those of the README's
-# [Sources and errata](../README.md#sources-and-errata). RMSProp and AdaDelta, which repair
+# [Sources and errata](../docs/sources.md#errata). RMSProp and AdaDelta, which repair
 # AdaGrad's decay, are lesson 05.
 
 # %%

@@ -8,7 +8,7 @@
 # what does ε do in it, and how insensitive is it? Section 3 sweeps its hyperparameters.
 #
 # Sources: doc 003 (slide "RMSProp/AdaDelta"), doc 001, doc 002 (RMSprop); errata are numbered
-# as in the README's [Sources and errata](../README.md#sources-and-errata). AdaGrad, whose
+# as in the README's [Sources and errata](../docs/sources.md#errata). AdaGrad, whose
 # ever-growing sum both methods replace, is lesson 04.
 
 # %%

@@ -1,16 +1,3 @@
-# ---
-# jupyter:
-#   jupytext:
-#     formats: ipynb,py:percent
-#     text_representation:
-#       extension: .py
-#       format_name: percent
-#   kernelspec:
-#     display_name: Python 3
-#     language: python
-#     name: python3
-# ---
-
 # %% [markdown]
 # # Lesson 06 — Adam and AdamW
 #
@@ -22,7 +9,7 @@
 #
 # Sources: doc 002 (the "Adam Optimizer" post) and doc 000 §1 (the AdaX post, which rewrites Adam's
 # second moment). Where they are wrong, Kingma & Ba and Loshchilov & Hutter decide; erratum numbers
-# are those of the README's [Sources and errata](../README.md#sources-and-errata).
+# are those of the README's [Sources and errata](../docs/sources.md#errata).
 #
 # Plan: 1. the algorithm, stepped through; 2. what bias correction does and does not do; 3. the first
 # step; 4. doc 000's rewriting with $\hat\beta_{2,t}$; 5. L2 versus decoupled weight decay.

@@ -1,16 +1,3 @@
-# ---
-# jupyter:
-#   jupytext:
-#     formats: ipynb,py:percent
-#     text_representation:
-#       extension: .py
-#       format_name: percent
-#   kernelspec:
-#     display_name: Python 3
-#     language: python
-#     name: python3
-# ---
-
 # %% [markdown]
 # # Lesson 07 — Nadam: Nesterov's look-ahead inside Adam
 #
@@ -48,7 +35,7 @@ for name, step in puzzle.items():
 # %% [markdown]
 # Source: doc 003 (the survey deck, its two "Nadam" slides), after Dozat (2016). Where the deck differs from
 # the primary source, Dozat decides (erratum 8 in the README's
-# [Sources and errata](../README.md#sources-and-errata)).
+# [Sources and errata](../docs/sources.md#errata)).
 #
 # Plan: 1. derive Nadam from Adam as doc 003 does; 2. doc 003's bias correction of the look-ahead term
 # versus Dozat's, stepped through; 3. how much the two forms differ; 4. torch's momentum schedule, which

@@ -37,7 +37,7 @@ for name, trajectory in opening.items():
 # %% [markdown]
 # Source: doc 000 (a blog summary of Li, Zhang, Wang & Luo, *AdaX*, 2020), checked against the paper, the
 # authors' code (switchablenorms/AdaX, `AdaX.py`) and numopt's `adax` docstring; erratum 13 is in the README's
-# [Sources and errata](../README.md#sources-and-errata).
+# [Sources and errata](../docs/sources.md#errata).
 #
 # Plan: 1. Adam's $\hat v_t$ as an EWMA with rate $\hat\beta_{2,t} \to \beta_2$; 2. AdaX's rate, which tends to 1;
 # 3. which past gradients carry the weight; 4. computing $(1+\beta_2)^t - 1$; 5. no bias correction of $m$, and

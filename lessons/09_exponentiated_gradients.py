@@ -11,7 +11,7 @@
 # 3. the Funnel: momentum × per-coordinate gain $p$ × per-array scale $s$ (doc 004 §3, erratum 12);
 # 4. the drifting stream; 5. per-layer against global scales on the MLP.
 #
-# Errata are listed in the README's [Sources and errata](../README.md#sources-and-errata).
+# Errata are listed in the README's [Sources and errata](../docs/sources.md#errata).
 
 # %%
 import math
