@@ -172,16 +172,18 @@ def test_extra_memory_during_a_step_is_a_few_blocks_not_the_array(monkeypatch, k
 
 
 def test_finite_check_falls_back_when_the_sum_overflows():
-    """Σg overflows for 100 entries of 3e37 in float32 although every entry is finite."""
-    theta = np.zeros(100, np.float32)
-    numopt.SGD(lr=1e-40).step(theta, np.full(100, 3e37, np.float32))
+    """Σg overflows for 70000 entries of 3e37 in float32 although every entry is finite (a whole Funnel array)."""
+    n = 70000
+    assert n > numopt.structure.BOUNDED  # so the sum, not np.isfinite, is tried first
+    theta = np.zeros(n, np.float32)
+    numopt.Funnel(lr=1e-40).step(theta, np.full(n, 3e37, np.float32))
     assert np.all(np.isfinite(theta))
     with np.errstate(over="ignore"):
-        assert math.isinf(float(np.full(100, 3e37, np.float32).sum()))
-    assert 100 > numopt.structure.FEW  # so the sum, not the entry-by-entry test, is tried first
+        assert math.isinf(float(np.full(n, 3e37, np.float32).sum()))
+        assert numopt.structure.all_finite(np.full(n, 3e37, np.float32))
 
 
-@pytest.mark.parametrize("size", [1, 2, 64, 65, 1000])
+@pytest.mark.parametrize("size", [1, 2, 64, 65, 1000, 65536, 65537])
 @pytest.mark.parametrize("bad", [np.inf, -np.inf, np.nan])
 def test_finite_check_finds_one_bad_entry_in_small_and_large_arrays(size, bad):
     a = np.ones(size)
