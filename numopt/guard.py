@@ -12,8 +12,8 @@
   are bitwise as they were; a second Ctrl-C during the rollback does not stop
   it halfway;
 * after a block is updated, θ and every state array are checked for
-  finiteness, one read pass each of the block still in cache (``a.sum()`` is
-  finite iff every entry is, unless it overflows); an array that fails is
+  finiteness, one read pass each of the block still in cache
+  (:func:`numopt.structure.all_finite`); an array that fails is
   counted entry by entry against its undo copy, and :meth:`Undo.warnings`
   reports what became inf or NaN as a :class:`NumericalWarning`, once per
   optimizer and array.
