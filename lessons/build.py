@@ -10,6 +10,7 @@ that reads well on GitHub); its worked solutions are the pair
     python lessons/build.py 02_ewma_and_bias_correction 02_ewma_and_bias_correction_solutions
     python lessons/build.py --check         # are the .ipynb files in sync with the .py files?
     python lessons/build.py --slides DIR    # export every lesson to reveal.js slides in DIR
+    python lessons/build.py --student DIR 04_adagrad   # a student version: labs stripped, no outputs
 
 Slides: the build marks each cell for ``jupyter nbconvert --to slides``. A markdown cell
 that opens with a ``#`` or ``##`` heading starts a slide, one with ``###`` a sub-slide
@@ -21,6 +22,14 @@ Outputs are normalised so that a rerun gives the same file: no execution timesta
 ``<... at 0x...>`` reprs, no live widgets (a lesson draws the static figure next to each
 widget, so GitHub shows a picture), consecutive printed chunks merged, execution counts
 1, 2, ..., cell ids ``cell-00``, ``cell-01``, ... .
+
+Labs: a lesson's lab cell holds the part a student writes between ``# BEGIN SOLUTION`` and
+``# END SOLUTION`` lines, the markers nbgrader and otter-grader both recognise. The build
+marks that cell as an nbgrader solution cell; :func:`student_version` replaces each region
+with nbgrader's stub (``raise NotImplementedError()``), and :func:`run_in_process` runs a
+notebook's cells in this process (the tests' quick way to run a lesson without its
+verification cells, or its student version).
+
 The test suite executes every source and compares its printed output with the committed
 notebook (:func:`differences`): the words must be the same, and every number must agree to
 the precision it is printed with (one unit in its last printed digit, and never closer than
@@ -34,9 +43,14 @@ the second time with another CPU's kernels (``.ci/run``).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import copy
+import io
+import os
 import re
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import jupytext
@@ -61,6 +75,10 @@ PAIRING = LESSONS / "jupytext.toml"
 """How each .ipynb is paired with its .py: jupytext reads it, in JupyterLab and here."""
 VERIFICATION = "# Verification"
 """The first line of a code cell that only checks the lesson's claims (folded, not on slides)."""
+BEGIN_SOLUTION, END_SOLUTION = "# BEGIN SOLUTION", "# END SOLUTION"
+"""The lines around what a student writes in a lab (nbgrader and otter-grader both strip them)."""
+STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
+"""What replaces a solution region in the student version: nbgrader's default code stub."""
 
 
 def sources() -> list[Path]:
@@ -112,6 +130,9 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         cell.metadata["slideshow"] = {"slide_type": slide_type(index, cell)}
         if cell.cell_type == "code" and cell.source.startswith(VERIFICATION):
             cell.metadata["jupyter"] = {"source_hidden": True, "outputs_hidden": True}
+        if cell.cell_type == "code" and BEGIN_SOLUTION in cell.source:
+            cell.metadata["nbgrader"] = {"grade": False, "grade_id": f"lab-{index:02d}", "locked": False,
+                                         "schema_version": 3, "solution": True, "task": False}
         if cell.cell_type != "code":
             continue
         count += 1
@@ -150,6 +171,64 @@ def slides(notebook: Path) -> str:
 
     body, _ = SlidesExporter().from_notebook_node(nbformat.read(notebook, as_version=4))
     return body
+
+
+def student_version(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of ``nb`` with every solution region replaced by :data:`STUB`, indented like its marker.
+
+    The rule of nbgrader's ``ClearSolutions`` (any line containing ``BEGIN SOLUTION`` up to the
+    line containing ``END SOLUTION``); outputs are cleared, as a student receives them.
+    """
+    student = copy.deepcopy(nb)
+    for cell in student.cells:
+        if cell.cell_type != "code":
+            continue
+        cell.outputs, cell.execution_count = [], None
+        lines, inside = [], False
+        for line in cell.source.split("\n"):
+            if BEGIN_SOLUTION in line:
+                indent = line[: len(line) - len(line.lstrip())]
+                lines += [indent + stub for stub in STUB]
+                inside = True
+            elif END_SOLUTION in line:
+                inside = False
+            elif not inside:
+                lines.append(line)
+        if inside:
+            raise ValueError(f"a cell has {BEGIN_SOLUTION!r} without {END_SOLUTION!r}:\n{cell.source}")
+        cell.source = "\n".join(lines)
+    return student
+
+
+def run_in_process(nb: nbformat.NotebookNode, folder: Path, verification: bool = True) -> list[str]:
+    """Run the code cells of ``nb`` in this process, in a fresh namespace, from ``folder``; return what each printed.
+
+    A quick stand-in for a kernel (no display of results, figures drawn with Agg and closed),
+    for running variants of a lesson: ``verification=False`` leaves out the verification cells,
+    as the slides do. An exception in a cell propagates, with the cell's number in its traceback.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    namespace: dict = {"__name__": "__main__"}
+    printed = []
+    here = os.getcwd()
+    try:
+        os.chdir(folder)
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code" or (not verification and cell.source.startswith(VERIFICATION)):
+                continue
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out), warnings.catch_warnings():
+                warnings.filterwarnings("ignore", "FigureCanvasAgg is non-interactive", UserWarning)
+                exec(compile(cell.source, f"<{nb.metadata.get('name', 'notebook')} cell {index}>", "exec"), namespace)
+            printed.append(out.getvalue())
+            plt.close("all")
+    finally:
+        os.chdir(here)
+    return printed
 
 
 def text_outputs(nb: nbformat.NotebookNode) -> list[str]:
@@ -250,6 +329,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--slides", metavar="DIR", type=Path, help="export the built lessons to reveal.js slides in DIR"
     )
+    parser.add_argument(
+        "--student", metavar="DIR", type=Path,
+        help="write student versions (solution regions replaced by raise NotImplementedError(), no outputs) to DIR",
+    )
     args = parser.parse_args(argv)
     chosen = [p for p in all_sources() if not args.names or p.stem in args.names]
     unknown = set(args.names) - {p.stem for p in chosen}
@@ -264,6 +347,15 @@ def main(argv: list[str] | None = None) -> int:
                 target = args.slides / f"{source.stem}.slides.html"
                 target.write_text(slides(source.with_suffix(".ipynb")), encoding="utf-8")
                 print(f"{source.stem}: slides in {target}")
+        return 0
+    if args.student:
+        args.student.mkdir(parents=True, exist_ok=True)
+        for source in chosen:
+            nb = jupytext.read(source)
+            nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+            target = args.student / source.with_suffix(".ipynb").name
+            nbformat.write(student_version(normalise(nb)), target)
+            print(f"{source.stem}: student version in {target}")
         return 0
     if args.check:
         stale = 0
