@@ -8,61 +8,20 @@ with ``--json``, a results.json), 2 for a mistake in the command itself.
 from __future__ import annotations
 
 import argparse
-import ast
 import json
-import re
 import sys
 import time
 from pathlib import Path
 
 from .. import OPTIMIZERS
-from ..cli import CLIError
+from ..cli import CLIError, add_hp_option, parse_hp
 from .assignment import write_starter
 from .batch import class_summary, grade_folder
 from .candidates import FORMS
 from .grader import grade, grade_module, resolve_hyperparameters
 from .gradescope import write_autograder
 
-__all__ = ["parse_hyperparameters", "register"]
-
-_ITEM = re.compile(r"\s*([A-Za-z_]\w*)\s*=\s*(\([^()]*\)|[^,]*)\s*(?:,|$)")
-
-
-def parse_hyperparameters(text: str) -> dict[str, object]:
-    """Parse ``"lr=1e-2,beta1=0.8,eps_in_sqrt=true,p_bounds=(0.1,10)"``.
-
-    Values are numbers, ``true``/``false``, ``none`` or a pair in parentheses.
-
-    Raises
-    ------
-    CLIError
-        On anything else, naming the offending item.
-    """
-    result: dict[str, object] = {}
-    position, text = 0, text.strip()
-    while position < len(text):
-        match = _ITEM.match(text, position)
-        if match is None or match.end() == position:
-            raise CLIError(
-                f"--hp {text[position:]!r} is not NAME=VALUE; expected e.g. --hp lr=1e-2,beta1=0.8"
-            )
-        name, raw = match.group(1), match.group(2).strip()
-        words = {"true": True, "false": False, "none": None}
-        if raw.lower() in words:
-            value = words[raw.lower()]
-        else:
-            try:
-                value = ast.literal_eval(raw)
-            except (ValueError, SyntaxError):
-                value = raw
-            if isinstance(value, bool) or not isinstance(value, (int, float, tuple)):
-                raise CLIError(
-                    f"--hp {name}={raw!r} is not a value; expected a number, true/false, none or (low, high)"
-                )
-        result[name] = value
-        position = match.end()
-    return result
-
+__all__ = ["register"]
 
 def _memory(megabytes: float | None) -> int | None:
     if megabytes is None:
@@ -81,7 +40,7 @@ def _run_batch(args: argparse.Namespace) -> int:
         raise CLIError(f"SUBMISSIONS={args.candidate!r} is a folder; expected --out RESULTS to write the results to")
     if args.workers is not None and args.workers < 1:
         raise CLIError(f"--workers {args.workers} is not allowed; expected a number of processes >= 1")
-    options = {"hp": parse_hyperparameters(args.hp), "seed": args.seed, "rtol": args.rtol, "atol": args.atol,
+    options = {"hp": parse_hp(args.hp, args.algorithm), "seed": args.seed, "rtol": args.rtol, "atol": args.atol,
                "allow": _names(args.allow), "form": args.form, "time_limit": args.time_limit,
                "memory_limit": _memory(args.memory_limit)}
     try:
@@ -104,7 +63,8 @@ def _progress(done: int, total: int) -> None:
 def _run_module(args: argparse.Namespace) -> int:
     """``numopt grade optim.py --algorithm momentum,rmsprop,adam``: each function against its algorithm."""
     if args.hp:
-        raise CLIError(f"--hp {args.hp!r} with several algorithms is ambiguous; expected one algorithm, or no --hp")
+        raise CLIError(f"--hp {','.join(args.hp)!r} with several algorithms is ambiguous; expected one algorithm, "
+                       "or no --hp")
     try:
         reports = grade_module(args.candidate, _names(args.algorithm), seed=args.seed, rtol=args.rtol,
                                atol=args.atol, allow=_names(args.allow), form=args.form,
@@ -130,7 +90,7 @@ def _run_grade(args: argparse.Namespace) -> int:
         return _run_module(args)
     try:
         report = grade(
-            args.candidate, args.algorithm, parse_hyperparameters(args.hp), seed=args.seed, rtol=args.rtol,
+            args.candidate, args.algorithm, parse_hp(args.hp, args.algorithm), seed=args.seed, rtol=args.rtol,
             atol=args.atol, allow=_names(args.allow), form=args.form, time_limit=args.time_limit,
             memory_limit=_memory(args.memory_limit),
         )
@@ -146,7 +106,7 @@ def _run_grade(args: argparse.Namespace) -> int:
 def _run_assignment(args: argparse.Namespace) -> int:
     if args.gradescope:
         try:
-            folder = write_autograder(args.algorithm, args.gradescope, parse_hyperparameters(args.hp),
+            folder = write_autograder(args.algorithm, args.gradescope, parse_hp(args.hp, args.algorithm),
                                       name=args.name, allow=_names(args.allow), seed=args.seed,
                                       time_limit=args.time_limit, overwrite=args.force)
         except (ValueError, FileExistsError) as err:
@@ -182,8 +142,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "folder per student (batch grading, with --out)")
     p.add_argument("--algorithm", "-a", required=True, metavar="KEY",
                    help="numopt registry key, e.g. adam; for FILE.py without :NAME, several (momentum,rmsprop,adam)")
-    p.add_argument("--hp", default="", metavar="NAME=VALUE,...",
-                   help="hyperparameters that differ from numopt's defaults, e.g. lr=1e-2,beta1=0.8")
+    add_hp_option(p, "hyperparameters that differ from numopt's defaults")
     p.add_argument("--seed", type=int, default=0, help="seed of the cases; 0 (default) gives the public ones")
     p.add_argument("--rtol", type=float, default=1e-6, help="pass if |x − y| <= atol + rtol·|y| (default 1e-6)")
     p.add_argument("--atol", type=float, default=1e-9, help="see --rtol (default 1e-9)")
@@ -217,7 +176,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     a.add_argument("-o", "--output", metavar="FILE", help="the starter file to write")
     a.add_argument("--gradescope", metavar="DIR",
                    help="write a Gradescope autograder (setup.sh, run_autograder, autograder.json) into DIR")
-    a.add_argument("--hp", default="", metavar="NAME=VALUE,...", help="--gradescope: the assignment's hyperparameters")
+    add_hp_option(a, "--gradescope: the assignment's hyperparameters")
     a.add_argument("--allow", default="", metavar="VARIANT,...", help="--gradescope: legitimate variants to accept")
     a.add_argument("--seed", type=int, default=0, help="--gradescope: seed of the cases (default 0, public)")
     a.add_argument("--time-limit", type=float, default=10.0, metavar="SECONDS",
