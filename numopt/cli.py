@@ -25,7 +25,7 @@ from typing import NoReturn
 
 import numpy as np
 
-__all__ = ["CLIError", "add_hp_option", "check_out", "count", "main", "need_matplotlib", "parse_hp",
+__all__ = ["CLIError", "add_hp_option", "algorithm_help", "check_out", "count", "main", "need_matplotlib", "parse_hp",
            "parse_hyperparameters"]
 
 SUBCOMMAND_MODULES = ("numopt.cli", "numopt.race", "numopt.figures", "numopt.grading.cli", "numopt.bench",
@@ -175,6 +175,13 @@ def parse_hp(texts: Sequence[str], algorithm: str) -> dict[str, object]:
     except (TypeError, ValueError) as err:
         raise CLIError(f"--hp {err}") from None
     return hp
+
+
+def algorithm_help(what: str = "numopt registry key") -> str:
+    """Help text for an algorithm argument, listing the registry's keys (so it cannot drift from the registry)."""
+    from .registry import OPTIMIZERS
+
+    return f"{what}, one of: {', '.join(OPTIMIZERS)}"
 
 
 def add_hp_option(parser: argparse.ArgumentParser, what: str) -> None:

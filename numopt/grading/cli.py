@@ -14,14 +14,25 @@ import time
 from pathlib import Path
 
 from .. import OPTIMIZERS
-from ..cli import CLIError, add_hp_option, parse_hp
+from ..cli import CLIError, add_hp_option, algorithm_help, parse_hp
 from .assignment import write_starter
 from .batch import class_summary, grade_folder
 from .candidates import FORMS
 from .grader import grade, grade_module, resolve_hyperparameters
 from .gradescope import write_autograder
+from .mutants import CATALOGUE
 
 __all__ = ["register"]
+
+def variants_help() -> str:
+    """The legitimate variants ``--allow`` takes, each with its algorithms, from the catalogue the grader checks."""
+    keys: dict[str, list[str]] = {}
+    for mutant in CATALOGUE:
+        if mutant.variant:
+            found = keys.setdefault(mutant.variant, [])
+            found += [key for key in mutant.keys if key not in found]
+    return "; ".join(f"{variant} ({', '.join(found)})" for variant, found in keys.items())
+
 
 def _memory(megabytes: float | None) -> int | None:
     if megabytes is None:
@@ -141,13 +152,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="the student's file and the class or function in it, or a folder with one file or "
                         "folder per student (batch grading, with --out)")
     p.add_argument("--algorithm", "-a", required=True, metavar="KEY",
-                   help="numopt registry key, e.g. adam; for FILE.py without :NAME, several (momentum,rmsprop,adam)")
+                   help=algorithm_help() + "; for FILE.py without :NAME, several (momentum,rmsprop,adam)")
     add_hp_option(p, "hyperparameters that differ from numopt's defaults")
     p.add_argument("--seed", type=int, default=0, help="seed of the cases; 0 (default) gives the public ones")
     p.add_argument("--rtol", type=float, default=1e-6, help="pass if |x − y| <= atol + rtol·|y| (default 1e-6)")
     p.add_argument("--atol", type=float, default=1e-9, help="see --rtol (default 1e-9)")
     p.add_argument("--allow", default="", metavar="VARIANT,...",
-                   help="legitimate variants to accept: eps_in_sqrt, ewma, dozat")
+                   help=f"legitimate variants to accept: {variants_help()}")
     p.add_argument("--form", choices=FORMS, help="the candidate's form (detected by default)")
     p.add_argument("--time-limit", type=float, default=10.0, metavar="SECONDS",
                    help="seconds the candidate's import, constructor and each step may take (default 10)")
@@ -172,12 +183,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "state set-up, a step() that raises NotImplementedError, and the command that grades it."
         ),
     )
-    a.add_argument("algorithm", metavar="ALGORITHM", help="numopt registry key, e.g. adam")
+    a.add_argument("algorithm", metavar="ALGORITHM", help=algorithm_help())
     a.add_argument("-o", "--output", metavar="FILE", help="the starter file to write")
     a.add_argument("--gradescope", metavar="DIR",
                    help="write a Gradescope autograder (setup.sh, run_autograder, autograder.json) into DIR")
     add_hp_option(a, "--gradescope: the assignment's hyperparameters")
-    a.add_argument("--allow", default="", metavar="VARIANT,...", help="--gradescope: legitimate variants to accept")
+    a.add_argument("--allow", default="", metavar="VARIANT,...",
+                   help=f"--gradescope: legitimate variants to accept: {variants_help()}")
     a.add_argument("--seed", type=int, default=0, help="--gradescope: seed of the cases (default 0, public)")
     a.add_argument("--time-limit", type=float, default=10.0, metavar="SECONDS",
                    help="--gradescope: seconds per import, constructor and step (default 10)")

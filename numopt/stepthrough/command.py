@@ -9,7 +9,7 @@ import shutil
 
 import numpy as np
 
-from ..cli import CLIError, add_hp_option, count, parse_hp
+from ..cli import CLIError, add_hp_option, algorithm_help, count, parse_hp
 from ..registry import OPTIMIZERS
 from .tracer import explain
 
@@ -59,7 +59,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "step(), traced."
         ),
     )
-    p.add_argument("algorithm", metavar="ALGORITHM", help="numopt registry key, e.g. adam")
+    p.add_argument("algorithm", metavar="ALGORITHM", help=algorithm_help())
     add_hp_option(p, "hyperparameters")
     p.add_argument("--grads", required=True, metavar="G1,G2,...", help="the gradient of every step, e.g. 0.1,-0.2")
     p.add_argument("--params", metavar="X1,X2,...", help="the starting parameters (default: ones)")
