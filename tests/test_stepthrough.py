@@ -311,3 +311,16 @@ def test_the_readme_table_is_what_the_command_prints(capsys, monkeypatch):
     command, printed = block.split("\n", 1)
     assert main(shlex.split(command.removeprefix("$ numopt "))) == 0
     assert capsys.readouterr().out == printed
+
+
+def test_first_difference_compares_variants_that_set_theta_on_another_line():
+    theta, g = np.array([1.0, 2.0]), np.array([1e-9, -0.2])
+    plain = numopt.explain(numopt.Adam(lr=0.1), theta, g, steps=2)
+    inside = numopt.explain(numopt.Adam(lr=0.1, eps_in_sqrt=True), theta, g, steps=2)
+    difference = plain.first_difference(inside, rtol=1e-6, atol=1e-9)
+    # step 1: m̂ = g, v̂ = g², so θ moves by η·g/(|g| + ε) = 0.1·1e-9/(1e-9 + 1e-8) plainly
+    # and by η·g/√(g² + ε) = 0.1·1e-9/√(1e-18 + 1e-8) with ε inside
+    assert difference.name == "theta" and difference.line.t == 1
+    assert np.isclose(difference.expected[0], 1.0 - 0.1 * 1e-9 / 1.1e-8)
+    assert np.isclose(difference.actual[0], 1.0 - 0.1 * 1e-9 / np.sqrt(1e-18 + 1e-8))
+    assert plain.first_difference(numopt.explain(numopt.Adam(lr=0.1), theta, g, steps=2)) is None

@@ -130,19 +130,24 @@ class Explanation:
     ) -> Difference | None:
         """The first line whose value differs from ``other``; ``None`` if all agree.
 
-        ``other`` is another explanation (lines compared in order, name by
-        name) or a candidate's values after the last step, name -> array
-        (``{"m": ..., "v": ..., "theta": ...}``): each name is compared with
+        ``other`` is another explanation (in each step, the final value of
+        each name compared with the other's, so that a variant that sets θ
+        on another box line compares too) or a candidate's values after the
+        last step, name -> array (``{"m": ..., "v": ..., "theta": ...}``): each name is compared with
         its final value here, and the difference reported is the one whose
         line comes first in the box. Values agree if ``numpy.isclose`` with
         ``rtol`` and ``atol`` holds everywhere (NaN equals NaN); the defaults
         ask for equal values.
         """
-        if isinstance(other, Explanation):
-            for ours, theirs in zip(self.lines, other.lines, strict=False):
-                for name in ours.values.keys() & theirs.values.keys():
-                    if not _close(theirs.values[name], ours.values[name], rtol, atol):
-                        return Difference(ours, name, ours.values[name], theirs.values[name])
+        if isinstance(other, Explanation):  # by name within each step: a variant may set θ on another line
+            for ours, theirs in zip(self.steps, other.steps, strict=False):
+                final = {(line.param, name): value for line in theirs.lines for name, value in line.values.items()}
+                last = {(line.param, name): line for line in ours.lines for name in line.values}
+                for line in ours.lines:
+                    for name, value in line.values.items():
+                        key = (line.param, name)
+                        if last[key] is line and key in final and not _close(final[key], value, rtol, atol):
+                            return Difference(line, name, value, final[key])
             return None
         lines = [line for line in self.steps[-1].lines if line.param == param]
         for line in lines:
