@@ -208,3 +208,10 @@ def test_the_checker_finds_broken_links(tmp_path, monkeypatch):
     assert code_paths('see docs/sources.md, "Errata", and tests/test_links.py') == [
         ("docs/sources.md", None, "Errata"), ("tests/test_links.py", None, None)]
     assert "errata" in anchors(page)
+
+
+def test_the_readme_is_a_front_page_that_links_every_reference():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 250  # issue 26: read in five minutes
+    linked = {target.partition("#")[0] for _, target in markdown_links(ROOT / "README.md")}
+    assert {f"docs/{page.name}" for page in (ROOT / "docs").glob("*.md")} <= linked
