@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from ..runner import ADAPTIVE, SELF_SCALED, Trajectory, make_optimizer, make_problem, run, suggested
+from . import FULL_LABEL, exact_slider
 
 __all__ = ["BETAS", "LEARNING_RATES", "MOMENTUM", "PROBLEMS", "RaceResult", "draw", "hyperparameters", "png",
            "widget"]
@@ -167,10 +168,10 @@ def widget() -> Any:
     and ``result`` (the latest :class:`RaceResult`); changing any control redraws once.
     Changing the problem sets the learning rates to its suggested values.
 
-    The learning rates and β are selection sliders over exact values (:data:`LEARNING_RATES`,
-    :data:`BETAS`), so the browser never rounds a value the kernel set and sends it back (a float
-    slider snaps 0.02 to its grid, 10^-1.75, and that echo redrew the race a second time while the
-    first drawing was still being shown). The figure is the value of an ``Image`` widget, not
+    The learning rates and β are sliders over exact values (:func:`numopt.widgets.exact_slider`,
+    :data:`LEARNING_RATES`, :data:`BETAS`), so the browser never rounds a value the kernel set and
+    sends it back (a log slider snapped 0.02 to its grid, 10^-1.75, and that echo redrew the race a
+    second time while the first drawing was still being shown). The figure is the value of an ``Image`` widget, not
     output displayed from a callback, so nothing of it can land in JupyterLab's log console.
     Labels are shown in full (``description_width: initial``).
     """
@@ -184,18 +185,16 @@ def widget() -> Any:
         rates |= {settings.gradient, settings.adaptive}
     rates = sorted(rates)
     first = suggested(make_problem(PROBLEMS[0]))
-    full = {"style": {"description_width": "initial"}}
     controls = {
-        "problem": w.Dropdown(options=PROBLEMS, value=PROBLEMS[0], description="problem", **full),
+        "problem": w.Dropdown(options=PROBLEMS, value=PROBLEMS[0], description="problem", **FULL_LABEL),
         "optimizers": w.SelectMultiple(
-            options=list(OPTIMIZERS), value=("sgd", "momentum", "adam"), rows=7, description="optimizers", **full
+            options=list(OPTIMIZERS), value=("sgd", "momentum", "adam"), rows=7, description="optimizers",
+            **FULL_LABEL,
         ),
-        "lr_gradient": w.SelectionSlider(options=rates, value=first.gradient, description="lr (gradient methods)",
-                                         **full),
-        "lr_adaptive": w.SelectionSlider(options=rates, value=first.adaptive, description="lr (adaptive methods)",
-                                         **full),
-        "beta": w.SelectionSlider(options=BETAS, value=0.9, description="β (momentum)", **full),
-        "steps": w.IntSlider(value=500, min=10, max=2000, step=10, description="steps", **full),
+        "lr_gradient": exact_slider(rates, first.gradient, "lr (gradient methods)"),
+        "lr_adaptive": exact_slider(rates, first.adaptive, "lr (adaptive methods)"),
+        "beta": exact_slider(BETAS, 0.9, "β (momentum)"),
+        "steps": w.IntSlider(value=500, min=10, max=2000, step=10, description="steps", **FULL_LABEL),
     }
     image = w.Image(format="png")
     box = w.VBox([w.HBox([w.VBox([controls["problem"], controls["optimizers"]]),
