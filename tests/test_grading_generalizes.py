@@ -291,3 +291,13 @@ def test_a_course_function_returning_too_few_values_is_told_what_was_expected(tm
             return var - alpha * grad, v
     ''', tmp_path)
     assert "returned 2 values at step 1; expected 3 (var, v, s)" in report.summary()
+
+
+def test_probes_of_a_positive_parameter_method_start_and_stay_where_the_reference_can_step():
+    """EGU keeps θ > 0: probes from negative θ, or on from a θ that underflowed, hid lesson 09's lab mistake."""
+
+    def egu_update(param, grad, state, t, lr=0.1):
+        return param * np.exp(-lr * param * grad), state  # gradient descent on log θ
+
+    summary = grade(egu_update, "egu", {"lr": 0.1}).summary()
+    assert "your update matches gradient descent on φ = log θ" in summary, summary

@@ -129,13 +129,16 @@ class Trace:
     hp_key: str = "assignment"
 
 
-def probe_traces(candidate: Any, seed: int = 0) -> list[Trace]:
+def probe_traces(candidate: Any, key: str, seed: int = 0) -> list[Trace]:
     """Run the designed probes on ``candidate`` (at the assignment's hyperparameters) and record its steps.
 
     Each probe runs on the candidate's own parameters (its output is its next
-    input); a probe stops at the first step the candidate cannot take.
+    input), starting from positive ones for an algorithm that keeps them
+    positive (EGU); a probe stops at the first step the candidate cannot take
+    and after a step that leaves parameters no reference could step from.
     """
     rng = np.random.default_rng(10_000 + seed)
+    positive = OPTIMIZERS[key].positive_params
     scales = 10.0 ** np.linspace(-3.0, 1.0, int(np.prod(SHAPE))).reshape(SHAPE)
     signs = rng.choice([-1.0, 1.0], SHAPE)
     run = rng.standard_normal((4, *SHAPE))
@@ -147,13 +150,18 @@ def probe_traces(candidate: Any, seed: int = 0) -> list[Trace]:
     ]
     traces = []
     for grads in probes:
-        session, theta, steps = candidate.session(), rng.standard_normal(SHAPE), []
+        theta = rng.standard_normal(SHAPE)
+        if positive:
+            theta = 0.5 + np.abs(theta)
+        session, steps = candidate.session(), []
         for k, g in enumerate(grads, start=1):
             try:
                 x = session.step(theta, g, k)
             except CandidateError:
                 break
             steps.append((k, theta.copy(), g.copy(), x))
+            if not np.all(np.isfinite(x)) or (positive and not np.all(x > 0)):
+                break  # no reference could take the next step from there
             theta = x
         traces.append(Trace(tuple(steps)))
     return traces

@@ -309,7 +309,7 @@ def grade(
         reference = _pairs(lambda key, hp: cls(**hp), candidates, algorithm, hps, f"numopt {algorithm}")
         report.results = _run_all(cases, reference, tol, algorithm)
         if not report.passed:
-            traces = traces_of(report.results) + probe_traces(cand, seed)
+            traces = traces_of(report.results) + probe_traces(cand, algorithm, seed)
             instance = isinstance(cand, Candidate) and not callable(cand.obj)  # built by the caller: no arguments seen
             report.diagnosis = diagnose(algorithm, hps, traces, tol, None if instance else cand.accepted)
             if report.diagnosis is not None and report.diagnosis.variant is not None:
