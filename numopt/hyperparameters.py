@@ -129,11 +129,18 @@ def vanishing(ranges: Mapping[str, Interval]) -> tuple[str, ...]:
     return tuple(name for name, interval in ranges.items() if interval.low == 0 and interval.low_open)
 
 
-def check_dtypes(hyperparameters: Mapping[str, Any], ranges: Mapping[str, Interval], dtypes: list[np.dtype]) -> None:
-    """Refuse a strictly positive hyperparameter (:func:`vanishing`) that rounds to 0 in one of the ``dtypes``."""
-    for name in vanishing(ranges):
-        value = hyperparameters[name]
-        for dtype in dict.fromkeys(dtypes):
+def check_dtypes(optimizer: Any, dtypes: list[np.dtype]) -> None:
+    """Refuse a strictly positive hyperparameter (:func:`vanishing`) that rounds to 0 in one of the ``dtypes``.
+
+    ``optimizer`` holds the hyperparameters as attributes and their ``ranges``.
+    A float64 parameter needs no check: the value is a float64 already.
+    """
+    narrower = [dtype for dtype in dict.fromkeys(dtypes) if dtype != np.float64]
+    if not narrower:
+        return
+    for name in vanishing(optimizer.ranges):
+        value = getattr(optimizer, name)
+        for dtype in narrower:
             if dtype.type(value) == 0:
                 raise ValueError(
                     f"{name}={value!r} rounds to 0 in {dtype}, the dtype of the parameters; expected "

@@ -9,8 +9,7 @@ import shutil
 
 import numpy as np
 
-from ..cli import CLIError, count
-from ..grading.cli import parse_hyperparameters
+from ..cli import CLIError, add_hp_option, algorithm_help, count, parse_hp
 from ..registry import OPTIMIZERS
 from .tracer import explain
 
@@ -39,18 +38,8 @@ def _floats(option: str, text: str, dtype: str) -> np.ndarray:
 
 
 def _run_explain(args: argparse.Namespace) -> int:
-    if args.algorithm not in OPTIMIZERS:
-        raise CLIError(f"algorithm {args.algorithm!r} is unknown; expected one of {', '.join(OPTIMIZERS)}")
-    cls = OPTIMIZERS[args.algorithm]
-    hp = parse_hyperparameters(",".join(args.hp))
-    unknown = sorted(set(hp) - set(cls().hyperparameters))
-    if unknown:
-        raise CLIError(f"--hp {unknown[0]} is not a hyperparameter of {args.algorithm}; "
-                       f"expected one of {', '.join(cls().hyperparameters)}")
-    try:
-        optimizer = cls(**hp)
-    except (TypeError, ValueError) as err:
-        raise CLIError(f"--hp {err}") from None
+    hp = parse_hp(args.hp, args.algorithm)  # refuses an unknown algorithm too
+    optimizer = OPTIMIZERS[args.algorithm](**hp)
     steps = count("--steps", args.steps, high=MAX_STEPS, why="a table per step")
     grads = _floats("--grads", args.grads, args.dtype)
     params = np.ones_like(grads) if args.params is None else _floats("--params", args.params, args.dtype)
@@ -81,9 +70,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "step(), traced."
         ),
     )
-    p.add_argument("algorithm", metavar="ALGORITHM", help="numopt registry key, e.g. adam")
-    p.add_argument("--hp", action="append", default=[], metavar="NAME=VALUE,...",
-                   help="hyperparameters, e.g. lr=0.1,amsgrad=true (may be repeated)")
+    p.add_argument("algorithm", metavar="ALGORITHM", help=algorithm_help())
+    add_hp_option(p, "hyperparameters")
     p.add_argument("--grads", required=True, metavar="G1,G2,...", help="the gradient of every step, e.g. 0.1,-0.2")
     p.add_argument("--params", metavar="X1,X2,...", help="the starting parameters (default: ones)")
     p.add_argument("--steps", default="1", help="how many steps to show, e.g. 3 or 1e1 (default 1)")
