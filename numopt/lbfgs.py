@@ -4,9 +4,10 @@ Algorithm (Nocedal 1980; Liu & Nocedal 1989; torch.optim.LBFGS with ``max_iter=1
 ----------------------------------------------------------------------------------
 Given η, the history size m, the tolerances τ_g, τ_c and k = 0, h = 1, an
 empty history (S, Y, ρ), step t = 1, 2, … receives g_t = ∇J(θ_{t-1}) and runs,
-in this order (a marked line runs only under its condition)::
+in this order (a marked line runs only under its condition; when ``stop`` holds, nothing
+after it runs: θ and the state stay as they are)::
 
-    (max|g_t| ≤ τ_g)           stop: θ and the state stay as they are
+    stop ← max|g_t| ≤ τ_g
     k ← k + 1
     (k = 1)                    d ← −g_t
     (k = 1)                    γ ← min(1, 1 / ‖g_t‖_1) η
@@ -150,7 +151,7 @@ class LBFGS(Optimizer):
 
     def __setattr__(self, name: str, value: object) -> None:
         if name == "history_size" and isinstance(value, (int, float)) and not isinstance(value, bool):
-            if math.isfinite(value) and not float(value).is_integer():
+            if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
                 raise ValueError(f"history_size={value!r} is not a whole number; expected an integer >= 1")
             if self._slots and value != self.history_size:
                 raise ValueError(
@@ -177,8 +178,9 @@ class LBFGS(Optimizer):
 
     def _update(self, theta, g, t, lr, S, Y, rho, n, h, k, g_prev, s):
         tolerance_grad, tolerance_change = self.tolerance_grad, self.tolerance_change
-        if np.max(np.abs(g), initial=0.0) <= tolerance_grad:
-            return  # (max|g_t| ≤ τ_g) stop: θ and the state stay as they are
+        stop = np.max(np.abs(g), initial=0.0) <= tolerance_grad  # stop ← max|g_t| ≤ τ_g
+        if stop:
+            return
         k += 1  # k ← k + 1
         if k == 1:
             d = -g  # (k = 1) d ← −g_t

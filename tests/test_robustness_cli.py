@@ -149,10 +149,10 @@ def test_the_batch_benchmark_has_help(capsys):
 
 
 def test_race_refuses_a_count_that_would_run_for_hours_with_an_estimate(capsys):
-    """1e12 steps × 14 optimizers at the 0.5 ms a step of the estimate: 7e9 s, 222 years."""
+    """1e12 steps × 29 optimizers at the 0.5 ms a step of the estimate: 1.45e10 s, 460 years."""
     status, err = run(["race", "rosenbrock", "--steps", "1e12"])
     assert status == 2
-    assert "is 1.4e+13 steps in all, about 222 years" in err and "--steps 142_857 for 14 optimizer(s)" in err
+    assert "is 2.9e+13 steps in all, about 460 years" in err and "--steps 68_965 for 29 optimizer(s)" in err
 
 
 def test_a_closed_stdout_is_no_traceback():

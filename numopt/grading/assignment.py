@@ -94,7 +94,7 @@ def _initial_value(cls: type, hp: dict[str, Any], name: str) -> str:
     probe = np.array([0.25, -0.5, 2.0])
     value = cls(**hp)._initial_state(probe)[name]
     if value.shape not in ((), probe.shape):
-        return "None  # not shaped like params: create it here (its shape is in the docstring)"
+        return "np.empty(0)  # not shaped like params: create it with the shape the docstring gives"
     if value.shape == probe.shape and np.array_equal(value, probe):
         return "params.copy()"
     constant = float(value.flat[0])
