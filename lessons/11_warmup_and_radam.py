@@ -208,9 +208,10 @@ assert abs(plain[1] / eta - 1) < 1e-6
 #
 # It exists only for $\rho_t > 4$. Before that the algorithm drops the adaptive rate and takes the momentum step
 # $\theta_t = \theta_{t-1} - \eta\,\hat m_t$ (SGD with momentum); after it,
-# $\theta_t = \theta_{t-1} - \eta\,r_t\,\hat m_t/\sqrt{\hat v_t}$. For $\beta_2 = 0.999$, $\rho_4 < 4 < \rho_5 < 5 < \rho_6$
-# (§1's table): four momentum steps, then rectified Adam (torch's `RAdam` switches at $\rho_t > 5$: five momentum
-# steps). $r_t$ rises from 0.02 to 1 over thousands of steps: a warm-up derived, not tuned.
+# $\theta_t = \theta_{t-1} - \eta\,r_t\,\hat m_t/\sqrt{\hat v_t}$. For $\beta_2 = 0.999$,
+# $\rho_4 < 4 < \rho_5 < 5 < \rho_6$ (§1's table): four momentum steps, then rectified Adam (torch's `RAdam`
+# switches at $\rho_t > 5$: five momentum steps). $r_t$ rises from 0.02 to 1 over thousands of steps: a warm-up
+# derived, not tuned.
 #
 # `numopt.theory.radam_rectification(beta2, t)` is $r_t$.
 

@@ -40,6 +40,7 @@ __all__ = [
     "heavy_ball_optimal",
     "heavy_ball_rate",
     "radam_rectification",
+    "sgd_averaged_loss",
     "sgd_expected_loss",
     "sgd_noise_floor",
     "sma_length",
@@ -252,6 +253,25 @@ def sgd_expected_loss(lr, lam: ArrayLike, sigma2: ArrayLike, e0: ArrayLike, step
         var = (1 - eta * lam) ** 2 * var + eta**2 * sigma2
         out.append(0.5 * np.sum(lam * (mean**2 + var)))
     return np.array(out)
+
+
+def sgd_averaged_loss(lr: float, lam: ArrayLike, sigma2: ArrayLike, e0: ArrayLike, steps: int) -> float:
+    """E[J(θ̄_n)] for the Polyak–Ruppert average θ̄_n = (θ_1 + … + θ_n)/n of constant-η SGD.
+
+    Same noisy diagonal quadratic as :func:`sgd_noise_floor`. With a = 1 − ηλ, the error
+    e_t = aᵗ e0 − η Σ_{k≤t} a^{t−k} ξ_k averages to
+
+        E[ē] = e0 a (1 − aⁿ)/(n (1 − a)),   Var[ē] = η² σ² Σ_{j=1}^{n} (1 − aʲ)² / (n² (1 − a)²),
+
+    and E[J(θ̄_n)] = ½ Σᵢ λᵢ (E[ē]² + Var[ē]). For large n it tends to Σᵢ σᵢ²/(2 λᵢ n),
+    whatever η (Polyak & Juditsky 1992): the average goes below the floor of every iterate.
+    """
+    lam, sigma2 = np.asarray(lam, dtype=float), np.asarray(sigma2, dtype=float)
+    a = 1.0 - lr * lam
+    j = np.arange(1, steps + 1)[:, None]
+    mean = np.asarray(e0, dtype=float) * a * (1.0 - a**steps) / (steps * (1.0 - a))
+    var = lr**2 * sigma2 * np.sum((1.0 - a**j) ** 2, axis=0) / (steps**2 * (1.0 - a) ** 2)
+    return float(0.5 * np.sum(lam * (mean**2 + var)))
 
 
 # --- Heavy-ball momentum on a quadratic (lesson 03) ------------------------------------------------
