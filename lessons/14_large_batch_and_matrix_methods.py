@@ -25,6 +25,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import numopt
+from numopt.muon import NS_COEFFICIENTS, NS_STEPS
 from numopt.problems import MLP
 
 mlp = MLP()
@@ -87,12 +88,12 @@ assert invariance["LARS"] < 1e-12 and invariance["LAMB"] < 1e-3  # LAMB: ε/|g| 
 # ## 2. Adafactor: a factored second moment
 #
 # Adam stores $v$, one number per weight. For an $n\times m$ matrix Adafactor (Shazeer & Stern, "Adafactor: Adaptive
-# Learning Rates with Sublinear Memory Cost", 2018, arXiv:1804.04235) stores only EWMAs of the row sums $R$ ($n$
-# numbers) and the column sums $C$ ($m$ numbers) of $g^2$, and uses
+# Learning Rates with Sublinear Memory Cost", 2018, arXiv:1804.04235) stores only EWMAs of the row means $R$ ($n$
+# numbers) and the column means $C$ ($m$ numbers) of $g^2$, and uses
 #
-# $$\hat V = \frac{R\,C^\top}{\mathbf 1^\top R},$$
+# $$\hat V = \frac{R\,C^\top}{\mathrm{mean}(R)},$$
 #
-# the rank-1 matrix with those row and column sums (the paper shows it minimises the generalised Kullback–Leibler
+# the rank-1 matrix with those row and column means (the paper shows it minimises the generalised Kullback–Leibler
 # divergence to $V$ among rank-1 matrices). It is **exact** when $V$ has rank 1, e.g. for a gradient
 # $g = a\,b^\top$, whose square $(a^2)(b^2)^\top$ is rank 1; otherwise it is the best rank-1 stand-in. The other lines
 # of
@@ -110,8 +111,8 @@ for label, g in (("g = a b^T", rank_one), ("g Gaussian", full_rank)):
     opt, w = numopt.Adafactor(), rng.standard_normal((n, m))
     for _ in range(20):
         opt.step(w, g)
-    row, col = opt.state["row"], opt.state["col"]
-    v_hat = np.outer(row, col) / row.sum()
+    row, col = opt.state["r"], opt.state["c"]  # shapes (n, 1) and (1, m)
+    v_hat = row * col / row.mean()
     factored[label] = np.linalg.norm(v_hat - g**2) / np.linalg.norm(g**2)
     error = "exact (< 1e-12)" if factored[label] < 1e-12 else f"{factored[label]:.3f}"
     print(f"{label:10s}: state {row.size} + {col.size} numbers (Adam: {g.size}); "
@@ -140,16 +141,16 @@ assert factored["g Gaussian"] > 0.3  # not rank 1: a rank-1 stand-in
 # iterations push every $\sigma$ above $10^{-3}$ into about $[0.47, 1.2]$, not exactly to 1.
 
 # %%
-coefficients = (3.4445, -4.7750, 2.0315)
+a, b, c = NS_COEFFICIENTS  # numopt.muon's constants
 sigma0 = np.logspace(-3, 0, 400)
 sigma5 = sigma0.copy()
-for _ in range(5):
-    sigma5 = coefficients[0] * sigma5 + coefficients[1] * sigma5**3 + coefficients[2] * sigma5**5
+for _ in range(NS_STEPS):  # what newton_schulz does to each singular value
+    sigma5 = a * sigma5 + b * sigma5**3 + c * sigma5**5
 print(f"five quintic Newton-Schulz iterations map sigma in [1e-3, 1] to [{sigma5.min():.3f}, {sigma5.max():.3f}]")
 
 w_muon = rng.standard_normal((n, m)) * 0.1
 g_muon = rng.standard_normal((n, 4)) @ np.diag([10.0, 1.0, 0.1, 0.01]) @ rng.standard_normal((4, m))
-muon = numopt.Muon(lr=1.0)
+muon = numopt.Muon(lr=1.0, weight_decay=0.0)
 before = w_muon.copy()
 muon.step(w_muon, g_muon)
 step = before - w_muon
@@ -197,7 +198,7 @@ plt.show()
 # ## What to remember
 # * A layer's relative change $\lVert\Delta W\rVert/\lVert W\rVert$ is what its output feels; SGD and Adam leave it to
 #   the gradient's scale and the array's shape, the trust ratio of LARS and LAMB fixes it.
-# * Adafactor's $RC^\top/\mathbf 1^\top R$ is exact for rank-1 $g^2$ and a rank-1 stand-in otherwise.
+# * Adafactor's $RC^\top/\mathrm{mean}(R)$ is exact for rank-1 $g^2$ and a rank-1 stand-in otherwise.
 # * Muon is steepest descent in the spectral norm: momentum, then all singular values to about 1.
 # * All four need whole arrays, not coordinates.
 

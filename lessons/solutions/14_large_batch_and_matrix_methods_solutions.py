@@ -21,6 +21,7 @@
 import numpy as np
 
 import numopt
+from numopt.muon import NS_COEFFICIENTS
 from numopt.problems import MLP
 
 # %% [markdown]
@@ -60,9 +61,9 @@ assert moved > 1e-3 and gap < 1e-9 * moved
 # %% [markdown]
 # ## Exercise 2
 #
-# For a constant gradient the decay rate only averages equal values, so $R$ and $C$ are the row and column sums of
-# $g^2$. If $g^2 = p\,q^\top$, then $R = p\,(\mathbf 1^\top q)$, $C = q\,(\mathbf 1^\top p)$ and
-# $\mathbf 1^\top R = (\mathbf 1^\top p)(\mathbf 1^\top q)$, so $RC^\top/\mathbf 1^\top R = p\,q^\top = g^2$. For
+# For a constant gradient the decay rate only averages equal values (its first weight is 1), so $R$ and $C$ are the
+# row and column means of $g^2$. If $g^2 = p\,q^\top$, then $R = p\,\bar q$, $C = \bar p\,q$ and
+# $\mathrm{mean}(R) = \bar p\,\bar q$ (bars are means), so $RC^\top/\mathrm{mean}(R) = p\,q^\top = g^2$. For
 # $g = ab^\top + \delta E$ the error grows with $\delta$, roughly in proportion while $\delta$ is small.
 
 # %%
@@ -75,7 +76,7 @@ for delta in (1e-3, 1e-2, 1e-1):
     opt, w = numopt.Adafactor(), rng.standard_normal((n, m))
     for _ in range(10):
         opt.step(w, g)
-    v_hat = np.outer(opt.state["row"], opt.state["col"]) / opt.state["row"].sum()
+    v_hat = opt.state["r"] * opt.state["c"] / opt.state["r"].mean()
     errors[delta] = np.linalg.norm(v_hat - g**2) / np.linalg.norm(g**2)
     print(f"delta = {delta:g}: relative error of V_hat {errors[delta]:.2e}")
 
@@ -100,7 +101,8 @@ def iterations_to(poly, target=0.5, sigma=1e-3):
     return len(values) - 1, values
 
 
-quintic = iterations_to(lambda x: 3.4445 * x - 4.7750 * x**3 + 2.0315 * x**5)
+a3, b3, c3 = NS_COEFFICIENTS
+quintic = iterations_to(lambda x: a3 * x + b3 * x**3 + c3 * x**5)
 cubic = iterations_to(lambda x: 1.5 * x - 0.5 * x**3)
 print(f"quintic: {quintic[0]} iterations; cubic: {cubic[0]} iterations")
 
