@@ -11,42 +11,43 @@ Every optimizer updates NumPy arrays in place::
         opt.step(theta, 2 * theta)  # gradient of ||theta||²
 
 One module per algorithm holds its equations; :mod:`numopt.base` holds the
-bookkeeping. ``OPTIMIZERS`` maps the registry keys (``"sgd"`` … ``"funnel"``) to
-the classes. The source documents and their errata are listed in
+bookkeeping. ``OPTIMIZERS`` (:mod:`numopt.registry`) maps the registry keys
+(``"sgd"`` … ``"funnel"``) to the classes. The source documents and their errata are listed in
 docs/sources.md.
 """
 
 from .adadelta import AdaDelta
+from .adafactor import Adafactor
 from .adagrad import AdaGrad
 from .adam import Adam, AdamW
+from .adamax import Adamax
 from .adax import AdaX, AdaXW
+from .asgd import ASGD
 from .base import Optimizer
 from .egsgd import EGSGD
 from .egu import EGU
 from .funnel import Funnel
 from .guard import NumericalWarning
+from .lbfgs import LBFGS
 from .momentum import Momentum
+from .muon import Muon
 from .nadam import Nadam
 from .nag import NAG
 from .problems import PROBLEMS
+from .radam import RAdam
+from .registry import OPTIMIZERS
 from .rmsprop import RMSProp
+from .rprop import Rprop
 from .runner import Trajectory, run
 from .sgd import SGD
+from .sparse_adam import SparseAdam
 from .stepthrough import explain
 
 __version__ = "0.1.0"
 
-OPTIMIZERS: dict[str, type[Optimizer]] = {
-    cls.key: cls
-    for cls in (
-        SGD, Momentum, NAG, AdaGrad, RMSProp, AdaDelta, Adam, AdamW, Nadam, AdaX, AdaXW,
-        EGU, EGSGD, Funnel,
-    )
-}
-"""Registry: key (``"sgd"``, ..., ``"funnel"``) -> optimizer class."""
-
 __all__ = [  # noqa: RUF022 (the order of the lessons)
     "OPTIMIZERS", "SGD", "Momentum", "NAG", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "AdamW",
-    "Nadam", "AdaX", "AdaXW", "EGU", "EGSGD", "Funnel", "Optimizer",
+    "Nadam", "AdaX", "AdaXW", "EGU", "EGSGD", "Funnel",
+    "Adamax", "RAdam", "Rprop", "ASGD", "Adafactor", "LBFGS", "Muon", "SparseAdam", "Optimizer",
     "PROBLEMS", "Trajectory", "run", "explain", "NumericalWarning",
 ]

@@ -68,7 +68,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from .base import LearningRate, Optimizer
+from .base import LearningRate, Optimizer, inequalities
 
 __all__ = ["AdaDelta"]
 
@@ -87,7 +87,8 @@ class AdaDelta(Optimizer):
     """
 
     key = "adadelta"
-    state_names = ("E_g2", "E_delta2")
+    ranges = inequalities("0 <= rho <= 1", "eps > 0")
+    self_scaled = True
     state_bounds: ClassVar[dict[str, tuple[float, float]]] = dict.fromkeys(("E_g2", "E_delta2"), (0.0, float("inf")))
     second_moments = ("E_g2",)
 

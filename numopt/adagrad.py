@@ -56,7 +56,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from .base import LearningRate, Optimizer
+from .base import LearningRate, Optimizer, inequalities
 
 __all__ = ["AdaGrad"]
 
@@ -77,7 +77,10 @@ class AdaGrad(Optimizer):
     """
 
     key = "adagrad"
-    state_names = ("v",)
+    ranges = inequalities("eps > 0", "initial_accumulator_value >= 0")
+    adaptive = True
+    family, corrections = "adagrad", ("none", "none")
+    named_variants: ClassVar[dict[str, dict]] = {"initial_accumulator": {"initial_accumulator_value": 0.1}}
     state_bounds: ClassVar[dict[str, tuple[float, float]]] = {"v": (0.0, float("inf"))}
     second_moments = ("v",)
 

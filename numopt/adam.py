@@ -102,7 +102,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from .base import LearningRate, Optimizer
+from .base import LearningRate, Optimizer, inequalities
 
 __all__ = ["Adam", "AdamW"]
 
@@ -130,7 +130,11 @@ class Adam(Optimizer):
     """
 
     key = "adam"
-    state_names = ("m", "v")
+    ranges = inequalities("0 <= beta1 < 1", "0 <= beta2 < 1", "eps > 0", "weight_decay >= 0")
+    kept_when: ClassVar[dict[str, str]] = {"v_max": "amsgrad"}
+    adaptive = True
+    family, corrections = "adam", ("adam", "adam")
+    named_variants: ClassVar[dict[str, dict]] = {"l2": {"weight_decay": 0.1}}
     decoupled = False
     state_bounds: ClassVar[dict[str, tuple[float, float]]] = dict.fromkeys(("v", "v_max"), (0.0, float("inf")))
     second_moments = ("v", "v_max")
@@ -151,10 +155,7 @@ class Adam(Optimizer):
             eps_in_sqrt=eps_in_sqrt, amsgrad=amsgrad, efficient=efficient,
         )
 
-    def _state_names(self) -> tuple[str, ...]:
-        return ("m", "v", "v_max") if self.amsgrad else ("m", "v")
-
-    def _update(self, theta, g, t, lr, m, v, **amsgrad_state):
+    def _update(self, theta, g, t, lr, m, v, v_max=None):
         beta1, beta2, eps, weight_decay = self.beta1, self.beta2, self.eps, self.weight_decay
         if self.decoupled:
             theta *= 1 - lr * weight_decay  # (AdamW) θ_{t-1} ← θ_{t-1} (1 − η λ)
@@ -164,15 +165,13 @@ class Adam(Optimizer):
         v[...] = beta2 * v + (1 - beta2) * g**2  # v_t ← β2 v_{t-1} + (1 − β2) g_t²
         m_hat = m / (1 - beta1**t)  # m̂_t ← m_t / (1 − β1ᵗ)
         if self.amsgrad:
-            v_max = amsgrad_state["v_max"]
             v_max[...] = np.maximum(v_max, v)  # (amsgrad) v_max,t ← max(v_max,t-1, v_t)
             v_hat = v_max / (1 - beta2**t)  # (amsgrad) v̂_t ← v_max,t / (1 − β2ᵗ)
         else:
             v_hat = v / (1 - beta2**t)  # (otherwise) v̂_t ← v_t / (1 − β2ᵗ)
         if self.efficient:
-            v_raw = amsgrad_state["v_max"] if self.amsgrad else v
             # (efficient) θ_t ← θ_{t-1} − η √(1 − β2ᵗ) / (1 − β1ᵗ) · m_t / (√v_t + ε)
-            theta -= lr * math.sqrt(1 - beta2**t) / (1 - beta1**t) * m / (np.sqrt(v_raw) + eps)
+            theta -= lr * math.sqrt(1 - beta2**t) / (1 - beta1**t) * m / (np.sqrt(v_max if self.amsgrad else v) + eps)
         elif self.eps_in_sqrt:
             theta -= lr * m_hat / np.sqrt(v_hat + eps)  # (eps_in_sqrt) θ_t ← θ_{t-1} − η m̂_t / √(v̂_t + ε)
         else:
@@ -187,6 +186,7 @@ class AdamW(Adam):
     """
 
     key = "adamw"
+    named_variants: ClassVar[dict[str, dict]] = {}  # its weight decay is the decoupled default already
     decoupled = True
 
     def __init__(

@@ -98,7 +98,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from .base import Interval, LearningRate, Optimizer
+from .base import LearningRate, Optimizer, inequalities
 
 __all__ = ["AdaX", "AdaXW"]
 
@@ -121,10 +121,12 @@ class AdaX(Optimizer):
     """
 
     key = "adax"
-    state_names = ("m", "v_hat")
     state_bounds: ClassVar[dict[str, tuple[float, float]]] = {"v_hat": (0.0, float("inf"))}
     second_moments = ("v_hat",)
-    ranges: ClassVar[dict[str, Interval]] = {"beta2": Interval(0.0, 1.0, low_open=True)}
+    ranges = inequalities("0 <= beta1 < 1", "0 < beta2 < 1", "eps > 0", "weight_decay >= 0")
+    adaptive = True
+    family, corrections = "adax", ("none", "adax")
+    named_variants: ClassVar[dict[str, dict]] = {"l2": {"weight_decay": 0.1}}
     decoupled = False
 
     def __init__(
@@ -158,6 +160,7 @@ class AdaXW(AdaX):
     """
 
     key = "adaxw"
+    named_variants: ClassVar[dict[str, dict]] = {}  # its weight decay is the decoupled default already
     decoupled = True
 
     def __init__(

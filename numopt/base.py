@@ -8,16 +8,34 @@ array, its gradient and its named state arrays. This class does the rest:
 * :meth:`Optimizer.step` checks params and grads (:mod:`numopt.structure`)
   before anything is changed, counts ``t`` (the first step computes with
   ``t = 1``), takes the learning rate (a float or a schedule ``lr(t)``),
-  creates the state on the first step and calls ``_update`` for every
-  parameter array through :mod:`numopt.guard` (errstate, undo, warnings);
+  creates the state on the first step and calls ``_update`` itself, on each
+  block an :class:`numopt.guard.Undo` hands it: saved before, checked after,
+  written back if the step does not complete;
 * hyperparameters are checked (:mod:`numopt.hyperparameters`) in the
   constructor and whenever they are assigned later;
 * :attr:`Optimizer.state`, :meth:`Optimizer.state_dict` and
   :meth:`Optimizer.load_state_dict` (checked by :mod:`numopt.state`);
 * blocking: an elementwise update of a large array is handed aligned blocks
-  of ``BLOCK_SIZE`` elements, so that the temporaries of its whole-array
-  NumPy expressions stay in cache. Elementwise arithmetic gives the same bits
-  however the array is cut, so blocking changes speed, never results.
+  of ``numopt.guard.BLOCK_BYTES`` (64 KiB), so that the temporaries of its
+  whole-array NumPy expressions stay in cache and below the allocator's mmap
+  threshold. Elementwise arithmetic gives the same bits however the array is
+  cut, so blocking changes speed, never results.
+
+The contract an algorithm module follows
+----------------------------------------
+* ``def _update(self, theta, g, t, lr, m, v, v_max=None)``: every state array
+  is a named parameter after ``lr`` (:attr:`Optimizer.state_names` is read
+  from this signature, once); one kept only by a variant defaults to ``None``
+  and is declared in ``kept_when = {"v_max": "amsgrad"}`` (a switch, or
+  ``"not ewma"``). State is updated in place; no ``**kwargs``.
+* Facts are class attributes: ``key``, ``ranges = inequalities("0 <= beta1 < 1",
+  "eps > 0", ...)`` (every hyperparameter but ``lr``, switches and bounds),
+  ``bounds``, ``adaptive``, ``self_scaled``, ``elementwise``,
+  ``positive_params``, ``second_moments``, ``state_bounds``, ``family`` and
+  ``corrections``, ``named_variants``. ``switches`` are derived (the
+  constructor's bool defaults). Every table elsewhere is derived from
+  ``numopt.registry.OPTIMIZERS``, where a new class is registered.
+* Initial state is zeros unless ``_initial_state`` says otherwise.
 
 The design follows scikit-learn's ``BaseOptimizer`` (one ``update_params`` entry point)
 and torch.optim's split of bookkeeping from the per-tensor update.
@@ -25,6 +43,7 @@ and torch.optim's split of bookkeeping from the per-tensor update.
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from collections.abc import Mapping
 from typing import Any, ClassVar
@@ -32,23 +51,21 @@ from typing import Any, ClassVar
 import numpy as np
 
 from .aliases import check_keywords
-from .guard import NumericalWarning, StepGuard, floating_point, make_backup
-from .hyperparameters import SWITCHES, Interval, LearningRate, check, check_dtypes, learning_rate
+from .guard import NumericalWarning, Undo, floating_point
+from .hyperparameters import Interval, LearningRate, check, check_dtypes, inequalities, learning_rate
 from .state import check_state_dict, saved_hyperparameters
 from .structure import Params, Structure, check_grads, check_params
 from .structure import name as array_name
 
-__all__ = ["BLOCK_SIZE", "Interval", "LearningRate", "Optimizer", "Params"]
-
-BLOCK_SIZE = 131072
-"""Elements per block handed to an elementwise update (1 MiB of float64)."""
+__all__ = ["Interval", "LearningRate", "Optimizer", "Params", "inequalities"]
 
 
 class Optimizer:
     """Base class of every numopt optimizer.
 
-    Subclasses set :attr:`key` and :attr:`state_names`, pass their
-    hyperparameters to ``super().__init__`` and implement :meth:`_update`.
+    Subclasses state their facts as class attributes (module docstring, "The
+    contract"), pass their hyperparameters to ``super().__init__`` and
+    implement :meth:`_update`.
 
     Parameters
     ----------
@@ -66,11 +83,23 @@ class Optimizer:
     key: ClassVar[str] = ""
     """Registry key (``"adam"``), as in ``numopt.OPTIMIZERS``."""
 
-    state_names: ClassVar[tuple[str, ...]] = ()
-    """Names of the per-parameter state arrays: the symbols of the equations."""
-
     ranges: ClassVar[dict[str, Interval]] = {}
-    """Per-class overrides of :data:`numopt.hyperparameters.RANGES`."""
+    """Hyperparameter name -> its allowed range, written with :func:`inequalities` (``lr`` is the base's)."""
+
+    bounds: ClassVar[tuple[str, ...]] = ()
+    """Hyperparameters that are ``None`` (no clipping) or a pair ``(low, high)``, 0 < low < high."""
+
+    switches: ClassVar[tuple[str, ...]] = ()
+    """Hyperparameters that name a variant (``True``/``False``): derived, the constructor's bool defaults."""
+
+    state_names: ClassVar[tuple[str, ...]] = ()
+    """Every state array the algorithm may keep: derived, the parameters of ``_update`` after ``lr``."""
+
+    kept_when: ClassVar[dict[str, str]] = {}
+    """Optional state name -> the switch that keeps it (``"amsgrad"``) or ``"not <switch>"``."""
+
+    named_variants: ClassVar[dict[str, dict[str, Any]]] = {}
+    """Variants beyond one flipped switch, name -> constructor arguments (tests run each)."""
 
     elementwise: ClassVar[bool] = True
     """True if the update of each element depends only on that element (blockable)."""
@@ -78,30 +107,47 @@ class Optimizer:
     positive_params: ClassVar[bool] = False
     """True if every parameter must stay strictly positive (EGU)."""
 
+    adaptive: ClassVar[bool] = False
+    """True if the step is about ``lr`` per coordinate whatever the gradient's size (AdaGrad, Adam, ...)."""
+
+    self_scaled: ClassVar[bool] = False
+    """True if the algorithm needs no learning rate (AdaDelta keeps lr=1)."""
+
     second_moments: ClassVar[tuple[str, ...]] = ()
     """State arrays whose square root the step divides by: where one is inf, θ stops moving."""
 
     state_bounds: ClassVar[dict[str, tuple[float, float]]] = {}
     """State name -> (low, high), the closed range its entries stay in (checked on loading)."""
 
+    family: ClassVar[str | None] = None
+    """The moment-method update it shares (``"adam"`` for Adam and AdamW), or None: grading's textbook forms."""
+
+    corrections: ClassVar[tuple[str, str] | None] = None
+    """The bias corrections of (m, v): ``"adam"`` 1 − βᵗ, ``"adax"`` (1 + β)ᵗ − 1 or ``"none"`` (with ``family``)."""
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         check_keywords(cls)  # Adam(betas=...) says "did you mean beta1, beta2?" (numopt/aliases.py)
+        constructor = inspect.signature(cls.__init__).parameters.values()
+        cls.switches = tuple(p.name for p in constructor if isinstance(p.default, bool))
+        box = next((c for c in reversed(cls.__mro__) if "_update" in vars(c) and c is not Optimizer), Optimizer)
+        names = list(inspect.signature(box._update).parameters)  # AdamW and grading's mutants inherit Adam's
+        cls.state_names = tuple(names[names.index("lr") + 1:]) if "lr" in names else ()
 
     def __init__(self, **hyperparameters: Any) -> None:
         object.__setattr__(self, "_hyperparameter_names", tuple(hyperparameters))
         self.t = 0
         self._structure: Structure | None = None
         self._slots: list[dict[str, np.ndarray]] = []
-        self._backup: list[dict[str, np.ndarray]] | None = None  # undo copies of params and state (numopt.guard)
+        self._undo_buffers: list[dict[str, np.ndarray]] | None = None  # params and state before a step (numopt.guard)
         self._warned: set[tuple[int, str]] = set()  # (array index, name) already reported non-finite
         for name, value in hyperparameters.items():
             setattr(self, name, value)
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name in self._hyperparameter_names:
-            value = check(name, value, self.ranges)
-            if name in SWITCHES and self._slots:
+            value = check(name, value, type(self))
+            if name in self.switches and self._slots:
                 self._check_switch_keeps_state(name, value)
         object.__setattr__(self, name, value)
 
@@ -110,7 +156,7 @@ class Optimizer:
         old = getattr(self, name)
         object.__setattr__(self, name, value)
         try:
-            wanted = self._state_names()
+            wanted = self._kept_state()
         finally:
             object.__setattr__(self, name, old)
         kept = tuple(self._slots[0])
@@ -119,6 +165,16 @@ class Optimizer:
                 f"{name}={value!r} after step {self.t} would change the state arrays from {kept} to "
                 f"{wanted}; expected {name}={old!r} (create a new optimizer to change this variant)"
             )
+
+    def _kept_state(self) -> tuple[str, ...]:
+        """The state arrays this configuration keeps: :attr:`state_names` less the optional ones switched off."""
+        def kept(name: str) -> bool:
+            switch = self.kept_when.get(name)
+            if switch is None:
+                return True
+            return not getattr(self, switch[4:]) if switch.startswith("not ") else getattr(self, switch)
+
+        return tuple(name for name in self.state_names if kept(name))
 
     @property
     def hyperparameters(self) -> dict[str, Any]:
@@ -162,44 +218,29 @@ class Optimizer:
             slots = self._slots if self._structure else [self._initial_state(theta) for theta in thetas]
             gs = check_grads(kind, keys, thetas, gs, t, [a for slot in slots for a in slot.values()])
             lr = learning_rate(self.lr, t)
-            check_dtypes(self.hyperparameters, [theta.dtype for theta in thetas])
-            if self._backup is None or not self._structure:  # (a failed first step may leave one)
-                self._backup = make_backup(thetas, slots)
-            guard = StepGuard(type(self).__name__, [array_name(kind, "params", key) for key in keys], t)
+            check_dtypes(self.hyperparameters, self.ranges, [theta.dtype for theta in thetas])
+            if self._undo_buffers is None or not self._structure:  # (a failed first step may leave some)
+                self._undo_buffers = Undo.buffers_for(thetas, slots)
+            undo = Undo(self._undo_buffers)
+            before = self.t, self._structure, self._slots, self._warned
             try:
-                for i, (theta, g, slot) in enumerate(zip(thetas, gs, slots, strict=True)):
-                    self._apply(guard, i, theta, g, slot, t, lr)
-                found = guard.warnings(thetas, slots, self._backup, self._warned, self.second_moments)
+                for i, (theta, g, state) in enumerate(zip(thetas, gs, slots, strict=True)):
+                    for theta_block, g_block, state_block in undo.blocks(i, theta, g, state, self.elementwise):
+                        self._update(theta_block, g_block, t, lr, **state_block)  # the algorithm box
+                labels = [array_name(kind, "params", key) for key in keys]
+                found = undo.warnings(type(self).__name__, labels, t, thetas, slots, self._warned, self.second_moments)
                 for _, message in found:
                     warnings.warn(message, NumericalWarning, stacklevel=2)
-            except BaseException:
-                guard.rollback()
+                self._warned = self._warned | {key for key, _ in found}  # commit: nothing can fail after this
+                self._structure = self._structure or Structure.of(kind, keys, thetas)
+                self._slots = slots
+                self.t = t
+            except BaseException:  # Ctrl-C included: put everything back as it was
+                undo.rollback()
+                self.t, self._structure, self._slots, self._warned = before
                 raise
-        self._warned.update(key for key, _ in found)
-        self._structure = self._structure or Structure.of(kind, keys, thetas)
-        self._slots = slots
-        self.t = t
 
-    def _apply(self, guard: StepGuard, i: int, theta: np.ndarray, g: np.ndarray, slot: dict, t: int, lr: float) -> None:
-        """Run :meth:`_update` through ``guard`` on the whole array, or by aligned blocks of ``BLOCK_SIZE``.
-
-        Small, non-contiguous and non-elementwise arrays are updated whole.
-        """
-        arrays, backup = {"theta": theta, **slot}, self._backup[i]
-        guard.begin(arrays, backup)
-        n = theta.size
-        if n <= BLOCK_SIZE or not self.elementwise or not theta.flags.c_contiguous:
-            guard.update(i, self._update, arrays, backup, g, t, lr)
-            return
-        flat_g = np.ascontiguousarray(g).reshape(-1)
-        flat = {k: a.reshape(-1) for k, a in arrays.items()}
-        flat_backup = {k: a.reshape(-1) for k, a in backup.items()}
-        for j in range(0, n, BLOCK_SIZE):
-            block = slice(j, j + BLOCK_SIZE)
-            blocks = {k: a[block] for k, a in flat.items()}
-            guard.update(i, self._update, blocks, {k: a[block] for k, a in flat_backup.items()}, flat_g[block], t, lr)
-
-    def _update(self, theta: np.ndarray, g: np.ndarray, t: int, lr: float, **state: np.ndarray) -> None:
+    def _update(self, theta: np.ndarray, g: np.ndarray, t: int, lr: float) -> None:
         """The algorithm box for one array: update ``theta`` and the state arrays in place.
 
         Parameters
@@ -213,20 +254,17 @@ class Optimizer:
             The step number, 1 on the first step.
         lr : float
             The step size for this step.
-        **state : ndarray
-            The state arrays by name (:attr:`state_names`, or
-            :meth:`_state_names` for variants), the same block; update them in
-            place (``m[...] = ...``).
+
+        A subclass adds its state arrays as named parameters after ``lr``
+        (``m, v, v_max=None``): the same block of each, to update in place
+        (``m[...] = ...``); an optional one is ``None`` unless :attr:`kept_when`
+        keeps it.
         """
         raise NotImplementedError
 
-    def _state_names(self) -> tuple[str, ...]:
-        """The state arrays this configuration keeps (variants may add some)."""
-        return self.state_names
-
     def _initial_state(self, theta: np.ndarray) -> dict[str, np.ndarray]:
         """State for one parameter array before the first step: zeros unless a module says otherwise."""
-        return {name: np.zeros(theta.shape, theta.dtype) for name in self._state_names()}
+        return {name: np.zeros(theta.shape, theta.dtype) for name in self._kept_state()}
 
     @property
     def state(self) -> Any:
@@ -292,7 +330,7 @@ class Optimizer:
         for k, v in loaded.hyperparameters.items():
             object.__setattr__(self, k, v)
         self.t, self._structure, self._slots = t, structure, slots
-        self._backup, self._warned = None, set()
+        self._undo_buffers, self._warned = None, set()
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_backup": None}  # the undo copy is scratch, not state
+        return {**self.__dict__, "_undo_buffers": None}  # scratch, not state

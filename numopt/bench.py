@@ -1,33 +1,34 @@
-"""``numopt bench``: how fast each optimizer steps, against the memory-traffic floor and torch.optim.
+"""``numopt bench``: how fast each optimizer steps, measured interleaved with its peers in one process.
 
 For every algorithm, parameter count and dtype, one table row gives
 
 * ``numopt``: the median wall-clock time of one ``step`` on a single contiguous
   parameter array (hyperparameters at their defaults);
-* ``floor``: the memory-traffic floor of that step, measured in the same run:
-  the bytes a step must read and write (θ and g read, θ written, every state
-  array read and written) divided by the copy bandwidth, which is
-  ``2 · nbytes / t`` for ``np.copyto`` of an array of θ's size;
-* ``×floor``: numopt's time over the floor (1.0 would be a single streaming pass);
-* ``×whole``: numopt's time over the same step with blocking switched off
-  (``BLOCK_SIZE`` larger than the array), i.e. the same NumPy expressions on
-  whole arrays, the way pure-NumPy optimizers are usually written; below 1.0
-  the blocks (temporaries that stay in cache) pay off;
+* ``whole`` and ``×whole``: the whole-array NumPy peer, the way pure-NumPy
+  optimizers are usually written: the same algorithm box (``_update``) called
+  directly on the whole arrays, without checks, undo copy or blocks, and
+  numopt's time over it;
 * ``torch`` and ``×torch``: torch.optim's ``step`` on the same data, single
-  threaded (``torch.set_num_threads(1)``) and ``foreach=False``, and numopt's
-  time over it, for the algorithms torch has (shown only when torch imports);
+  threaded (``torch.set_num_threads(1)``) and ``foreach=False`` (one tensor at
+  a time), and numopt's time over it, for the algorithms torch has (shown
+  only when torch imports);
+* ``floor`` and ``×floor``: the memory-traffic floor of the step, the bytes it
+  must read and write (θ and g read, θ written, every state array read and
+  written) at the bandwidth of ``np.copyto`` on an array of θ's size, timed
+  with the others;
 * ``extra``: the peak memory allocated during one numopt step beyond what was
-  allocated before it (``tracemalloc``, which sees NumPy's buffers): the
-  temporaries of the update's expressions, at most a few blocks of
-  ``BLOCK_SIZE`` elements.
+  allocated before it (``tracemalloc``, which sees NumPy's buffers).
 
-A second table gives the per-step overhead on a 2-element float64 parameter,
-where the Python work (validation, bookkeeping, one ufunc call per operation)
-is all there is. Timings are medians over ``--repeats`` runs, each run long
-enough (at least 20 ms) to be timed reliably. The gradient is the same at every
-step, drawn once from a seeded generator with entries of size about 1e-3 and
-parameters in [0.5, 1.5], so that no state overflows however many steps a
-run takes. Timing goals are read from these tables; no test asserts them.
+The contenders are timed **interleaved**: round after round, each runs one
+timed batch of steps, in an order that rotates from round to round, all in
+this one process, and the medians over the rounds are compared. An allocator
+or cache state, a neighbour on a shared machine, or the order of the runs then
+weighs on every side alike. A second table gives the time of a step on a
+2-element float64 parameter, where the Python work is all there is, measured
+the same way. The gradient is the same at every step, drawn once from a
+seeded generator with entries of size about 1e-3 and parameters in
+[0.5, 1.5], so that no state overflows however many steps a run takes.
+Timing goals are printed (:data:`GOALS`); no test asserts a timing.
 """
 
 from __future__ import annotations
@@ -45,37 +46,59 @@ from typing import Any
 
 import numpy as np
 
-from . import OPTIMIZERS, base
 from .base import Optimizer
 from .cli import CLIError, count
+from .registry import OPTIMIZERS
 
-__all__ = ["measure", "measure_overhead", "register", "torch_optimizer"]
+__all__ = ["GOALS", "interleaved", "measure", "measure_overhead", "register", "torch_optimizer"]
 
 DEFAULT_SIZES = (10**4, 10**5, 10**6, 10**7)
 DTYPES = ("float32", "float64")
 MIN_RUN_SECONDS = 0.02
-"""Each timed run repeats the call until it has taken at least this long."""
+"""Each timed batch repeats the call until it has taken at least this long."""
+
+GOALS = (
+    ("adam", "float32", 10**7, "ratio_to_torch", 0.5),
+    ("adam", "float64", 10**7, "ratio_to_torch", 0.5),
+    *(("adam", dtype, size, "ratio_to_whole", 1.0) for size in (10**5, 10**6, 10**7) for dtype in DTYPES),
+)
+"""(algorithm, dtype, size, ratio, at most): the goals of issue 22, checked against the rows measured."""
+
+TINY_GOAL = ("adam", 0.5)
+"""A 2-element Adam step at most this fraction of torch.optim's."""
 
 
-def _seconds_per_call(fn: Callable[[], Any], repeats: int) -> float:
-    """Median over ``repeats`` runs of the wall-clock seconds per call of ``fn``."""
-    fn()  # warm up: first-touch page faults, caches
-    number = 1
-    while True:
-        start = time.perf_counter()
-        for _ in range(number):
-            fn()
-        elapsed = time.perf_counter() - start
-        if elapsed >= MIN_RUN_SECONDS:
-            break
-        number = max(2 * number, math.ceil(number * 1.2 * MIN_RUN_SECONDS / max(elapsed, 1e-9)))
-    times = [elapsed / number]
-    for _ in range(repeats - 1):
-        start = time.perf_counter()
-        for _ in range(number):
-            fn()
-        times.append((time.perf_counter() - start) / number)
-    return statistics.median(times)
+def interleaved(contenders: dict[str, Callable[[], Any]], repeats: int) -> dict[str, float]:
+    """Median seconds per call of each contender, timed in rotating order round after round.
+
+    Each contender is first called once (first-touch page faults, caches) and
+    its batch length chosen so that a batch takes at least
+    :data:`MIN_RUN_SECONDS`; then ``repeats`` rounds each time one batch of
+    every contender, the order rotated by one per round.
+    """
+    names = list(contenders)
+    numbers = {}
+    for name, fn in contenders.items():
+        fn()
+        number = 1
+        while True:
+            start = time.perf_counter()
+            for _ in range(number):
+                fn()
+            elapsed = time.perf_counter() - start
+            if elapsed >= MIN_RUN_SECONDS:
+                break
+            number = max(2 * number, math.ceil(number * 1.2 * MIN_RUN_SECONDS / max(elapsed, 1e-9)))
+        numbers[name] = number
+    times: dict[str, list[float]] = {name: [] for name in names}
+    for round_ in range(repeats):
+        for name in names[round_ % len(names):] + names[:round_ % len(names)]:
+            fn, number = contenders[name], numbers[name]
+            start = time.perf_counter()
+            for _ in range(number):
+                fn()
+            times[name].append((time.perf_counter() - start) / number)
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def _problem(size: int, dtype: str) -> tuple[np.ndarray, np.ndarray]:
@@ -139,6 +162,19 @@ def _torch_step(torch: Any, key: str, theta: np.ndarray, g: np.ndarray) -> Calla
     return None if optimizer is None else optimizer.step
 
 
+def _whole_array_step(key: str, theta: np.ndarray, g: np.ndarray) -> Callable[[], None]:
+    """A call that runs the algorithm box on copies of the whole arrays: the plain NumPy peer."""
+    opt, theta = OPTIMIZERS[key](), theta.copy()
+    state = opt._initial_state(theta)
+    steps = iter(range(1, 2**62))
+
+    def step() -> None:
+        with np.errstate(all="ignore"):
+            opt._update(theta, g, next(steps), opt.lr, **state)
+
+    return step
+
+
 def _peak_extra_bytes(step: Callable[[], None]) -> int:
     """Peak bytes allocated during ``step()`` beyond those allocated before it."""
     tracemalloc.start()
@@ -151,8 +187,12 @@ def _peak_extra_bytes(step: Callable[[], None]) -> int:
         tracemalloc.stop()
 
 
+def _ratio_of(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else a / b
+
+
 def measure(key: str, size: int, dtype: str, repeats: int = 5, torch: Any = None) -> dict[str, Any]:
-    """Time one algorithm on one contiguous array; see the module docstring for the fields.
+    """Time one algorithm on one contiguous array, interleaved with its peers; see the module docstring.
 
     Parameters
     ----------
@@ -163,66 +203,82 @@ def measure(key: str, size: int, dtype: str, repeats: int = 5, torch: Any = None
     dtype : str
         ``"float32"`` or ``"float64"``.
     repeats : int
-        Timed runs; the median is reported.
+        Rounds of interleaved batches; the medians are reported.
     torch : module or None
         torch (single-threaded), to time torch.optim too.
 
     Returns
     -------
     dict
-        ``algorithm, dtype, size, seconds, floor_seconds, ratio_to_floor,
-        whole_seconds, ratio_to_whole, torch_seconds, ratio_to_torch,
+        ``algorithm, dtype, size, seconds, whole_seconds, ratio_to_whole,
+        torch_seconds, ratio_to_torch, floor_seconds, ratio_to_floor,
         extra_bytes`` (the torch fields are None without torch or a torch
         counterpart).
     """
     theta, g = _problem(size, dtype)
     opt = OPTIMIZERS[key]()
-    seconds = _seconds_per_call(lambda: opt.step(theta, g), repeats)
-    whole_seconds = _unblocked(lambda: _seconds_per_call(lambda: opt.step(theta, g), repeats))
+    copy_dst = np.empty_like(theta)
+    contenders = {
+        "numopt": lambda: opt.step(theta, g),
+        "whole": _whole_array_step(key, theta, g),
+        "copy": lambda: np.copyto(copy_dst, g),
+    }
+    torch_step = None if torch is None else _torch_step(torch, key, theta, g)
+    if torch_step is not None:
+        contenders["torch"] = torch_step
+    seconds = interleaved(contenders, repeats)
     extra = _peak_extra_bytes(lambda: opt.step(theta, g))
     state_bytes = sum(a.nbytes for a in opt.state.values())
     traffic = 2 * theta.nbytes + g.nbytes + 2 * state_bytes
-    copy_dst = np.empty_like(theta)
-    copy_seconds = _seconds_per_call(lambda: np.copyto(copy_dst, g), repeats)
-    floor = traffic / (2 * theta.nbytes / copy_seconds)
-    torch_step = None if torch is None else _torch_step(torch, key, *_problem(size, dtype))
-    torch_seconds = None if torch_step is None else _seconds_per_call(torch_step, repeats)
+    floor = traffic / (2 * theta.nbytes / seconds["copy"])
+    torch_seconds = seconds.get("torch")
     return {
         "algorithm": key,
         "dtype": dtype,
         "size": size,
-        "seconds": seconds,
-        "floor_seconds": floor,
-        "ratio_to_floor": seconds / floor,
-        "whole_seconds": whole_seconds,
-        "ratio_to_whole": seconds / whole_seconds,
+        "seconds": seconds["numopt"],
+        "whole_seconds": seconds["whole"],
+        "ratio_to_whole": seconds["numopt"] / seconds["whole"],
         "torch_seconds": torch_seconds,
-        "ratio_to_torch": None if torch_seconds is None else seconds / torch_seconds,
+        "ratio_to_torch": _ratio_of(seconds["numopt"], torch_seconds),
+        "floor_seconds": floor,
+        "ratio_to_floor": seconds["numopt"] / floor,
         "extra_bytes": extra,
     }
 
 
-def _unblocked(measurement: Callable[[], float]) -> float:
-    """Run ``measurement`` with blocking switched off: every update on the whole array."""
-    block_size = base.BLOCK_SIZE
-    base.BLOCK_SIZE = 2**62
-    try:
-        return measurement()
-    finally:
-        base.BLOCK_SIZE = block_size
-
-
 def measure_overhead(key: str, repeats: int = 5, torch: Any = None) -> dict[str, Any]:
-    """Seconds per step on a 2-element float64 parameter, for numopt and (if given) torch."""
+    """Seconds per step on a 2-element float64 parameter, for numopt and (if given) torch, interleaved."""
     theta, g = np.array([1.0, 2.0]), np.array([1e-3, -1e-3])
     opt = OPTIMIZERS[key]()
-    seconds = _seconds_per_call(lambda: opt.step(theta, g), repeats)
+    contenders = {"numopt": lambda: opt.step(theta, g)}
     torch_step = None if torch is None else _torch_step(torch, key, theta, g)
+    if torch_step is not None:
+        contenders["torch"] = torch_step
+    seconds = interleaved(contenders, repeats)
     return {
         "algorithm": key,
-        "seconds": seconds,
-        "torch_seconds": None if torch_step is None else _seconds_per_call(torch_step, repeats),
+        "seconds": seconds["numopt"],
+        "torch_seconds": seconds.get("torch"),
+        "ratio_to_torch": _ratio_of(seconds["numopt"], seconds.get("torch")),
     }
+
+
+def goals(rows: list[dict], overheads: list[dict]) -> list[str]:
+    """One line per goal of :data:`GOALS` and :data:`TINY_GOAL` that the rows measured: met or not, and the ratio."""
+    lines = []
+    for key, dtype, size, field, limit in GOALS:
+        for r in rows:
+            if (r["algorithm"], r["dtype"], r["size"]) == (key, dtype, size) and r[field] is not None:
+                peer = "torch.optim" if field == "ratio_to_torch" else "the whole-array peer"
+                verdict = "met" if r[field] <= limit else "NOT met"
+                lines.append(f"{key} {dtype} {size:.0e}: {r[field]:.2f}× {peer} (goal ≤ {limit}): {verdict}")
+    key, limit = TINY_GOAL
+    for o in overheads:
+        if o["algorithm"] == key and o["ratio_to_torch"] is not None:
+            verdict = "met" if o["ratio_to_torch"] <= limit else "NOT met"
+            lines.append(f"{key} 2-element step: {o['ratio_to_torch']:.2f}× torch.optim (goal ≤ {limit}): {verdict}")
+    return lines
 
 
 def _parse_list(text: str, what: str, allowed: tuple[str, ...] | None = None) -> list[str]:
@@ -252,23 +308,32 @@ def _bytes(n: int) -> str:
 
 
 def _print_tables(rows: list[dict], overheads: list[dict], with_torch: bool) -> None:
-    head = f"{'algorithm':<9} {'dtype':<7} {'size':>8} {'numopt ms':>10} {'floor ms':>9} {'×floor':>7} {'×whole':>7}"
+    head = f"{'algorithm':<9} {'dtype':<7} {'size':>8} {'numopt ms':>10} {'whole ms':>9} {'×whole':>7}"
     if with_torch:
         head += f" {'torch ms':>9} {'×torch':>7}"
-    print(head + f" {'extra':>11}")
+    print(head + f" {'floor ms':>9} {'×floor':>7} {'extra':>11}")
     for r in rows:
         line = (
             f"{r['algorithm']:<9} {r['dtype']:<7} {r['size']:>8.0e} {_ms(r['seconds']):>10} "
-            f"{_ms(r['floor_seconds']):>9} {_ratio(r['ratio_to_floor']):>7} {_ratio(r['ratio_to_whole']):>7}"
+            f"{_ms(r['whole_seconds']):>9} {_ratio(r['ratio_to_whole']):>7}"
         )
         if with_torch:
             line += f" {_ms(r['torch_seconds']):>9} {_ratio(r['ratio_to_torch']):>7}"
-        print(line + f" {_bytes(r['extra_bytes']):>11}")
+        print(line + f" {_ms(r['floor_seconds']):>9} {_ratio(r['ratio_to_floor']):>7} {_bytes(r['extra_bytes']):>11}")
     print()
-    print(f"{'algorithm':<9} {'2-element step µs':>18}" + (f" {'torch µs':>9}" if with_torch else ""))
+    print(f"{'algorithm':<9} {'2-element step µs':>18}" + (f" {'torch µs':>9} {'×torch':>7}" if with_torch else ""))
     for o in overheads:
-        torch_us = "-" if o["torch_seconds"] is None else f"{o['torch_seconds'] * 1e6:.1f}"
-        print(f"{o['algorithm']:<9} {o['seconds'] * 1e6:>18.1f}" + (f" {torch_us:>9}" if with_torch else ""))
+        line = f"{o['algorithm']:<9} {o['seconds'] * 1e6:>18.1f}"
+        if with_torch:
+            torch_us = "-" if o["torch_seconds"] is None else f"{o['torch_seconds'] * 1e6:.1f}"
+            line += f" {torch_us:>9} {_ratio(o['ratio_to_torch']):>7}"
+        print(line)
+    reached = goals(rows, overheads)
+    if reached:
+        print()
+        print("goals (issue 22):")
+        for line in reached:
+            print(f"  {line}")
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -293,7 +358,8 @@ def _run(args: argparse.Namespace) -> int:
             "python": platform.python_version(),
             "processor": platform.processor() or platform.machine(),
         }
-        print(json.dumps({"machine": machine, "rows": rows, "overhead": overheads}, indent=1))
+        print(json.dumps({"machine": machine, "rows": rows, "overhead": overheads,
+                          "goals": goals(rows, overheads)}, indent=1))
     else:
         _print_tables(rows, overheads, torch is not None)
     return 0
@@ -303,15 +369,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``numopt bench``."""
     p = subparsers.add_parser(
         "bench",
-        help="time every optimizer against the memory-traffic floor and torch.optim",
-        description="Time each optimizer's step against the memory-traffic floor measured in the same "
-        "run and, when torch is installed, against single-threaded torch.optim (foreach=False).",
+        help="time every optimizer interleaved with its whole-array NumPy peer and torch.optim",
+        description="Time each optimizer's step interleaved, in one process, with the same box on whole "
+        "arrays (the plain NumPy peer), the memory-traffic floor and, when torch is installed, "
+        "single-threaded torch.optim (foreach=False); medians over rotating rounds.",
     )
     p.add_argument("--sizes", default=",".join(f"{s:.0e}" for s in DEFAULT_SIZES),
                    help="comma-separated parameter counts (default: %(default)s)")
     p.add_argument("--dtypes", default=",".join(DTYPES), help="float32 and/or float64 (default: %(default)s)")
     p.add_argument("--algorithms", default=",".join(OPTIMIZERS),
                    help="comma-separated registry keys (default: all)")
-    p.add_argument("--repeats", default="5", help="timed runs per figure; the median is shown (default: 5)")
+    p.add_argument("--repeats", default="5", help="interleaved rounds per figure; the median is shown (default: 5)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.set_defaults(func=_run)

@@ -59,7 +59,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from .base import LearningRate, Optimizer
+from .base import LearningRate, Optimizer, inequalities
 
 __all__ = ["EGSGD"]
 
@@ -76,7 +76,7 @@ class EGSGD(Optimizer):
     """
 
     key = "egsgd"
-    state_names = ("nu", "g_prev")
+    ranges = inequalities("gamma >= 0")
     state_bounds: ClassVar[dict[str, tuple[float, float]]] = {"nu": (0.0, float("inf"))}
 
     def __init__(self, lr: LearningRate = 0.01, gamma: float = 0.01) -> None:

@@ -96,10 +96,11 @@ Exponentiated Gradient Updates. arXiv:2202.00145, 2022.
 from __future__ import annotations
 
 import math
+from typing import ClassVar
 
 import numpy as np
 
-from .base import LearningRate, Optimizer
+from .base import LearningRate, Optimizer, inequalities
 
 __all__ = ["Funnel"]
 
@@ -130,8 +131,12 @@ class Funnel(Optimizer):
     """
 
     key = "funnel"
-    state_names = ("nu", "m", "p", "s")
+    ranges = inequalities("0 <= mu < 1", "0 <= beta < 1", "gamma_p >= 0", "gamma_s >= 0")
+    bounds = ("p_bounds", "s_bounds")
     elementwise = False
+    named_variants: ClassVar[dict[str, dict]] = {
+        "plain": {"use_signs": False, "use_directions": False, "p_bounds": None, "s_bounds": None},
+    }
 
     def __init__(
         self,

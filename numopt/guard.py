@@ -1,19 +1,33 @@
-"""The step as one transaction: numopt's floating-point settings, an undo copy, and warnings of its own.
+"""The step as one transaction: numopt's floating-point settings, the undo copy, and warnings of its own.
 
-:meth:`numopt.base.Optimizer.step` runs every update through a :class:`StepGuard`:
+:meth:`numopt.base.Optimizer.step` calls ``_update`` on the blocks an :class:`Undo` hands it:
 
 * the arithmetic runs under ``np.errstate(all="ignore")`` (:func:`floating_point`),
   whatever the caller set: a caller's ``np.errstate(all="raise")`` can no longer stop an
   update halfway, and NumPy's anonymous RuntimeWarnings give way to numopt's own;
-* before a block of a parameter is updated, it and its state are copied into
-  the optimizer's backup arrays (in cache, one extra write per array). If anything
-  raises before the step is complete, :meth:`StepGuard.rollback` writes every
-  touched block back, so params and state are bitwise as they were;
+* before a block of a parameter is handed to the update, it and its state are
+  copied into the optimizer's undo buffers (the block is in cache, so this is
+  one extra write per array). If anything raises before the step is complete,
+  :meth:`Undo.rollback` writes every block handed out back, so params and state
+  are bitwise as they were; a second Ctrl-C during the rollback does not stop
+  it halfway;
 * after a block is updated, θ and every state array are checked for
-  finiteness, one read pass each (``a.sum()`` is finite iff every entry is,
-  unless it overflows); an array that fails is counted entry by entry against
-  its backup, and :meth:`StepGuard.warnings` reports what became inf or NaN as a
-  :class:`NumericalWarning`, once per optimizer and array.
+  finiteness, one read pass each of the block still in cache (``a.sum()`` is
+  finite iff every entry is, unless it overflows); an array that fails is
+  counted entry by entry against its undo copy, and :meth:`Undo.warnings`
+  reports what became inf or NaN as a :class:`NumericalWarning`, once per
+  optimizer and array.
+
+Why an undo copy and not a double buffer (the box writing into spare arrays
+that replace the state by a swap of references): θ is the caller's array and
+cannot be swapped, so θ would be copied twice instead of once, and a state
+array the caller holds (``v = opt.state["v"]``) would silently stop being the
+state. The undo copy costs the same one pass for the state and one fewer for θ.
+
+Blocks are sized in bytes, :data:`BLOCK_BYTES` (64 KiB): an expression's
+temporary is one block, below glibc's 128 KiB threshold above which every
+allocation is a fresh ``mmap`` with its page faults, so the speed of a step
+does not depend on what the process allocated before.
 
 Nothing here knows an algorithm: which state arrays are second moments (the
 step divides by their root) is each module's ``second_moments``.
@@ -21,13 +35,17 @@ step divides by their root) is each module's ``second_moments``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
+from typing import NamedTuple
 
 import numpy as np
 
 from .structure import all_finite
 
-__all__ = ["NumericalWarning", "StepGuard", "floating_point", "make_backup"]
+__all__ = ["BLOCK_BYTES", "NumericalWarning", "Undo", "floating_point"]
+
+BLOCK_BYTES = 65536
+"""Bytes per block handed to an elementwise update (8192 float64 or 16384 float32 elements)."""
 
 
 class NumericalWarning(RuntimeWarning):
@@ -39,73 +57,108 @@ def floating_point() -> np.errstate:
     return np.errstate(all="ignore")
 
 
-def make_backup(thetas: list[np.ndarray], slots: list[dict[str, np.ndarray]]) -> list[dict[str, np.ndarray]]:
-    """Arrays shaped like each parameter (``"theta"``) and its state, to undo a step into."""
-    return [
-        {"theta": np.empty_like(theta), **{k: np.empty_like(a) for k, a in slot.items()}}
-        for theta, slot in zip(thetas, slots, strict=True)
-    ]
+class Written(NamedTuple):
+    """θ and the state of one parameter array as handed to the update, their undo copies, how far it got."""
+
+    arrays: dict[str, np.ndarray]  # flat views when blocked, else the arrays themselves
+    backup: dict[str, np.ndarray]  # the undo buffers, in the same form
+    end: int | None  # blocked: the elements handed out so far (a prefix); None: the whole arrays
 
 
-class StepGuard:
-    """The undo log and the finiteness findings of one step.
+class Undo:
+    """The undo log of one step: every block handed to an update, its copy from before, the findings.
 
     Parameters
     ----------
-    owner : str
-        The optimizer's class name, for messages.
-    labels : list of str
-        The readable name of each parameter array (``params['W']``).
-    t : int
-        The step being taken.
+    buffers : list of dict
+        Per parameter array, arrays shaped like θ (``"theta"``) and each state
+        array: the optimizer's undo buffers, kept between steps
+        (:meth:`buffers_for`).
     """
 
-    def __init__(self, owner: str, labels: list[str], t: int) -> None:
-        self.owner, self.labels, self.t = owner, labels, t
-        self.touched: list[list] = []  # [arrays, backup, elements done] per parameter array begun
-        self.suspects: set[tuple[int, str]] = set()
+    def __init__(self, buffers: list[dict[str, np.ndarray]]) -> None:
+        self.buffers = buffers
+        self.written: list[Written] = []
+        self.suspects: set[tuple[int, str]] = set()  # (array index, name) that may have become inf or NaN
 
-    def begin(self, arrays: dict[str, np.ndarray], backup: dict[str, np.ndarray]) -> None:
-        """Start on one parameter array: ``arrays`` is θ (``"theta"``) and its state, whole."""
-        self.touched.append([arrays, backup, 0])
+    @staticmethod
+    def buffers_for(thetas: list[np.ndarray], slots: list[dict[str, np.ndarray]]) -> list[dict[str, np.ndarray]]:
+        """Undo buffers shaped like each parameter (``"theta"``) and its state."""
+        return [
+            {"theta": np.empty_like(theta), **{k: np.empty_like(a) for k, a in slot.items()}}
+            for theta, slot in zip(thetas, slots, strict=True)
+        ]
 
-    def update(
-        self, index: int, update: Callable, arrays: dict[str, np.ndarray], backup: dict[str, np.ndarray],
-        g: np.ndarray, t: int, lr: float,
-    ) -> None:
-        """Back up ``arrays`` (the next block of those begun), run ``update`` on them, check them."""
-        for name, a in arrays.items():
-            np.copyto(backup[name], a)
-        self.touched[-1][2] += arrays["theta"].size
-        state = {k: a for k, a in arrays.items() if k != "theta"}
-        update(arrays["theta"], g, t, lr, **state)
-        for name, a in arrays.items():
-            if not all_finite(a):
-                self.suspects.add((index, name))
+    def blocks(
+        self, index: int, theta: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray], blocked: bool
+    ) -> Iterator[tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]]:
+        """Yield ``(θ, g, state)`` of parameter array ``index`` block by block, each saved before it is yielded.
+
+        ``blocked``: whether the update is elementwise; then a C-contiguous
+        array larger than a block is cut into aligned blocks of
+        :data:`BLOCK_BYTES`, else it is yielded whole. Each block is checked
+        for finiteness when the loop asks for the next one.
+        """
+        arrays, backup = {"theta": theta, **state}, self.buffers[index]
+        size = max(1, BLOCK_BYTES // theta.itemsize)
+        cut_whole = theta.size <= size or not blocked or not theta.flags.c_contiguous
+        if cut_whole:
+            cuts, flat_g = [Ellipsis], g
+        else:
+            cuts = (slice(j, j + size) for j in range(0, theta.size, size))
+            arrays = {k: a.reshape(-1) for k, a in arrays.items()}
+            backup = {k: a.reshape(-1) for k, a in backup.items()}
+            flat_g = np.ascontiguousarray(g).reshape(-1)
+        self.written.append(Written(arrays, backup, None if cut_whole else 0))
+        for cut in cuts:
+            block = {k: a[cut] for k, a in arrays.items()}
+            for name, a in block.items():
+                np.copyto(backup[name][cut], a)
+            if not cut_whole:
+                self.written[-1] = self.written[-1]._replace(end=cut.stop)
+            theta_block = block.pop("theta")
+            yield theta_block, flat_g[cut], block
+            self._check(index, "theta", theta_block)
+            for name, a in block.items():
+                self._check(index, name, a)
+
+    def _check(self, index: int, name: str, a: np.ndarray) -> None:
+        if not all_finite(a):
+            self.suspects.add((index, name))
 
     def rollback(self) -> None:
-        """Write every block touched so far back to its value before the step."""
-        for arrays, backup, done in reversed(self.touched):
-            for name, a in arrays.items():
-                if done == a.size or a.ndim == 0:
-                    np.copyto(a, backup[name])
-                else:  # blocked, so C-contiguous: the first ``done`` elements
-                    a.reshape(-1)[:done] = backup[name].reshape(-1)[:done]
+        """Write every block handed out back to its value before the step; finish even if interrupted."""
+        interrupted = None
+        for written in reversed(self.written):
+            while True:  # every copy below is idempotent: after a Ctrl-C, do them again
+                try:
+                    for name, a in written.arrays.items():
+                        if written.end is None:
+                            np.copyto(a, written.backup[name])
+                        else:  # blocked: flat views whose first ``end`` elements were handed out
+                            np.copyto(a[:written.end], written.backup[name][:written.end])
+                    break
+                except KeyboardInterrupt as err:
+                    interrupted = err
+        if interrupted is not None:
+            raise interrupted
 
     def warnings(
-        self, thetas: list[np.ndarray], slots: list[dict[str, np.ndarray]], backups: list[dict[str, np.ndarray]],
+        self, owner: str, labels: list[str], t: int, thetas: list[np.ndarray], slots: list[dict[str, np.ndarray]],
         warned: set, second_moments: tuple[str, ...],
     ) -> list[tuple[tuple[int, str], str]]:
         """``((index, name), message)`` for each array that finite values left inf or NaN.
 
-        ``thetas`` and ``slots`` are the whole arrays after the step, ``backups``
-        before it (θ as ``"theta"``); the (index, name) pairs in ``warned`` were
-        reported before and are skipped (once per optimizer and array).
+        ``owner`` is the optimizer's class name and ``labels`` the readable name
+        of each parameter array (``params['W']``), for the messages; ``thetas``
+        and ``slots`` are the whole arrays after step ``t``. The (index, name)
+        pairs in ``warned`` were reported before and are skipped (once per
+        optimizer and array).
         """
         found = []
-        full = [{"theta": theta, **slot} for theta, slot in zip(thetas, slots, strict=True)] if self.suspects else []
         for index, name in sorted(self.suspects - warned):
-            now, before = full[index][name], backups[index][name]
+            now = thetas[index] if name == "theta" else slots[index][name]
+            before = self.buffers[index][name]
             became = np.isfinite(before) & ~np.isfinite(now)
             counts = {"inf": int(np.count_nonzero(became & np.isinf(now))),
                       "NaN": int(np.count_nonzero(became & np.isnan(now)))}
@@ -115,8 +168,8 @@ class StepGuard:
             quantity = "θ" if name == "theta" else name
             note = NOTES["theta" if name == "theta" else "root" if name in second_moments else "state"]
             found.append(((index, name), (
-                f"{self.owner}: {quantity} of {self.labels[index]} became {what} of its {now.size} entries at "
-                f"step {self.t}, from finite values; {note}"
+                f"{owner}: {quantity} of {labels[index]} became {what} of its {now.size} entries at "
+                f"step {t}, from finite values; {note}"
             )))
         return found
 

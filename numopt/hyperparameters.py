@@ -1,8 +1,10 @@
-"""Checking hyperparameters: the allowed range of every name, variant switches, clipping bounds.
+"""Checking hyperparameters against the facts their class states: ranges, variant switches, clipping bounds.
 
 :class:`numopt.base.Optimizer` calls :func:`check` whenever a hyperparameter is
 set, in the constructor or later by assignment, so a value out of range is
-refused with a message that names the parameter, the value and the range.
+refused with a message that names the parameter, the value and the range. What
+each name may hold is the optimizer class's own fact (``ranges``, written with
+:func:`inequalities`; ``switches``; ``bounds``); only ``lr`` is the same for all.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["BOUNDS", "RANGES", "SWITCHES", "VANISHING", "Interval", "LearningRate", "check", "check_dtypes",
-           "check_lr_value", "learning_rate"]
+__all__ = ["LR_RANGE", "Interval", "LearningRate", "check", "check_dtypes", "check_lr_value", "inequalities",
+           "learning_rate", "vanishing"]
 
 LearningRate = float | Callable[[int], float]
 """A constant step size, or a schedule ``lr(t)`` called once per step with t >= 1."""
@@ -52,36 +54,32 @@ class Interval:
         return text if math.isfinite(self.high) else f"{text} (finite)"
 
 
-_UNIT = Interval(0.0, 1.0)
-_NONNEGATIVE = Interval(0.0, math.inf)
-_POSITIVE = Interval(0.0, math.inf, low_open=True)
-
-RANGES: dict[str, Interval] = {
-    "lr": _NONNEGATIVE,
-    "beta": _UNIT,
-    "beta1": _UNIT,
-    "beta2": _UNIT,
-    "mu": _UNIT,
-    "rho": Interval(0.0, 1.0, high_open=False),
-    "eps": _POSITIVE,
-    "weight_decay": _NONNEGATIVE,
-    "gamma": _NONNEGATIVE,
-    "gamma_p": _NONNEGATIVE,
-    "gamma_s": _NONNEGATIVE,
-    "initial_accumulator_value": _NONNEGATIVE,
-}
-"""Default ranges by hyperparameter name; a class may override some in ``ranges``."""
-
-SWITCHES = frozenset(
-    {"ewma", "eps_in_sqrt", "centered", "amsgrad", "dozat", "use_signs", "use_directions", "efficient"}
-)
-"""Hyperparameters that name a variant and must be ``True`` or ``False``."""
-
-BOUNDS = frozenset({"p_bounds", "s_bounds"})
-"""Hyperparameters that are ``None`` (no clipping) or a pair ``(low, high)``, 0 < low < high."""
+LR_RANGE = Interval(0.0, math.inf)
+"""The range of a constant learning rate (and of every value a schedule ``lr(t)`` returns): ``lr >= 0``."""
 
 
-def check(name: str, value: Any, ranges: Mapping[str, Interval]) -> Any:
+def inequalities(*texts: str) -> dict[str, Interval]:
+    """Hyperparameter name -> :class:`Interval`, from inequalities written as the docstrings write them.
+
+    ``inequalities("0 <= beta1 < 1", "eps > 0")`` gives
+    ``{"beta1": Interval(0, 1), "eps": Interval(0, inf, low_open=True)}``; each
+    interval's :meth:`Interval.describe` writes its inequality back.
+    """
+    found = {}
+    for text in texts:
+        parts = text.split()
+        if len(parts) == 3 and parts[1] in (">", ">="):  # name > low, name >= low
+            name, interval = parts[0], Interval(float(parts[2]), math.inf, low_open=parts[1] == ">")
+        elif len(parts) == 5 and parts[1] in ("<", "<=") and parts[3] in ("<", "<="):  # low < name < high
+            name = parts[2]
+            interval = Interval(float(parts[0]), float(parts[4]), parts[1] == "<", parts[3] == "<")
+        else:
+            raise ValueError(f"range {text!r} is not an inequality; expected 'low <= name < high' or 'name >= low'")
+        found[name] = interval
+    return found
+
+
+def check(name: str, value: Any, facts: type) -> Any:
     """Return ``value`` checked and normalised (Python float, bool or tuple).
 
     Parameters
@@ -90,23 +88,24 @@ def check(name: str, value: Any, ranges: Mapping[str, Interval]) -> Any:
         The hyperparameter's name.
     value : object
         The value given.
-    ranges : mapping
-        The class's overrides of :data:`RANGES`.
+    facts : type
+        The optimizer class: its ``switches``, ``bounds`` and ``ranges`` say
+        what ``name`` is (``lr`` is a float >= 0 or a schedule for every class).
 
     Raises
     ------
     TypeError, ValueError
         Naming the parameter, the value and what was expected.
     """
-    if name in SWITCHES:
+    if name in facts.switches:
         if not isinstance(value, (bool, np.bool_)):
             raise TypeError(f"{name}={value!r} is not a bool; expected True or False")
         return bool(value)
-    if name in BOUNDS:
+    if name in facts.bounds:
         return _check_bounds(name, value)
     if name == "lr" and callable(value):
         return value
-    interval = ranges.get(name, RANGES.get(name))
+    interval = LR_RANGE if name == "lr" else facts.ranges.get(name)
     if interval is None:
         return value
     if not _is_real(value):
@@ -118,13 +117,18 @@ def check(name: str, value: Any, ranges: Mapping[str, Interval]) -> Any:
     return value
 
 
-VANISHING = frozenset({"eps"})
-"""Hyperparameters that must not round to 0 in the parameters' dtype (a zero gradient would give 0/0 = NaN)."""
+def vanishing(ranges: Mapping[str, Interval]) -> tuple[str, ...]:
+    """The names whose range excludes 0 from above (``eps > 0``): they must not round to 0 in the parameters' dtype.
+
+    A zero ε would turn a zero gradient into 0/0 = NaN, however carefully the
+    constructor refused ``eps=0``.
+    """
+    return tuple(name for name, interval in ranges.items() if interval.low == 0 and interval.low_open)
 
 
-def check_dtypes(hyperparameters: Mapping[str, Any], dtypes: list[np.dtype]) -> None:
-    """Refuse a hyperparameter of :data:`VANISHING` that rounds to 0 in one of the parameters' ``dtypes``."""
-    for name in VANISHING & hyperparameters.keys():
+def check_dtypes(hyperparameters: Mapping[str, Any], ranges: Mapping[str, Interval], dtypes: list[np.dtype]) -> None:
+    """Refuse a strictly positive hyperparameter (:func:`vanishing`) that rounds to 0 in one of the ``dtypes``."""
+    for name in vanishing(ranges):
         value = hyperparameters[name]
         for dtype in dict.fromkeys(dtypes):
             if dtype.type(value) == 0:
@@ -144,7 +148,7 @@ def check_lr_value(t: int, value: Any) -> float:
     if not _is_real(value):
         raise TypeError(f"lr({t}) returned {value!r}, a {type(value).__name__}; expected a float >= 0")
     value = float(value)
-    if value not in _NONNEGATIVE:
+    if value not in LR_RANGE:
         raise ValueError(f"lr({t}) returned {value!r}; expected a finite float >= 0")
     return value
 

@@ -58,7 +58,9 @@ and momentum in deep learning. ICML 2013.
 
 from __future__ import annotations
 
-from .base import LearningRate, Optimizer
+from typing import ClassVar
+
+from .base import LearningRate, Optimizer, inequalities
 
 __all__ = ["Momentum"]
 
@@ -77,20 +79,17 @@ class Momentum(Optimizer):
     """
 
     key = "momentum"
+    ranges = inequalities("0 <= beta < 1")
+    kept_when: ClassVar[dict[str, str]] = {"b": "not ewma", "m": "ewma"}
 
     def __init__(self, lr: LearningRate = 0.01, beta: float = 0.9, ewma: bool = False) -> None:
         super().__init__(lr=lr, beta=beta, ewma=ewma)
 
-    def _state_names(self) -> tuple[str, ...]:
-        return ("m",) if self.ewma else ("b",)
-
-    def _update(self, theta, g, t, lr, **state):
+    def _update(self, theta, g, t, lr, b=None, m=None):
         beta = self.beta
         if self.ewma:
-            m = state["m"]
             m[...] = beta * m + (1 - beta) * g  # (ewma) m_t ← β m_{t-1} + (1 − β) g_t
             theta -= lr * m  # (ewma) θ_t ← θ_{t-1} − η m_t
         else:
-            b = state["b"]
             b[...] = beta * b + g  # (otherwise) b_t ← β b_{t-1} + g_t
             theta -= lr * b  # (otherwise) θ_t ← θ_{t-1} − η b_t

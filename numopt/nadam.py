@@ -76,7 +76,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from .base import LearningRate, Optimizer
+from .base import LearningRate, Optimizer, inequalities
 
 __all__ = ["Nadam"]
 
@@ -100,7 +100,9 @@ class Nadam(Optimizer):
     """
 
     key = "nadam"
-    state_names = ("m", "v")
+    ranges = inequalities("0 <= beta1 < 1", "0 <= beta2 < 1", "eps > 0")
+    adaptive = True
+    family, corrections = "nadam", ("adam", "adam")
     state_bounds: ClassVar[dict[str, tuple[float, float]]] = {"v": (0.0, float("inf"))}
     second_moments = ("v",)
 

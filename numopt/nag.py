@@ -55,7 +55,7 @@ recurrent networks. ICASSP 2013.
 
 from __future__ import annotations
 
-from .base import LearningRate, Optimizer
+from .base import LearningRate, Optimizer, inequalities
 
 __all__ = ["NAG"]
 
@@ -72,7 +72,7 @@ class NAG(Optimizer):
     """
 
     key = "nag"
-    state_names = ("b",)
+    ranges = inequalities("0 <= beta < 1")
 
     def __init__(self, lr: LearningRate = 0.01, beta: float = 0.9) -> None:
         super().__init__(lr=lr, beta=beta)

@@ -75,7 +75,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from .base import LearningRate, Optimizer
+from .base import LearningRate, Optimizer, inequalities
 
 __all__ = ["RMSProp"]
 
@@ -98,6 +98,11 @@ class RMSProp(Optimizer):
     """
 
     key = "rmsprop"
+    ranges = inequalities("0 <= beta < 1", "eps > 0")
+    kept_when: ClassVar[dict[str, str]] = {"g_bar": "centered"}
+    adaptive = True
+    family, corrections = "rmsprop", ("none", "none")
+    named_variants: ClassVar[dict[str, dict]] = {"centered-eps_in_sqrt": {"centered": True, "eps_in_sqrt": True}}
     state_bounds: ClassVar[dict[str, tuple[float, float]]] = {"v": (0.0, float("inf"))}
     second_moments = ("v",)
 
@@ -111,14 +116,10 @@ class RMSProp(Optimizer):
     ) -> None:
         super().__init__(lr=lr, beta=beta, eps=eps, eps_in_sqrt=eps_in_sqrt, centered=centered)
 
-    def _state_names(self) -> tuple[str, ...]:
-        return ("v", "g_bar") if self.centered else ("v",)
-
-    def _update(self, theta, g, t, lr, v, **centered_state):
+    def _update(self, theta, g, t, lr, v, g_bar=None):
         beta, eps = self.beta, self.eps
         v[...] = beta * v + (1 - beta) * g**2  # v_t ← β v_{t-1} + (1 − β) g_t²
         if self.centered:
-            g_bar = centered_state["g_bar"]
             g_bar[...] = beta * g_bar + (1 - beta) * g  # (centered) ḡ_t ← β ḡ_{t-1} + (1 − β) g_t
             s = np.maximum(v - g_bar**2, 0)  # (centered) s_t ← max(v_t − ḡ_t², 0)
         else:

@@ -33,17 +33,18 @@ import numpy as np
 from .base import Optimizer
 from .guard import NumericalWarning
 from .problems import MLP, PROBLEMS, Beale, DriftingStream, LogisticRegression, Problem, Quadratic, Reddi, Rosenbrock
+from .registry import OPTIMIZERS
 
 __all__ = [
     "ADAPTIVE", "SELF_SCALED", "SUGGESTED", "Suggested", "Trajectory", "effective_rates", "final_loss", "learning_rate",
     "make_optimizer", "make_problem", "run", "suggested",
 ]
 
-ADAPTIVE = frozenset({"adagrad", "rmsprop", "adam", "adamw", "nadam", "adax", "adaxw"})
-"""Keys whose step is about ``lr`` per coordinate whatever the gradient's size."""
+ADAPTIVE = frozenset(key for key, cls in OPTIMIZERS.items() if cls.adaptive)
+"""Keys whose step is about ``lr`` per coordinate whatever the gradient's size (the classes' ``adaptive``)."""
 
-SELF_SCALED = frozenset({"adadelta"})
-"""Keys that need no learning rate (AdaDelta keeps its default lr=1)."""
+SELF_SCALED = frozenset(key for key, cls in OPTIMIZERS.items() if cls.self_scaled)
+"""Keys that need no learning rate (the classes' ``self_scaled``: AdaDelta keeps its default lr=1)."""
 
 
 class Suggested(NamedTuple):
@@ -192,7 +193,6 @@ def make_optimizer(key: str, problem: Problem | str, **hyperparameters: Any) -> 
     ValueError
         For an unknown key, listing the valid ones.
     """
-    from . import OPTIMIZERS
 
     if key not in OPTIMIZERS:
         raise ValueError(f"optimizer={key!r} is unknown; expected one of {', '.join(OPTIMIZERS)}")

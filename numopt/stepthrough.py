@@ -384,14 +384,9 @@ def _traced_step(work: Optimizer, theta: Params, g: Params, statements: list[Box
 
 
 def _inputs(local: Mapping[str, Any]) -> dict[str, Any]:
-    """What ``_update`` received: theta, g and the state arrays by name (``**state`` unpacked), copied."""
-    found = {}
-    for name, value in local.items():
-        if isinstance(value, Mapping):
-            found.update({k: _snapshot(v) for k, v in value.items()})
-        elif name not in ("self", "t", "lr"):
-            found[name] = _snapshot(value)
-    return found
+    """What ``_update`` received: theta, g and the state arrays it keeps (an optional one not kept is None), copied."""
+    return {name: _snapshot(value) for name, value in local.items()
+            if name not in ("self", "t", "lr") and value is not None}
 
 
 def _lines(call: _Call, key: Any, t: int, statements: list[BoxStatement]) -> list[Line]:

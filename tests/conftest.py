@@ -1,7 +1,8 @@
 """Shared fixtures: every algorithm and every named variant numopt documents.
 
-``variant`` runs a test once per named variant listed in the module docstrings
-(``numopt/<algorithm>.py``; ``numopt list`` prints them);
+``variant`` runs a test once per named variant, derived from the classes
+(:func:`numopt.registry.variants`: the defaults, each switch flipped, each
+class's ``named_variants``);
 ``algorithm`` once per registry key. ``gradient`` is a deterministic, smooth
 gradient source for tests that need many realistic steps but no expected numbers
 (round trips, dtypes, structures): the gradient of a separable quadratic plus a
@@ -17,6 +18,7 @@ import numpy as np
 import pytest
 
 import numopt
+from numopt.registry import variants
 
 
 @dataclass(frozen=True)
@@ -32,42 +34,8 @@ class Variant:
         return numopt.OPTIMIZERS[self.key](**{**self.kwargs, **overrides})
 
 
-VARIANTS = [
-    Variant("sgd", "sgd"),
-    Variant("momentum", "momentum"),
-    Variant("momentum-ewma", "momentum", {"ewma": True}),
-    Variant("nag", "nag"),
-    Variant("adagrad", "adagrad"),
-    Variant("adagrad-eps_in_sqrt", "adagrad", {"eps_in_sqrt": True}),
-    Variant("adagrad-initial_accumulator", "adagrad", {"initial_accumulator_value": 0.1}),
-    Variant("rmsprop", "rmsprop"),
-    Variant("rmsprop-eps_in_sqrt", "rmsprop", {"eps_in_sqrt": True}),
-    Variant("rmsprop-centered", "rmsprop", {"centered": True}),
-    Variant("rmsprop-centered-eps_in_sqrt", "rmsprop", {"centered": True, "eps_in_sqrt": True}),
-    Variant("adadelta", "adadelta"),
-    Variant("adam", "adam"),
-    Variant("adam-l2", "adam", {"weight_decay": 0.1}),
-    Variant("adam-eps_in_sqrt", "adam", {"eps_in_sqrt": True}),
-    Variant("adam-amsgrad", "adam", {"amsgrad": True}),
-    Variant("adamw", "adamw"),
-    Variant("nadam", "nadam"),
-    Variant("nadam-dozat", "nadam", {"dozat": True}),
-    Variant("nadam-eps_in_sqrt", "nadam", {"eps_in_sqrt": True}),
-    Variant("adax", "adax"),
-    Variant("adax-l2", "adax", {"weight_decay": 0.1}),
-    Variant("adaxw", "adaxw"),
-    Variant("egu", "egu"),
-    Variant("egsgd", "egsgd"),
-    Variant("funnel", "funnel"),
-    Variant("funnel-no_signs", "funnel", {"use_signs": False}),
-    Variant("funnel-no_directions", "funnel", {"use_directions": False}),
-    Variant(
-        "funnel-plain",
-        "funnel",
-        {"use_signs": False, "use_directions": False, "p_bounds": None, "s_bounds": None},
-    ),
-]
-"""Every algorithm and every named variant the issue lists (ids are the names)."""
+VARIANTS = [Variant(name, key, kwargs) for name, (key, kwargs) in variants().items()]
+"""Every algorithm and every named variant its class states (:func:`numopt.registry.variants`; ids are the names)."""
 
 
 @pytest.fixture(params=VARIANTS, ids=[v.name for v in VARIANTS])

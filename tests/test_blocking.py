@@ -1,7 +1,7 @@
 """Blocking changes speed, never results; validation happens before any array is changed.
 
-``Optimizer._apply`` hands an elementwise update aligned blocks of ``BLOCK_SIZE``
-elements. These tests run the same seeded steps twice, once with tiny blocks
+``numopt.guard.Undo.blocks`` hands an elementwise update aligned blocks of
+``BLOCK_BYTES`` bytes. These tests run the same seeded steps twice, once with tiny blocks
 (many blocks per array, a ragged last block) and once with blocks larger than
 any array (every update on the whole array), and require the parameters and
 every state array to be bitwise identical. No expected value is computed here:
@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 
 import numopt
-from numopt import base
+from numopt import guard
 
-TINY_BLOCK = 7
-HUGE_BLOCK = 10**9
+TINY_BLOCK = 7 * 8  # bytes: 7 float64 or 14 float32 elements
+HUGE_BLOCK = 10**12
 STEPS = 4
 
 CONFIGS = [
@@ -53,7 +53,7 @@ IDS = [key + "".join(f"-{k}={v}" for k, v in hp.items()) for key, hp in CONFIGS]
 def _arrays(dtype: str) -> list[np.ndarray]:
     """Seeded parameters in [0.5, 1.5] (EGU needs them positive) of four layouts.
 
-    A 1-D array of 1000 elements (143 blocks of 7, the last one of 6), a C-ordered
+    A 1-D array of 1000 elements (in float64 143 blocks of 7, the last one of 6), a C-ordered
     2-D array, a non-contiguous strided view into a larger array and a 0-d array.
     """
     rng = np.random.default_rng(1)
@@ -73,7 +73,7 @@ def _gradients(like: list[np.ndarray], step: int) -> list[np.ndarray]:
 
 
 def _run(monkeypatch, block_size: int, key: str, hp: dict, dtype: str, as_dict: bool):
-    monkeypatch.setattr(base, "BLOCK_SIZE", block_size)
+    monkeypatch.setattr(guard, "BLOCK_BYTES", block_size)
     params = _arrays(dtype)
     opt = numopt.OPTIMIZERS[key](**hp)
     for step in range(STEPS):
@@ -108,7 +108,7 @@ def test_blocked_and_unblocked_steps_are_bitwise_identical(monkeypatch, key, hp,
 @pytest.mark.parametrize("key", [key for key, cls in numopt.OPTIMIZERS.items() if cls.elementwise])
 def test_tiny_blocks_really_split_the_update(monkeypatch, key):
     """The bitwise test above would pass trivially if nothing were blocked."""
-    monkeypatch.setattr(base, "BLOCK_SIZE", TINY_BLOCK)
+    monkeypatch.setattr(guard, "BLOCK_BYTES", TINY_BLOCK)
     opt = numopt.OPTIMIZERS[key]()
     sizes = []
     update = opt._update
@@ -118,15 +118,15 @@ def test_tiny_blocks_really_split_the_update(monkeypatch, key):
         return update(theta, *args, **kwargs)
 
     monkeypatch.setattr(opt, "_update", spy)
-    theta = np.linspace(0.5, 1.5, 1000)
+    theta = np.linspace(0.5, 1.5, 1000)  # float64: blocks of 7 elements
     opt.step(theta, np.full(1000, 0.01))
-    assert sizes == [TINY_BLOCK] * (1000 // TINY_BLOCK) + [1000 % TINY_BLOCK]
+    assert sizes == [7] * (1000 // 7) + [1000 % 7]
 
 
 @pytest.mark.parametrize("block_size", [TINY_BLOCK, HUGE_BLOCK], ids=["blocked", "whole"])
 @pytest.mark.parametrize("key", list(numopt.OPTIMIZERS))
 def test_bad_gradient_on_the_second_array_leaves_the_first_unchanged(monkeypatch, key, block_size):
-    monkeypatch.setattr(base, "BLOCK_SIZE", block_size)
+    monkeypatch.setattr(guard, "BLOCK_BYTES", block_size)
     params = [np.linspace(0.5, 1.5, 100), np.linspace(0.5, 1.5, 10)]
     opt = numopt.OPTIMIZERS[key]()
     opt.step(params, [np.full(100, 0.01), np.full(10, 0.02)])
@@ -153,7 +153,7 @@ def test_extra_memory_during_a_step_is_a_few_blocks_not_the_array(monkeypatch, k
     with AMSGrad and L2) peaks below 7 blocks, so 8 are allowed.
     """
     block = 1024
-    monkeypatch.setattr(base, "BLOCK_SIZE", block)
+    monkeypatch.setattr(guard, "BLOCK_BYTES", block * np.dtype(dtype).itemsize)
     opt = numopt.OPTIMIZERS[key]()
     theta = np.linspace(0.5, 1.5, 100 * block).astype(dtype)
     g = np.full(theta.shape, 1e-3, dtype)
@@ -211,3 +211,34 @@ def test_numopt_bench_rejects_bad_options(capsys, option, value, message):
 
     assert main(["bench", option, value]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_a_second_ctrl_c_during_the_rollback_does_not_stop_it(monkeypatch):
+    """Ctrl-C in the 2nd block of the 2nd array, and again in the first copy back: everything is still restored."""
+    monkeypatch.setattr(guard, "BLOCK_BYTES", 4 * 8)  # 4 float64 elements: 3 blocks per array
+    params = [np.linspace(0.5, 1.5, 10), np.linspace(1.0, 2.0, 10)]
+    opt = numopt.Adam()
+    opt.step(params, [np.ones(10), np.ones(10)])
+    before = [p.copy() for p in params], [{k: a.copy() for k, a in s.items()} for s in opt.state], opt.t
+    update, copyto, calls = numopt.Adam._update, np.copyto, []
+
+    def copy_interrupted_once(dst, src, **kwargs):
+        monkeypatch.setattr(np, "copyto", copyto)
+        raise KeyboardInterrupt
+
+    def failing(self, theta, g, t, lr, **state):
+        calls.append(theta.size)
+        if len(calls) == 5:
+            monkeypatch.setattr(np, "copyto", copy_interrupted_once)
+            raise KeyboardInterrupt
+        update(self, theta, g, t, lr, **state)
+
+    monkeypatch.setattr(numopt.Adam, "_update", failing)
+    with pytest.raises(KeyboardInterrupt):
+        opt.step(params, [np.full(10, 0.3), np.full(10, -0.2)])
+    assert np.copyto is copyto  # the rollback was interrupted once
+    assert opt.t == before[2]
+    for p, q in zip(params, before[0], strict=True):
+        assert _same_bits(p, q)
+    for s, r in zip(opt.state, before[1], strict=True):
+        assert all(_same_bits(s[name], r[name]) for name in r)

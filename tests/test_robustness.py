@@ -162,7 +162,7 @@ def test_a_warning_turned_into_an_error_leaves_everything_as_it_was():
 
 def test_an_exception_in_the_middle_of_a_blocked_update_is_rolled_back(monkeypatch):
     """An update that fails in the third block of the second array: the blocks already written are restored."""
-    monkeypatch.setattr(numopt.base, "BLOCK_SIZE", 4)
+    monkeypatch.setattr(numopt.guard, "BLOCK_BYTES", 4 * 8)  # 4 float64 elements
     params = [np.linspace(0.5, 1.5, 10), np.linspace(1.0, 2.0, 10)]
     opt = numopt.Adam()
     opt.step(params, [np.ones(10), np.ones(10)])

@@ -18,7 +18,7 @@ import pytest
 from conftest import positive_params
 
 import numopt
-from numopt import base
+from numopt import guard
 from numopt.box import box_statements, to_latex
 from numopt.cli import main
 from numopt.stepthrough import Explanation
@@ -90,7 +90,7 @@ def test_explain_from_a_fresh_optimizer_matches_step(variant, gradient):
 
 
 def test_blocked_arrays_are_recorded_whole_and_exactly(variant, gradient, monkeypatch):
-    monkeypatch.setattr(base, "BLOCK_SIZE", 2)  # every array of more than 2 elements is blocked by step
+    monkeypatch.setattr(guard, "BLOCK_BYTES", 2 * 8)  # every float64 array of more than 2 elements is blocked
     opt, params, grads = _warmed(variant, np.float64, gradient)
     explanation = _check_against_step(opt, params, grads, steps=1)
     for line in explanation.lines:

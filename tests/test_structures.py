@@ -171,12 +171,12 @@ def test_gradient_that_is_the_params_array_itself(variant, gradient) -> None:
 
 
 def test_large_arrays_give_the_same_bits_in_any_memory_layout(variant, gradient) -> None:
-    """A C-ordered array larger than BLOCK_SIZE and its Fortran-ordered twin end bitwise equal.
+    """A C-ordered array larger than a block and its Fortran-ordered twin end bitwise equal.
 
     numopt may process large contiguous arrays in blocks; elementwise results must
     not depend on that.
     """
-    rows, cols = 2, numopt.base.BLOCK_SIZE // 2 + 37
+    rows, cols = 2, numopt.guard.BLOCK_BYTES // 8 // 2 + 37  # float64
     values = np.linspace(0.2, 2.0, rows * cols).reshape(rows, cols)
     c_order, f_order = np.ascontiguousarray(values), np.asfortranarray(values)
     run(variant.make(), c_order, gradient, steps=3)

@@ -28,7 +28,6 @@ from typing import Any
 import numpy as np
 
 from .. import OPTIMIZERS
-from ..base import SWITCHES
 
 __all__ = ["starter_source", "write_starter"]
 
@@ -132,8 +131,8 @@ def starter_source(algorithm: str, class_name: str | None = None, filename: str 
         raise ValueError(f"class name {name!r} is not a Python identifier; expected e.g. {cls.__name__!r}")
     reference = cls()
     hp = reference.hyperparameters
-    switches = {k: v for k, v in hp.items() if k in SWITCHES}
-    kept = {k: v for k, v in hp.items() if k not in SWITCHES}
+    switches = {k: v for k, v in hp.items() if k in cls.switches}
+    kept = {k: v for k, v in hp.items() if k not in cls.switches}
     states = reference._initial_state(np.zeros(3))
     variants = ""
     if switches:

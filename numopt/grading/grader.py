@@ -19,7 +19,6 @@ from typing import Any
 import numpy as np
 
 from .. import OPTIMIZERS
-from ..base import SWITCHES
 from ..stepthrough import explain
 from .candidates import (
     FORMS,
@@ -435,7 +434,7 @@ def _has_other_hyperparameters(cls: type) -> bool:
 def _load(candidate: Any, key: str, hp: dict, explicit: frozenset[str], form: str | None, label: str,
           time_limit: float | None, memory_limit: int | None) -> Candidate | RemoteCandidate:
     """A file submission in its own process, any other object in this one (see :func:`grade`)."""
-    explicit = explicit - SWITCHES  # a switch chooses the reference's form; the candidate need not take it
+    explicit = explicit - set(OPTIMIZERS[key].switches)  # a switch chooses the reference's form, not the candidate's
     source = parse_spec(candidate) if isinstance(candidate, str) else source_of(candidate)
     if source is not None:
         return RemoteCandidate(source[0], source[1], key, hp, explicit, form, label, time_limit, memory_limit)

@@ -170,17 +170,11 @@ def _adadelta_eps_outside(base: type[Optimizer]) -> Callable:
 
 
 # ---------------------------------------------------------------------------- the Adam family
-FAMILY = {
-    "adam": "adam", "adamw": "adam", "nadam": "nadam", "adax": "adax", "adaxw": "adax",
-    "rmsprop": "rmsprop", "adagrad": "adagrad",
-}
-"""The algorithms :func:`_textbook` covers -> the family whose update they share."""
+FAMILY = {key: cls.family for key, cls in OPTIMIZERS.items() if cls.family}
+"""The algorithms :func:`_textbook` covers -> the family whose update they share (the classes' ``family``)."""
 
-CORRECTIONS = {
-    "adam": ("adam", "adam"), "nadam": ("adam", "adam"), "adax": ("none", "adax"),
-    "rmsprop": ("none", "none"), "adagrad": ("none", "none"),
-}
-"""Family -> the reference's bias corrections of (m, v), as kinds of :func:`correction`."""
+CORRECTIONS = {cls.family: cls.corrections for cls in OPTIMIZERS.values() if cls.family}
+"""Family -> the reference's bias corrections of (m, v), as kinds of :func:`correction` (``corrections``)."""
 
 
 def correction(kind: str, beta: float, t: int) -> float:

@@ -1,0 +1,64 @@
+"""The registry of algorithms, ``OPTIMIZERS``, and the tables derived from the facts on their classes.
+
+A new algorithm module is registered here and nowhere else: every list of
+algorithms elsewhere (the runner's adaptive methods, grading's families, the
+tests' variants) is computed from ``OPTIMIZERS`` and the class attributes
+:mod:`numopt.base` describes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .adadelta import AdaDelta
+from .adafactor import Adafactor
+from .adagrad import AdaGrad
+from .adam import Adam, AdamW
+from .adamax import Adamax
+from .adax import AdaX, AdaXW
+from .asgd import ASGD
+from .base import Optimizer
+from .egsgd import EGSGD
+from .egu import EGU
+from .funnel import Funnel
+from .lbfgs import LBFGS
+from .momentum import Momentum
+from .muon import Muon
+from .nadam import Nadam
+from .nag import NAG
+from .radam import RAdam
+from .rmsprop import RMSProp
+from .rprop import Rprop
+from .sgd import SGD
+from .sparse_adam import SparseAdam
+
+__all__ = ["OPTIMIZERS", "variants"]
+
+OPTIMIZERS: dict[str, type[Optimizer]] = {
+    cls.key: cls
+    for cls in (
+        SGD, Momentum, NAG, AdaGrad, RMSProp, AdaDelta, Adam, AdamW, Nadam, AdaX, AdaXW,
+        EGU, EGSGD, Funnel,
+        # beyond the source documents: torch.optim's other algorithms (issue 24)
+        Adamax, RAdam, Rprop, ASGD, Adafactor, LBFGS, Muon, SparseAdam,
+    )
+}
+"""Registry: key (``"sgd"``, ..., ``"funnel"``) -> optimizer class, in the order of the lessons."""
+
+
+def variants() -> dict[str, tuple[str, dict[str, Any]]]:
+    """Every named variant: name -> (registry key, constructor arguments).
+
+    Per algorithm: its defaults (named by the key), each switch flipped on its
+    own (``adam-amsgrad``; ``funnel-no_use_signs`` for a switch on by default),
+    and the class's ``named_variants`` (``adam-l2``).
+    """
+    found: dict[str, tuple[str, dict[str, Any]]] = {}
+    for key, cls in OPTIMIZERS.items():
+        found[key] = (key, {})
+        defaults = cls().hyperparameters
+        for switch in cls.switches:
+            found[f"{key}-{'no_' if defaults[switch] else ''}{switch}"] = (key, {switch: not defaults[switch]})
+        for name, kwargs in cls.named_variants.items():
+            found[f"{key}-{name}"] = (key, dict(kwargs))
+    return found
