@@ -209,8 +209,9 @@ assert abs(plain[1] / eta - 1) < 1e-6
 # It exists only for $\rho_t > 4$. Before that the algorithm drops the adaptive rate and takes the momentum step
 # $\theta_t = \theta_{t-1} - \eta\,\hat m_t$ (SGD with momentum); after it,
 # $\theta_t = \theta_{t-1} - \eta\,r_t\,\hat m_t/\sqrt{\hat v_t}$. For $\beta_2 = 0.999$,
-# $\rho_4 < 4 < \rho_5 < 5 < \rho_6$ (§1's table): four momentum steps, then rectified Adam (torch's `RAdam`
-# switches at $\rho_t > 5$: five momentum steps). $r_t$ rises from 0.02 to 1 over thousands of steps: a warm-up
+# $\rho_4 < 4 < \rho_5 < 5 < \rho_6$ (§1's table): four momentum steps, then rectified Adam. `numopt.RAdam`, like
+# torch and optax, switches at $\rho_t > 5$: five momentum steps. $r_t$ rises from 0.02 to 1 over thousands of steps:
+# a warm-up
 # derived, not tuned.
 #
 # `numopt.theory.radam_rectification(beta2, t)` is $r_t$.
@@ -242,6 +243,37 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
+# **Checked against `numopt.RAdam`.** We feed the same pure-noise stream to `numopt.RAdam` and `numopt.Adam`: their
+# $m$ and $v$ are then identical, and each RAdam step must be either the momentum step $\eta\,\hat m_t$ or $r_t$ times
+# Adam's step. Note what the momentum steps mean: $\eta\,\hat m_1 = \eta\,g_1$ is an SGD step, proportional to the
+# gradient's scale, so during them RAdam needs an $\eta$ that suits SGD.
+
+# %%
+noise = np.random.default_rng(3).standard_normal((100, 8))
+radam, adam = numopt.RAdam(lr=1.0), numopt.Adam(lr=1.0)
+theta_r, theta_a = np.zeros(8), np.zeros(8)
+kinds = []
+for t, g in enumerate(noise, start=1):
+    before_r, before_a = theta_r.copy(), theta_a.copy()
+    radam.step(theta_r, g)
+    adam.step(theta_a, g)
+    m_hat = adam.state["m"] / bias_correction(beta1, t)
+    if np.allclose(before_r - theta_r, m_hat, rtol=1e-12, atol=0):
+        kinds.append("momentum")
+    elif np.allclose(before_r - theta_r, radam_rectification(beta2, t) * (before_a - theta_a), rtol=1e-6, atol=0):
+        kinds.append("rectified")
+    else:
+        kinds.append("neither")
+switch = kinds.index("rectified") + 1
+print(f"numopt.RAdam: momentum steps at t = 1..{switch - 1} (rho_{switch - 1} = "
+      f"{float(sma_length(beta2, switch - 1)):.3f}), then rectified Adam steps from t = {switch} on")
+
+# %%
+# Verification
+assert kinds == ["momentum"] * (switch - 1) + ["rectified"] * (len(kinds) - switch + 1)
+assert switch == 6  # numopt's threshold ρ_t > 5 (torch's; the paper's ρ_t > 4 would give 5)
+
+# %% [markdown]
 # ## What to remember
 # * Adam's first steps are its largest: $|u_1| = 1$ in every coordinate, about 0.18 later on pure noise.
 # * $\hat v_t$ averages about $\rho_t = \rho_\infty - 2t\beta_2^t/(1-\beta_2^t)$ squared gradients: 1 at $t=1$,
@@ -249,8 +281,8 @@ plt.show()
 #   at $t \le 2$ and $\approx 1/(2\rho_t\sigma^2)$ later; the $\chi^2$ formula matches sampled runs within 10 % from
 #   $t = 8$ on.
 # * Warm-up, $\eta_t = \eta\min(1, t/T_w)$, multiplies the large early moves by a small factor.
-# * RAdam's $r_t$ equalises the variance of the rate; it takes momentum steps while $\rho_t \le 4$ and is close to a
-#   linear warm-up over $2/(1-\beta_2)$ steps.
+# * RAdam's $r_t$ equalises the variance of the rate; it takes momentum steps while $\rho_t \le 4$ (numopt and torch:
+#   5) and is close to a linear warm-up over $2/(1-\beta_2)$ steps.
 
 # %% [markdown]
 # ## Exercises
