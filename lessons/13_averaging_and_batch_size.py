@@ -130,6 +130,32 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
+# **Averaging built into the optimizer.** `numopt.ASGD` (averaged SGD, as torch.optim.ASGD) keeps the average as its
+# state `theta_bar`. By default it also decays the step, $\eta_t = \eta/(1+\lambda\eta(t-1))^{\alpha}$ with
+# $\alpha = 0.75$ (Polyak and Juditsky allow any decay slower than $1/t$), and starts averaging only after
+# $t_0 = 10^6$ steps. With $\lambda = 0$, $\alpha = 0$ and $t_0 = 0$ it is the constant-$\eta$ run above, with the
+# average of $\theta_2, \dots, \theta_n$ (torch's count starts one step late).
+
+# %%
+asgd = numopt.ASGD(lr=eta, lambd=0.0, alpha=0.0, t0=0.0)
+noise_rng = np.random.default_rng(SEED)  # the same noise as sgd_run(eta, 4000)
+theta = np.full(lam_all.size, e0)
+for _ in range(4000):
+    asgd.step(theta, lam_all * theta + sigma * noise_rng.standard_normal(theta.size))
+print(f"numopt.ASGD, 4000 steps: last iterate {loss(theta):.4f}, its theta_bar {loss(asgd.state['theta_bar']):.5f}")
+
+# %%
+# Verification
+check_rng, check = np.random.default_rng(SEED), numopt.SGD(lr=eta)
+sgd_theta, tail_sum = np.full(lam_all.size, e0), np.zeros(lam_all.size)
+for step in range(1, 4001):
+    check.step(sgd_theta, lam_all * sgd_theta + sigma * check_rng.standard_normal(sgd_theta.size))
+    tail_sum += sgd_theta if step > 1 else 0.0
+assert np.array_equal(theta, sgd_theta)  # λ = 0: ASGD's iterates are SGD's
+assert np.allclose(asgd.state["theta_bar"], tail_sum / 3999, rtol=1e-9, atol=1e-12)  # the average of θ_2..θ_4000
+assert abs(loss(asgd.state["theta_bar"]) / runs[4000][1] - 1) < 0.05
+
+# %% [markdown]
 # ## 3. An exponential moving average of the weights
 #
 # Deep-learning practice keeps instead an EWMA of the weights, $z_t = \beta z_{t-1} + (1-\beta)\theta_t$ (bias-corrected
