@@ -123,7 +123,6 @@ class Adafactor(Optimizer):
     )
     elementwise = False
     adaptive = True
-    named_variants: ClassVar[dict[str, dict]] = {"decay": {"weight_decay": 0.1}}
     state_bounds: ClassVar[dict[str, tuple[float, float]]] = dict.fromkeys(("r", "c", "v"), (0.0, float("inf")))
 
     def __init__(

@@ -90,6 +90,8 @@ Optimization. Math. Programming 45, 1989 (no arXiv version).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .base import LearningRate, Optimizer, inequalities
@@ -142,11 +144,20 @@ class LBFGS(Optimizer):
         tolerance_grad: float = 1e-7,
         tolerance_change: float = 1e-9,
     ) -> None:
-        if isinstance(history_size, (int, float)) and not float(history_size).is_integer():
-            raise ValueError(f"history_size={history_size!r} is not a whole number; expected an integer >= 1")
         super().__init__(
             lr=lr, history_size=history_size, tolerance_grad=tolerance_grad, tolerance_change=tolerance_change,
         )
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name == "history_size" and isinstance(value, (int, float)) and not isinstance(value, bool):
+            if math.isfinite(value) and not float(value).is_integer():
+                raise ValueError(f"history_size={value!r} is not a whole number; expected an integer >= 1")
+            if self._slots and value != self.history_size:
+                raise ValueError(
+                    f"history_size={value!r} after step {self.t} would change the history's length; expected "
+                    f"history_size={self.history_size!r} (create a new optimizer to change it)"
+                )
+        super().__setattr__(name, value)
 
     def _initial_state(self, theta: np.ndarray) -> dict[str, np.ndarray]:
         m = int(self.history_size)

@@ -98,9 +98,7 @@ class RAdam(Optimizer):
     key = "radam"
     ranges = inequalities("0 <= beta1 < 1", "0 <= beta2 < 1", "eps > 0", "weight_decay >= 0")
     adaptive = True
-    named_variants: ClassVar[dict[str, dict]] = {
-        "l2": {"weight_decay": 0.1}, "decoupled_decay": {"decoupled": True, "weight_decay": 0.1},
-    }
+    named_variants: ClassVar[dict[str, dict]] = {"l2": {"weight_decay": 0.1}}
     state_bounds: ClassVar[dict[str, tuple[float, float]]] = {"v": (0.0, float("inf"))}
     second_moments = ("v",)
 

@@ -94,6 +94,22 @@ BAD_VALUES: dict[str, list[tuple[object, type[Exception]]]] = {
     "use_directions": [("no", TypeError)],
     "p_bounds": [((100.0, 0.01), ValueError), ((0.0, 1.0), ValueError), ((1.0,), TypeError), ("wide", TypeError)],
     "s_bounds": [((10.0, 0.1), ValueError), ((0.5, NAN), ValueError), (2.0, TypeError)],
+    # the algorithms beyond the source documents (issue 24), with the ranges their classes state
+    "decoupled": [("yes", TypeError)],
+    "nesterov": [("no", TypeError), (None, TypeError)],
+    "eta_minus": [(0.0, ValueError), (1.0, ValueError), (NAN, ValueError)],
+    "eta_plus": [(1.0, ValueError), (0.5, ValueError), ("1.2", TypeError)],
+    "step_sizes": [((50.0, 1e-6), ValueError), ((0.0, 1.0), ValueError), ("wide", TypeError)],
+    "lambd": [(-1e-4, ValueError), (NAN, ValueError)],
+    "alpha": [(-0.75, ValueError), (math.inf, ValueError)],
+    "t0": [(-1.0, ValueError), (None, TypeError)],
+    "beta2_decay": [(0.5, ValueError), (NAN, ValueError), ("-0.8", TypeError)],
+    "eps1": [(0.0, ValueError), (-1e-30, ValueError), (None, TypeError)],
+    "eps2": [(-1e-3, ValueError), (NAN, ValueError)],
+    "d": [(0.5, ValueError), (math.inf, ValueError)],
+    "history_size": [(0, ValueError), (2.5, ValueError), (NAN, ValueError), ("100", TypeError)],
+    "tolerance_grad": [(-1e-7, ValueError), (NAN, ValueError)],
+    "tolerance_change": [(-1e-9, ValueError), (None, TypeError)],
 }
 """Out of range (the issue's ranges: lr ≥ 0, betas in [0, 1), eps > 0, rho in [0, 1], λ ≥ 0,
 bounds 0 < low < high), NaN, and wrong types, by hyperparameter name."""

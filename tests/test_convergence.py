@@ -38,6 +38,14 @@ SUITABLE = {
     "egu": {"lr": 0.15},
     "egsgd": {"lr": 0.05, "gamma": 0.01},  # small γ: the gain exp(γ Σ g g) stays moderate
     "funnel": {"lr": 0.05},
+    "adamax": {"lr": 0.05},
+    "radam": {"lr": 0.05},
+    "rprop": {"step_sizes": (1e-12, 50.0)},  # torch's Δ_min = 1e-6 stops it ~1e-7 away
+    "asgd": {"lr": 0.15, "lambd": 0.0},  # λ shrinks θ towards 0: its fixed point is not the minimiser
+    "adafactor": {"lr": 0.05},
+    "lbfgs": {"tolerance_grad": 0.0, "tolerance_change": 0.0},  # torch's tolerances stop it ~1e-5 away
+    "muon": {"lr": lambda t: 0.2 * 0.98**t, "weight_decay": 0.0},  # a step of norm ~η: η must shrink
+    "sparse_adam": {"lr": 0.05},
 }
 """Hyperparameters at which each algorithm converges on this quadratic (the rest: the variant's)."""
 
@@ -49,7 +57,7 @@ def test_every_algorithm_has_suitable_hyperparameters(algorithm) -> None:
 def test_converges_to_the_minimiser(variant) -> None:
     overrides = SUITABLE[variant.key]
     opt = variant.make(**overrides)
-    decay = opt.weight_decay if variant.key in ("adam", "adax") else 0.0
+    decay = opt.weight_decay if variant.key in ("adam", "adax", "adamax", "radam") else 0.0  # L2
     if variant.key in ("adamw", "adaxw"):
         assert opt.weight_decay == 0.0
     minimiser = np.linalg.solve(A + decay * np.eye(2), B)

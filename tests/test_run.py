@@ -26,6 +26,8 @@ from numopt.runner import (
 # * near the minimum AdaDelta is gradient descent with step lr·√(E[Δ²]+ε)/√ε ≥ lr, stable only for
 #   lr·λ_max < 2, i.e. lr < 0.2 here (with lr = 1 it leaves the minimum again);
 # * AdamW and AdaXW with weight decay converge to another point, so λ = 0 here.
+# * Rprop and L-BFGS stop short of 1e-6 with torch's Δ_min = 1e-6 and tolerances; ASGD's λ shrinks θ to 0;
+# * Muon's step has norm ~η and Adafactor's is relative to ‖θ‖ with ρ_t ~ 1/√t: both need a shrinking η.
 CONVERGING = {
     "sgd": {"lr": 0.1},
     "momentum": {"lr": 0.05},
@@ -41,6 +43,14 @@ CONVERGING = {
     "egu": {"lr": 0.05},
     "egsgd": {"lr": 0.05},
     "funnel": {"lr": 0.05},
+    "adamax": {"lr": 0.05},
+    "radam": {"lr": 0.05},
+    "rprop": {"step_sizes": (1e-12, 50.0)},
+    "asgd": {"lr": 0.1, "lambd": 0.0},
+    "adafactor": {"lr": lambda t: 0.1 * 0.995**t},
+    "lbfgs": {"tolerance_grad": 0.0, "tolerance_change": 0.0},
+    "muon": {"lr": lambda t: 0.2 * 0.98**t, "weight_decay": 0.0},
+    "sparse_adam": {"lr": 0.05},
 }
 
 

@@ -335,6 +335,233 @@ def first_funnel(th, g, hp):  # ν₀ = 0 gives c = 0, s = 1; m₀ = 0 gives u =
     return th - eta(hp["lr"], 1) * g
 
 
+# ---------------------------------------------------------------------------- beyond the source documents
+# The algorithms of issue 24 (torch.optim's others), each from the box in its module's docstring.
+
+
+@elementwise
+def ref_adamax(theta, grads, lr, beta1, beta2, eps, weight_decay):
+    out, m, u = [], 0.0, 0.0
+    for t, g in enumerate(grads, 1):
+        g = g + weight_decay * theta  # L2
+        m = beta1 * m + (1.0 - beta1) * g
+        u = max(beta2 * u, abs(g) + eps)  # u ← max(β2 u, |g| + ε)
+        theta = theta - eta(lr, t) / (1.0 - beta1**t) * m / u
+        out.append(theta)
+    return out, {"m": m, "u": u}
+
+
+@elementwise
+def ref_radam(theta, grads, lr, beta1, beta2, eps, weight_decay, decoupled):
+    out, m, v = [], 0.0, 0.0
+    rho_inf = 2.0 / (1.0 - beta2) - 1.0
+    for t, g in enumerate(grads, 1):
+        lr_t = eta(lr, t)
+        if decoupled:
+            theta = theta * (1.0 - lr_t * weight_decay)
+        else:
+            g = g + weight_decay * theta
+        m = beta1 * m + (1.0 - beta1) * g
+        v = beta2 * v + (1.0 - beta2) * g * g
+        m_hat = m / (1.0 - beta1**t)
+        rho_t = rho_inf - 2.0 * t * beta2**t / (1.0 - beta2**t)  # the SMA length
+        if rho_t > 5.0:
+            r = math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
+            v_hat = v / (1.0 - beta2**t)
+            theta = theta - lr_t * r * m_hat / (math.sqrt(v_hat) + eps / math.sqrt(1.0 - beta2**t))
+        else:
+            theta = theta - lr_t * m_hat  # SGD with bias-corrected momentum
+        out.append(theta)
+    return out, {"m": m, "v": v}
+
+
+@elementwise
+def ref_rprop(theta, grads, lr, eta_minus, eta_plus, step_sizes):
+    out, g_prev, delta = [], 0.0, eta(lr, 1)
+    for g in grads:
+        agree = g * g_prev
+        factor = eta_plus if agree > 0 else eta_minus if agree < 0 else 1.0
+        delta = clip(delta * factor, step_sizes)
+        if agree < 0:
+            g = 0.0  # no move after a sign change, and no change of Δ at the next step
+        theta = theta - sign(g) * delta
+        g_prev = g
+        out.append(theta)
+    return out, {"step_size": delta, "g_prev": g_prev}
+
+
+@elementwise
+def ref_asgd(theta, grads, lr, lambd, alpha, t0, weight_decay):
+    out, average = [], 0.0
+    for t, g in enumerate(grads, 1):
+        eta_t = eta(lr, t) / (1.0 + lambd * eta(lr, t) * (t - 1)) ** alpha
+        mu_t = 1.0 / max(1.0, t - 1 - t0)
+        theta = theta * (1.0 - lambd * eta_t) - eta_t * (g + weight_decay * theta)
+        average = average + mu_t * (theta - average)  # θ̄ ← θ̄ + μ(θ − θ̄); μ = 1 copies θ
+        out.append(theta)
+    return out, {"theta_bar": average}
+
+
+@elementwise
+def ref_sparse_adam(theta, grads, lr, beta1, beta2, eps):
+    out, m, v = [], 0.0, 0.0
+    for t, g in enumerate(grads, 1):
+        if g != 0.0:  # a zero gradient leaves m, v and θ as they are
+            m = beta1 * m + (1.0 - beta1) * g
+            v = beta2 * v + (1.0 - beta2) * g * g
+            theta = theta - eta(lr, t) * math.sqrt(1.0 - beta2**t) / (1.0 - beta1**t) * m / (math.sqrt(v) + eps)
+        out.append(theta)
+    return out, {"m": m, "v": v}
+
+
+def _rms(x: list[float]) -> float:
+    return math.sqrt(math.fsum(a * a for a in x) / len(x))
+
+
+def ref_adafactor(theta, grads, lr, beta2_decay, eps1, eps2, d, weight_decay):
+    """Adafactor on a vector (not factored): v is an EWMA of g² with weight t^c on the new value."""
+    theta, v, out = list(theta), [0.0] * len(theta), []
+    for t, g in enumerate(grads, 1):
+        lr_t, w = eta(lr, t), t**beta2_decay
+        alpha = max(eps2, _rms(theta)) * min(lr_t, 1.0 / math.sqrt(t))
+        theta = [x * (1.0 - lr_t * weight_decay) for x in theta]
+        v = [(1.0 - w) * vi + w * gi * gi for vi, gi in zip(v, g, strict=True)]
+        u = [gi / math.sqrt(max(vi, eps1 * eps1)) for vi, gi in zip(v, g, strict=True)]
+        scale = alpha / max(1.0, _rms(u) / d)
+        theta = [x - scale * ui for x, ui in zip(theta, u, strict=True)]
+        out.append(theta)
+    return out, {"r": [], "c": [], "v": v}
+
+
+def _quintic_power(sigma: float, steps: int = 5) -> float:
+    """Five Newton–Schulz steps on one singular value: σ ← aσ + bσ³ + cσ⁵."""
+    for _ in range(steps):
+        sigma = 3.4445 * sigma - 4.7750 * sigma**3 + 2.0315 * sigma**5
+    return sigma
+
+
+def ref_muon(theta, grads, lr, beta, weight_decay, eps, nesterov):
+    """Muon on a vector, a 1 × n matrix: its one singular value ‖M‖ is normalised to ‖M‖/max(‖M‖, ε)
+    and mapped by the quintic five times; the direction M/‖M‖ is kept; the scale √max(1, 1/n) is 1."""
+    theta, b, out = list(theta), [0.0] * len(theta), []
+    for t, g in enumerate(grads, 1):
+        lr_t = eta(lr, t)
+        b = [beta * bi + (1.0 - beta) * gi for bi, gi in zip(b, g, strict=True)]
+        m = [(1.0 - beta) * gi + beta * bi for bi, gi in zip(b, g, strict=True)] if nesterov else b
+        norm = math.sqrt(math.fsum(x * x for x in m))
+        o = [_quintic_power(norm / max(norm, eps)) * x / norm for x in m]
+        theta = [x * (1.0 - lr_t * weight_decay) - lr_t * oi for x, oi in zip(theta, o, strict=True)]
+        out.append(theta)
+    return out, {"b": b}
+
+
+def ref_lbfgs(theta, grads, lr, history_size, tolerance_grad, tolerance_change):
+    """torch's LBFGS(max_iter=1) on one vector, written with Python lists of pairs."""
+    def dot(a, b):
+        return math.fsum(x * y for x, y in zip(a, b, strict=True))
+
+    theta, out = list(theta), []
+    pairs, h, k, g_prev, s = [], 1.0, 0, [0.0] * len(theta), [0.0] * len(theta)
+    for t, g in enumerate(grads, 1):
+        if max(abs(x) for x in g) <= tolerance_grad:
+            out.append(list(theta))
+            continue
+        k += 1
+        if k == 1:
+            d = [-x for x in g]
+            gamma = min(1.0, 1.0 / math.fsum(abs(x) for x in g)) * eta(lr, t)
+        else:
+            y = [a - b for a, b in zip(g, g_prev, strict=True)]
+            if dot(y, s) > 1e-10:
+                pairs = ([*pairs, (list(s), y, 1.0 / dot(y, s))])[-int(history_size):]
+                h = dot(y, s) / dot(y, y)
+            q, alphas = [-x for x in g], []
+            for s_i, y_i, rho_i in reversed(pairs):
+                alphas.insert(0, rho_i * dot(s_i, q))
+                q = [a - alphas[0] * b for a, b in zip(q, y_i, strict=True)]
+            d = [h * x for x in q]
+            for (s_i, y_i, rho_i), a_i in zip(pairs, alphas, strict=True):
+                beta_i = rho_i * dot(y_i, d)
+                d = [x + (a_i - beta_i) * si for x, si in zip(d, s_i, strict=True)]
+            gamma = eta(lr, t)
+        g_prev, s = list(g), [gamma * x for x in d]
+        if dot(g, d) < -tolerance_change:
+            theta = [a + b for a, b in zip(theta, s, strict=True)]
+        out.append(list(theta))
+    m = int(history_size)
+    rows = [[0.0] * len(theta)] * (m - len(pairs))  # the history is m rows, the valid pairs last
+    return out, {
+        "S": rows + [p[0] for p in pairs], "Y": rows + [p[1] for p in pairs],
+        "rho": [0.0] * (m - len(pairs)) + [p[2] for p in pairs], "n": len(pairs), "h": h, "k": k,
+        "g_prev": g_prev, "s": s,
+    }
+
+
+def first_adamax(th, g, hp):  # m₁ = (1−β1) g, u₁ = |g| + ε, corrected by 1 − β1
+    g = g + hp["weight_decay"] * th
+    return th - eta(hp["lr"], 1) * g / (abs(g) + hp["eps"])
+
+
+def first_radam(th, g, hp):  # ρ₁ = 2/(1−β2) − 1 − 2β2/(1−β2) = 1 ≤ 5: θ − η m̂₁ with m̂₁ = g
+    lr = eta(hp["lr"], 1)
+    if hp["decoupled"]:
+        return th * (1 - lr * hp["weight_decay"]) - lr * g
+    return th - lr * (g + hp["weight_decay"] * th)
+
+
+def first_rprop(th, g, hp):  # g₀ = 0: no sign, Δ₁ = clip(η)
+    return th - sign(g) * clip(eta(hp["lr"], 1), hp["step_sizes"])
+
+
+def first_asgd(th, g, hp):  # η₁ = η
+    lr = eta(hp["lr"], 1)
+    return th * (1 - hp["lambd"] * lr) - lr * (g + hp["weight_decay"] * th)
+
+
+def first_sparse_adam(th, g, hp):  # η √(1−β2)/(1−β1) · (1−β1) g / (√(1−β2) |g| + ε)
+    if g == 0:
+        return th
+    return th - eta(hp["lr"], 1) * g / (abs(g) + hp["eps"] / math.sqrt(1 - hp["beta2"]))
+
+
+def first_adafactor(th, g, hp):
+    """w₁ = 1: v₁ = g², U₁ = sign(g), RMS(U₁) = 1 (no zero in GRADS[0]); α₁ = max(ε2, RMS(θ₀)) min(η, 1)."""
+    lr = eta(hp["lr"], 1)
+    alpha = max(hp["eps2"], _rms(THETA0)) * min(lr, 1.0)
+    return th * (1 - lr * hp["weight_decay"]) - alpha / max(1.0, 1.0 / hp["d"]) * sign(g)
+
+
+def first_muon(th, g, hp):
+    """M₁ = (1 − β)(1 + β) g (Nesterov) or (1 − β) g: its direction is g/‖g‖, its singular value 1 after scaling."""
+    lr, norm = eta(hp["lr"], 1), math.sqrt(math.fsum(x * x for x in GRADS[0]))
+    return th * (1 - lr * hp["weight_decay"]) - lr * _quintic_power(1.0) * g / norm
+
+
+def first_lbfgs(th, g, hp):  # d₁ = −g, γ₁ = min(1, 1/‖g‖₁) η
+    return th - min(1.0, 1.0 / math.fsum(abs(x) for x in GRADS[0])) * eta(hp["lr"], 1) * g
+
+
+BEYOND_DEFAULTS = {
+    "adamax": {"lr": 2e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.0},
+    "radam": {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.0, "decoupled": False},
+    "rprop": {"lr": 1e-2, "eta_minus": 0.5, "eta_plus": 1.2, "step_sizes": (1e-6, 50.0)},
+    "asgd": {"lr": 1e-2, "lambd": 1e-4, "alpha": 0.75, "t0": 1e6, "weight_decay": 0.0},
+    "adafactor": {"lr": 1e-2, "beta2_decay": -0.8, "eps1": 2.220446049250313e-16, "eps2": 1e-3, "d": 1.0,
+                  "weight_decay": 0.0},
+    "lbfgs": {"lr": 1.0, "history_size": 100, "tolerance_grad": 1e-7, "tolerance_change": 1e-9},
+    "muon": {"lr": 1e-3, "beta": 0.95, "weight_decay": 0.1, "eps": 1e-7, "nesterov": True},
+    "sparse_adam": {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
+}
+"""torch.optim 2.13's defaults, read from its source (each module's docstring says so)."""
+
+BEYOND_REFERENCES = {
+    "adamax": (ref_adamax, first_adamax), "radam": (ref_radam, first_radam), "rprop": (ref_rprop, first_rprop),
+    "asgd": (ref_asgd, first_asgd), "adafactor": (ref_adafactor, first_adafactor),
+    "lbfgs": (ref_lbfgs, first_lbfgs), "muon": (ref_muon, first_muon),
+    "sparse_adam": (ref_sparse_adam, first_sparse_adam),
+}
+
+
 # ---------------------------------------------------------------------------- the cases
 
 SHEET_DEFAULTS = {
@@ -364,6 +591,7 @@ SHEET_DEFAULTS = {
 }
 """numopt's documented defaults, copied from the module docstrings (the README's "Sources and errata" says
 where they come from); written out here so that a change to a default in the code fails a test."""
+SHEET_DEFAULTS.update(BEYOND_DEFAULTS)
 
 REFERENCES = {
     "sgd": (ref_sgd, first_sgd),
@@ -380,6 +608,7 @@ REFERENCES = {
     "egu": (ref_egu, first_egu),
     "egsgd": (ref_egsgd, first_egsgd),
     "funnel": (ref_funnel, first_funnel),
+    **BEYOND_REFERENCES,
 }
 
 
@@ -464,6 +693,33 @@ CASES = [
     ),
     Case("funnel-schedule", "funnel", {"lr": decaying, "gamma_p": 0.3, "gamma_s": 0.2}),
 ]
+
+BEYOND_CASES = [
+    Case("adamax-defaults", "adamax"),
+    Case("adamax", "adamax", {"lr": 0.05, "beta1": 0.8, "beta2": 0.9, "eps": 1e-5, "weight_decay": 0.1}),
+    Case("radam-defaults", "radam"),
+    Case("radam", "radam", {"lr": 0.05, "beta1": 0.8, "beta2": 0.99, "eps": 1e-6, "weight_decay": 0.1}),
+    Case("radam-decoupled", "radam", {"lr": 0.05, "weight_decay": 0.1, "decoupled": True}),
+    Case("rprop-defaults", "rprop"),
+    Case("rprop", "rprop", {"lr": 0.1, "eta_minus": 0.3, "eta_plus": 1.5, "step_sizes": (1e-3, 0.12)}),
+    Case("rprop-unbounded", "rprop", {"lr": 0.1, "step_sizes": None}),
+    Case("asgd-defaults", "asgd"),
+    Case("asgd", "asgd", {"lr": 0.05, "lambd": 0.1, "alpha": 0.5, "t0": 2.0, "weight_decay": 0.1}),
+    Case("asgd-schedule", "asgd", {"lr": decaying, "lambd": 0.1, "t0": 1.0}),
+    Case("adafactor-defaults", "adafactor"),
+    Case("adafactor", "adafactor", {"lr": 0.2, "beta2_decay": -0.5, "eps1": 1e-20, "eps2": 1e-2, "d": 1.2,
+                                    "weight_decay": 0.1}),
+    Case("lbfgs-defaults", "lbfgs"),
+    Case("lbfgs", "lbfgs", {"lr": 0.5, "history_size": 2, "tolerance_grad": 1e-5, "tolerance_change": 1e-3}),
+    Case("lbfgs-stops", "lbfgs", {"lr": 0.5, "tolerance_grad": 0.9}),  # max|g| ≤ 0.9 at steps 3 and 5
+    Case("muon-defaults", "muon"),
+    Case("muon", "muon", {"lr": 0.05, "beta": 0.8, "weight_decay": 0.0, "eps": 1e-3, "nesterov": False}),
+    Case("sparse_adam-defaults", "sparse_adam"),
+    Case("sparse_adam", "sparse_adam", {"lr": 0.05, "beta1": 0.8, "beta2": 0.95, "eps": 1e-6}),
+    Case("sparse_adam-schedule", "sparse_adam", {"lr": decaying}),
+]
+"""Every hyperparameter of the issue-24 algorithms at a non-default value somewhere."""
+CASES += BEYOND_CASES
 
 
 def run_numopt(case: Case, steps: int) -> tuple[list[np.ndarray], numopt.Optimizer, list[int]]:
@@ -551,3 +807,17 @@ def test_adam_without_bias_correction_would_be_told_apart() -> None:
     for flags in ({"correct_m": False}, {"correct_v": False}):
         wrong, _ = ref_adam(THETA0, GRADS, **hp, **flags)
         assert abs(exact[-1][1] - wrong[-1][1]) > 1e-6 * abs(exact[-1][1]), flags
+
+
+def test_radam_rectified_steps_match_the_scalar_derivation() -> None:
+    """RAdam's rectified branch needs ρ_t > 5, which five steps never reach: 15 steps with β2 = 0.9 do (t ≥ 7)."""
+    grads = GRADS * 3
+    hp = {**SHEET_DEFAULTS["radam"], "lr": 0.05, "beta2": 0.9}
+    expected, _ = ref_radam(THETA0, grads, **hp)
+    opt, theta, trajectory = numopt.RAdam(**hp), np.array(THETA0), []
+    for g in grads:
+        opt.step(theta, np.array(g))
+        trajectory.append(theta.copy())
+    np.testing.assert_allclose(np.array(trajectory), np.array(expected), rtol=RTOL, atol=0)
+    rho = [2 / 0.1 - 1 - 2 * t * 0.9**t / (1 - 0.9**t) for t in range(1, 16)]
+    assert sum(r > 5 for r in rho) >= 8, "most steps must take the rectified branch"

@@ -150,7 +150,7 @@ FOREACH = {"Adamax", "RAdam", "Rprop", "ASGD", "Adafactor"}
 
 @contextlib.contextmanager
 def _muon_in_working_precision(torch) -> Iterator[None]:
-    X
+    """Inside the block ``Tensor.bfloat16`` returns a copy in the working precision (torch's Muon casts to bfloat16)."""
     original = torch.Tensor.bfloat16
     torch.Tensor.bfloat16 = lambda self, *args, **kwargs: self.clone()  # a copy, as the cast makes
     try:
