@@ -81,7 +81,8 @@ assert abs(runs[4000][0] / runs[1000][0] - 1) < 0.1  # no progress from 1000 to 
 # %% [markdown]
 # ## 2. Polyak–Ruppert averaging
 #
-# Polyak & Juditsky ("Acceleration of Stochastic Approximation by Averaging", 1992) and Ruppert (1988) average the
+# Polyak & Juditsky ("Acceleration of Stochastic Approximation by Averaging", 1992) and Ruppert ("Efficient
+# Estimations from a Slowly Convergent Robbins–Monro Process", 1988) average the
 # iterates, $\bar\theta_n = \frac1n\sum_{t=1}^n \theta_t$. Unrolling $e_t = a^t e_0 - \eta\sum_{k\le t}a^{t-k}\xi_k$
 # and summing over $t$, the noise $\xi_k$ enters $\bar e_n$ with the weight $\eta(1-a^{n-k+1})/(n(1-a))$, so
 #
