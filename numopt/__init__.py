@@ -16,6 +16,7 @@ bookkeeping. ``OPTIMIZERS`` (:mod:`numopt.registry`) maps the registry keys
 docs/sources.md.
 """
 
+from .adabelief import AdaBelief
 from .adadelta import AdaDelta
 from .adafactor import Adafactor
 from .adagrad import AdaGrad
@@ -28,7 +29,10 @@ from .egsgd import EGSGD
 from .egu import EGU
 from .funnel import Funnel
 from .guard import NumericalWarning
+from .lamb import LAMB
+from .lars import LARS
 from .lbfgs import LBFGS
+from .lion import Lion
 from .momentum import Momentum
 from .muon import Muon
 from .nadam import Nadam
@@ -40,14 +44,17 @@ from .rmsprop import RMSProp
 from .rprop import Rprop
 from .runner import Trajectory, run
 from .sgd import SGD
+from .signum import Signum
 from .sparse_adam import SparseAdam
 from .stepthrough import explain
+from .yogi import Yogi
 
 __version__ = "0.1.0"
 
 __all__ = [  # noqa: RUF022 (the order of the lessons)
     "OPTIMIZERS", "SGD", "Momentum", "NAG", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "AdamW",
     "Nadam", "AdaX", "AdaXW", "EGU", "EGSGD", "Funnel",
-    "Adamax", "RAdam", "Rprop", "ASGD", "Adafactor", "LBFGS", "Muon", "SparseAdam", "Optimizer",
+    "Adamax", "RAdam", "Rprop", "ASGD", "Adafactor", "LBFGS", "Muon", "SparseAdam",
+    "Lion", "Signum", "AdaBelief", "Yogi", "LAMB", "LARS", "Optimizer",
     "PROBLEMS", "Trajectory", "run", "explain", "NumericalWarning",
 ]

@@ -95,10 +95,11 @@ def _first_line(text: str | None) -> str:
 def _run_list(args: argparse.Namespace) -> int:
     from . import OPTIMIZERS
 
+    wide = max(map(len, OPTIMIZERS)), max(len(cls.__name__) for cls in OPTIMIZERS.values())
     for key, cls in OPTIMIZERS.items():
         defaults = ", ".join(f"{k}={v!r}" for k, v in cls().hyperparameters.items())
-        print(f"{key:<9} {cls.__name__:<9} {_first_line(cls.__doc__)}")
-        print(f"{'':<19} {defaults}")
+        print(f"{key:<{wide[0]}} {cls.__name__:<{wide[1]}} {_first_line(cls.__doc__)}")
+        print(f"{'':<{wide[0] + wide[1] + 1}} {defaults}")
     return 0
 
 

@@ -30,6 +30,8 @@ GROUPS = (
     ("gradient descent, momentum, EG", ("sgd", "momentum", "nag", "egu", "egsgd", "funnel")),
     ("adaptive step sizes", ("adagrad", "rmsprop", "adadelta", "adam", "nadam")),
     ("AdaX and decoupled weight decay", ("adam", "adamw", "adax", "adaxw")),
+    ("torch.optim's others", ("adam", "adamax", "radam", "rprop", "asgd", "adafactor", "lbfgs", "muon", "sparse_adam")),
+    ("optax and recent papers", ("adam", "lion", "signum", "adabelief", "yogi", "lamb", "lars")),
 )
 """The algorithms of each panel of the trajectory and loss figures (Adam twice, as the reference)."""
 

@@ -172,6 +172,9 @@ class LBFGS(Optimizer):
             "s": np.zeros(theta.shape, theta.dtype),
         }
 
+    def _state_bounds(self) -> dict[str, tuple[float, float]]:
+        return {"n": (0.0, self.history_size), "k": (0.0, math.inf), "h": (0.0, math.inf), "rho": (0.0, math.inf)}
+
     def _update(self, theta, g, t, lr, S, Y, rho, n, h, k, g_prev, s):
         tolerance_grad, tolerance_change = self.tolerance_grad, self.tolerance_change
         if np.max(np.abs(g), initial=0.0) <= tolerance_grad:

@@ -48,6 +48,10 @@ COLORS = {
     "sgd": "#000000", "momentum": "#1f77b4", "nag": "#17becf", "adagrad": "#8c564b", "rmsprop": "#bcbd22",
     "adadelta": "#7f7f7f", "adam": "#d62728", "adamw": "#ff9896", "nadam": "#9467bd", "adax": "#2ca02c",
     "adaxw": "#98df8a", "egu": "#e377c2", "egsgd": "#ff7f0e", "funnel": "#b8860b",
+    "adamax": "#843c39", "radam": "#7b4173", "rprop": "#393b79", "asgd": "#637939", "adafactor": "#8c6d31",
+    "lbfgs": "#5254a3", "muon": "#bd9e39", "sparse_adam": "#e7969c",
+    "lion": "#e6550d", "signum": "#636363", "adabelief": "#31a354", "yogi": "#756bb1", "lamb": "#3182bd",
+    "lars": "#9c9ede",
 }
 """A fixed colour per algorithm key, so that every figure uses the same one."""
 

@@ -101,6 +101,8 @@ class RAdam(Optimizer):
     named_variants: ClassVar[dict[str, dict]] = {"l2": {"weight_decay": 0.1}}
     state_bounds: ClassVar[dict[str, tuple[float, float]]] = {"v": (0.0, float("inf"))}
     second_moments = ("v",)
+    threshold = 5.0
+    """ρ_t above which the step is rectified (torch, optax; Liu et al.'s Alg. 2 writes 4)."""
 
     def __init__(
         self,
@@ -124,7 +126,7 @@ class RAdam(Optimizer):
         m_hat = m / (1 - beta1**t)  # m̂_t ← m_t / (1 − β1ᵗ)
         rho_inf = 2 / (1 - beta2) - 1  # ρ_{∞} ← 2 / (1 − β2) − 1
         rho_t = rho_inf - 2 * t * beta2**t / (1 - beta2**t)  # ρ_t ← ρ_{∞} − 2 t β2ᵗ / (1 − β2ᵗ)
-        if rho_t > 5:
+        if rho_t > self.threshold:
             # (ρ_t > 5) r_t ← √((ρ_t − 4) (ρ_t − 2) ρ_{∞} / ((ρ_{∞} − 4) (ρ_{∞} − 2) ρ_t))
             r_t = math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
             # (ρ_t > 5) θ_t ← θ_{t-1} − η r_t m̂_t √(1 − β2ᵗ) / (√v_t + ε)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .adabelief import AdaBelief
 from .adadelta import AdaDelta
 from .adafactor import Adafactor
 from .adagrad import AdaGrad
@@ -21,7 +22,10 @@ from .base import Optimizer
 from .egsgd import EGSGD
 from .egu import EGU
 from .funnel import Funnel
+from .lamb import LAMB
+from .lars import LARS
 from .lbfgs import LBFGS
+from .lion import Lion
 from .momentum import Momentum
 from .muon import Muon
 from .nadam import Nadam
@@ -30,7 +34,9 @@ from .radam import RAdam
 from .rmsprop import RMSProp
 from .rprop import Rprop
 from .sgd import SGD
+from .signum import Signum
 from .sparse_adam import SparseAdam
+from .yogi import Yogi
 
 __all__ = ["OPTIMIZERS", "variants"]
 
@@ -41,6 +47,8 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {
         EGU, EGSGD, Funnel,
         # beyond the source documents: torch.optim's other algorithms (issue 24)
         Adamax, RAdam, Rprop, ASGD, Adafactor, LBFGS, Muon, SparseAdam,
+        # and from optax and the papers courses teach now (issue 24)
+        Lion, Signum, AdaBelief, Yogi, LAMB, LARS,
     )
 }
 """Registry: key (``"sgd"``, ..., ``"funnel"``) -> optimizer class, in the order of the lessons."""

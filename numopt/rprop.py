@@ -8,8 +8,8 @@ t = 1, 2, … receives g_t = ∇J(θ_{t-1}) and runs, in this order (a line mark
 
     (t = 1)   Δ_0 ← η
     s_t ← sign(g_t ⊙ g_{t-1})
-    f_t ← η_plus where s_t > 0, η_minus where s_t < 0, 1 where s_t = 0
-    Δ_t ← clip(Δ_{t-1} ⊙ f_t, Δ_min, Δ_max)
+    Δ_t ← η_plus Δ_{t-1} where s_t > 0, η_minus Δ_{t-1} where s_t < 0, Δ_{t-1} where s_t = 0
+    Δ_t ← clip(Δ_t, Δ_min, Δ_max)
     g_t ← 0 where s_t < 0
     θ_t ← θ_{t-1} − sign(g_t) ⊙ Δ_t
     g_{t-1} ← g_t
@@ -29,7 +29,7 @@ symbol               variable                      meaning
 Δ_min, Δ_max         ``step_sizes``                the clip interval of Δ (None: no clip)
 Δ_t                  ``step_size``                 per-coordinate step size (state)
 g_{t-1}              ``g_prev``                    the previous gradient, zeroed after a flip (state)
-s_t, f_t             ``s``, ``f``                  sign agreement and the factor it selects
+s_t                  ``s``                         sign agreement of the last two gradients
 ===================  ============================  ========================================
 
 Defaults and where they come from
@@ -106,9 +106,9 @@ class Rprop(Optimizer):
         if t == 1:
             step_size[...] = lr  # (t = 1) Δ_0 ← η
         s = np.sign(g * g_prev)  # s_t ← sign(g_t ⊙ g_{t-1})
-        # f_t ← η_plus where s_t > 0, η_minus where s_t < 0, 1 where s_t = 0
-        f = np.where(s > 0, eta_plus, np.where(s < 0, eta_minus, 1.0))
-        step_size[...] = np.clip(step_size * f, step_min, step_max)  # Δ_t ← clip(Δ_{t-1} ⊙ f_t, Δ_min, Δ_max)
+        # Δ_t ← η_plus Δ_{t-1} where s_t > 0, η_minus Δ_{t-1} where s_t < 0, Δ_{t-1} where s_t = 0
+        step_size[...] = np.where(s > 0, eta_plus * step_size, np.where(s < 0, eta_minus * step_size, step_size))
+        step_size[...] = np.clip(step_size, step_min, step_max)  # Δ_t ← clip(Δ_t, Δ_min, Δ_max)
         g = np.where(s < 0, 0.0, g)  # g_t ← 0 where s_t < 0
         theta -= np.sign(g) * step_size  # θ_t ← θ_{t-1} − sign(g_t) ⊙ Δ_t
         g_prev[...] = g  # g_{t-1} ← g_t

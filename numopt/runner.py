@@ -74,7 +74,9 @@ class Suggested(NamedTuple):
 SUGGESTED: dict[type[Problem], Suggested] = {
     Problem: Suggested(gradient=0.01, adaptive=0.01),
     Quadratic: Suggested(gradient=0.05, adaptive=0.05),
-    Rosenbrock: Suggested(gradient=1e-3, adaptive=0.05, overrides={"egsgd": {"gamma": 1e-3}}),
+    Rosenbrock: Suggested(  # RAdam's first steps (ρ_t ≤ 5) are SGD with momentum, not adaptive
+        gradient=1e-3, adaptive=0.05, overrides={"egsgd": {"gamma": 1e-3}, "radam": {"lr": 1e-3}},
+    ),
     Beale: Suggested(gradient=1e-3, adaptive=0.02, overrides={"egsgd": {"gamma": 1e-4}}),
     Reddi: Suggested(gradient=0.01, adaptive=0.01),
     LogisticRegression: Suggested(gradient=0.5, adaptive=0.05),

@@ -202,7 +202,7 @@ def test_numopt_bench_reports_every_algorithm_as_json(capsys):
     [
         ("--sizes", "0", "--sizes '0' is not valid; expected a whole number >= 1"),
         ("--dtypes", "float16", "--dtypes contains 'float16'; expected some of float32, float64"),
-        ("--algorithms", "adamax", "--algorithms contains 'adamax'; expected some of sgd, momentum"),
+        ("--algorithms", "adamx", "--algorithms contains 'adamx'; expected some of sgd, momentum"),
         ("--repeats", "0", "--repeats '0' is not valid; expected a whole number >= 1"),
     ],
 )

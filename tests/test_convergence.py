@@ -46,6 +46,12 @@ SUITABLE = {
     "lbfgs": {"tolerance_grad": 0.0, "tolerance_change": 0.0},  # torch's tolerances stop it ~1e-5 away
     "muon": {"lr": lambda t: 0.2 * 0.98**t, "weight_decay": 0.0},  # a step of norm ~η: η must shrink
     "sparse_adam": {"lr": 0.05},
+    "lion": {"lr": lambda t: 0.2 * 0.97**t},  # sign methods: steps of size η, which must shrink
+    "signum": {"lr": lambda t: 0.2 * 0.97**t},
+    "adabelief": {"lr": 0.05},
+    "yogi": {"lr": 0.05},
+    "lamb": {"lr": lambda t: 0.2 * 0.97**t, "weight_decay": 0.0},  # steps of η‖θ‖; λ moves the fixed point
+    "lars": {"lr": lambda t: 50 * 0.98**t},  # steps of about ηκ‖θ‖ (κ = 0.001)
 }
 """Hyperparameters at which each algorithm converges on this quadratic (the rest: the variant's)."""
 
@@ -57,7 +63,7 @@ def test_every_algorithm_has_suitable_hyperparameters(algorithm) -> None:
 def test_converges_to_the_minimiser(variant) -> None:
     overrides = SUITABLE[variant.key]
     opt = variant.make(**overrides)
-    decay = opt.weight_decay if variant.key in ("adam", "adax", "adamax", "radam") else 0.0  # L2
+    decay = opt.weight_decay if variant.key in ("adam", "adax", "adamax", "radam", "lars") else 0.0  # L2
     if variant.key in ("adamw", "adaxw"):
         assert opt.weight_decay == 0.0
     minimiser = np.linalg.solve(A + decay * np.eye(2), B)

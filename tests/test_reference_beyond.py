@@ -1,11 +1,12 @@
-"""numopt against torch.optim for the algorithms beyond the source documents (issue 24).
+"""numopt against torch.optim and optax for the algorithms beyond the source documents (issue 24).
 
-``tests/reference/golden_beyond.npz`` holds float64 torch.optim trajectories made by
-``tests/reference/make_golden_beyond.py``: for every case (each key with torch's defaults,
-and one other setting) a teacher-forced stream with exact zeros in the gradients and a
+``tests/reference/golden_beyond.npz`` holds float64 torch.optim and optax trajectories made by
+``tests/reference/make_golden_beyond.py``: for every case (each key with its defaults, and one
+other setting) a teacher-forced stream with exact zeros in the gradients and a
 closed loop on a coupled matrix-and-vector quadratic, 30 steps each. Each is replayed
 through numopt on the same gradients and must agree at rtol 1e-10, atol 1e-12 (the worst
-error is printed; ``pytest -s`` shows it). ``pytest -m torch`` re-runs torch live.
+error is printed; ``pytest -s`` shows it). ``pytest -m torch`` and ``pytest -m optax`` re-run
+the libraries live.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from reference import make_golden_beyond as golden
 import numopt
 
 RTOL, ATOL = 1e-10, 1e-12
-CASES = json.loads(golden.GOLDEN_JSON.read_text(encoding="utf-8"))["cases"]
+META = json.loads(golden.GOLDEN_JSON.read_text(encoding="utf-8"))
+TORCH_CASES, OPTAX_CASES = META["cases"], META["optax_cases"]
+CASES = TORCH_CASES + OPTAX_CASES
 IDS = [c["name"] for c in CASES]
 
 
@@ -57,9 +60,11 @@ def test_stored_stream_follows_the_recorded_recipe():
     assert 0.15 < zeros < 0.45, "the stream must exercise SparseAdam's untouched entries"
 
 
-def test_every_torch_key_has_a_default_case():
+def test_every_key_has_a_default_case():
     torch_keys = {"adamax", "radam", "rprop", "asgd", "adafactor", "lbfgs", "muon", "sparse_adam"}
-    assert {c["numopt"]["key"] for c in CASES if not c["numopt"]["kwargs"]} == torch_keys
+    assert {c["numopt"]["key"] for c in TORCH_CASES if not c["numopt"]["kwargs"]} == torch_keys
+    optax_keys = {"lion", "signum", "adabelief", "yogi", "lamb", "lars"}
+    assert {c["numopt"]["key"] for c in OPTAX_CASES if not c["numopt"]["kwargs"]} == optax_keys
 
 
 @pytest.mark.parametrize("problem", golden.PROBLEM_NAMES)
@@ -77,13 +82,24 @@ def test_every_case_moves_the_parameters(case, problem):
     assert np.max(np.abs(path[-1] - path[0])) > 1e-4
 
 
-@pytest.mark.torch
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_torch_live(case):
-    """Re-run torch.optim now: it must agree with numopt and with the committed golden data."""
-    pytest.importorskip("torch")
-    live = golden.run_torch_case(case, _stream())
+def _live(case: dict, live: dict) -> None:
     for problem in golden.PROBLEM_NAMES:
         stored = [_arrays()[golden.npz_key(case["name"], problem, i)] for i in range(len(case["arrays"]))]
         _compare(f"live torch {case['name']} {problem}", _numopt(case, problem), live[problem])
         _compare(f"golden vs live {case['name']} {problem}", stored, live[problem])
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("case", TORCH_CASES, ids=[c["name"] for c in TORCH_CASES])
+def test_torch_live(case):
+    """Re-run torch.optim now: it must agree with numopt and with the committed golden data."""
+    pytest.importorskip("torch")
+    _live(case, golden.run_torch_case(case, _stream()))
+
+
+@pytest.mark.optax
+@pytest.mark.parametrize("case", OPTAX_CASES, ids=[c["name"] for c in OPTAX_CASES])
+def test_optax_live(case):
+    """Re-run optax (jax on CPU, float64) now: it must agree with numopt and with the committed golden data."""
+    pytest.importorskip("optax")
+    _live(case, golden.run_optax_case(case, _stream()))

@@ -27,7 +27,8 @@ from numopt.runner import (
 #   lr·λ_max < 2, i.e. lr < 0.2 here (with lr = 1 it leaves the minimum again);
 # * AdamW and AdaXW with weight decay converge to another point, so λ = 0 here.
 # * Rprop and L-BFGS stop short of 1e-6 with torch's Δ_min = 1e-6 and tolerances; ASGD's λ shrinks θ to 0;
-# * Muon's step has norm ~η and Adafactor's is relative to ‖θ‖ with ρ_t ~ 1/√t: both need a shrinking η.
+# * Muon's step has norm ~η and Adafactor's is relative to ‖θ‖ with ρ_t ~ 1/√t: both need a shrinking η,
+#   as do the sign methods (Lion, Signum) and the trust-ratio ones (LAMB, LARS: steps relative to ‖θ‖).
 CONVERGING = {
     "sgd": {"lr": 0.1},
     "momentum": {"lr": 0.05},
@@ -51,6 +52,12 @@ CONVERGING = {
     "lbfgs": {"tolerance_grad": 0.0, "tolerance_change": 0.0},
     "muon": {"lr": lambda t: 0.2 * 0.98**t, "weight_decay": 0.0},
     "sparse_adam": {"lr": 0.05},
+    "lion": {"lr": lambda t: 0.2 * 0.98**t},
+    "signum": {"lr": lambda t: 0.2 * 0.98**t},
+    "adabelief": {"lr": 0.05},
+    "yogi": {"lr": 0.05},
+    "lamb": {"lr": lambda t: 0.1 * 0.99**t, "weight_decay": 0.0},
+    "lars": {"lr": lambda t: 100 * 0.99**t, "weight_decay": 0.0},
 }
 
 

@@ -552,7 +552,8 @@ BEYOND_DEFAULTS = {
     "muon": {"lr": 1e-3, "beta": 0.95, "weight_decay": 0.1, "eps": 1e-7, "nesterov": True},
     "sparse_adam": {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
 }
-"""torch.optim 2.13's defaults, read from its source (each module's docstring says so)."""
+"""torch.optim 2.13's defaults, read from its source, and the papers' for the optax keys (each module's
+docstring says which)."""
 
 BEYOND_REFERENCES = {
     "adamax": (ref_adamax, first_adamax), "radam": (ref_radam, first_radam), "rprop": (ref_rprop, first_rprop),
@@ -560,6 +561,135 @@ BEYOND_REFERENCES = {
     "lbfgs": (ref_lbfgs, first_lbfgs), "muon": (ref_muon, first_muon),
     "sparse_adam": (ref_sparse_adam, first_sparse_adam),
 }
+
+
+# the optax keys of issue 24
+
+
+@elementwise
+def ref_lion(theta, grads, lr, beta1, beta2, weight_decay):
+    out, m = [], 0.0
+    for t, g in enumerate(grads, 1):
+        c = beta1 * m + (1.0 - beta1) * g  # the step's interpolation uses β1 ...
+        theta = theta - eta(lr, t) * (sign(c) + weight_decay * theta)
+        m = beta2 * m + (1.0 - beta2) * g  # ... the stored momentum β2
+        out.append(theta)
+    return out, {"m": m}
+
+
+@elementwise
+def ref_signum(theta, grads, lr, beta):
+    out, m = [], 0.0
+    for t, g in enumerate(grads, 1):
+        m = beta * m + (1.0 - beta) * g
+        theta = theta - eta(lr, t) * sign(m)
+        out.append(theta)
+    return out, {"m": m}
+
+
+@elementwise
+def ref_adabelief(theta, grads, lr, beta1, beta2, eps):
+    out, m, s = [], 0.0, 0.0
+    for t, g in enumerate(grads, 1):
+        m = beta1 * m + (1.0 - beta1) * g
+        s = beta2 * s + (1.0 - beta2) * (g - m) ** 2 + eps  # the belief: spread of g around the new m
+        theta = theta - eta(lr, t) * (m / (1.0 - beta1**t)) / (math.sqrt(s / (1.0 - beta2**t)) + eps)
+        out.append(theta)
+    return out, {"m": m, "s": s}
+
+
+@elementwise
+def ref_yogi(theta, grads, lr, beta1, beta2, eps, initial_accumulator_value):
+    out, m, v = [], initial_accumulator_value, initial_accumulator_value
+    for t, g in enumerate(grads, 1):
+        m = beta1 * m + (1.0 - beta1) * g
+        v = v - (1.0 - beta2) * sign(v - g * g) * g * g  # additive, towards g²
+        theta = theta - eta(lr, t) * (m / (1.0 - beta1**t)) / (math.sqrt(v / (1.0 - beta2**t)) + eps)
+        out.append(theta)
+    return out, {"m": m, "v": v}
+
+
+def _norm(x: list[float]) -> float:
+    return math.sqrt(math.fsum(a * a for a in x))
+
+
+def ref_lamb(theta, grads, lr, beta1, beta2, eps, weight_decay):
+    """LAMB on one array: the AdamW direction r, scaled by ‖θ‖/‖r‖ (1 if either is 0)."""
+    theta, n, out = list(theta), len(theta), []
+    m, v = [0.0] * n, [0.0] * n
+    for t, g in enumerate(grads, 1):
+        m = [beta1 * a + (1.0 - beta1) * b for a, b in zip(m, g, strict=True)]
+        v = [beta2 * a + (1.0 - beta2) * b * b for a, b in zip(v, g, strict=True)]
+        r = [(m[i] / (1.0 - beta1**t)) / (math.sqrt(v[i] / (1.0 - beta2**t)) + eps) + weight_decay * theta[i]
+             for i in range(n)]
+        q = 1.0 if _norm(theta) * _norm(r) == 0 else _norm(theta) / _norm(r)
+        theta = [theta[i] - eta(lr, t) * q * r[i] for i in range(n)]
+        out.append(theta)
+    return out, {"m": m, "v": v}
+
+
+def ref_lars(theta, grads, lr, trust_coefficient, momentum, weight_decay):
+    """LARS on one array: g + λθ scaled by κ‖θ‖/‖g + λθ‖ (1 if either is 0), torch-form momentum."""
+    theta, n, out = list(theta), len(theta), []
+    b = [0.0] * n
+    for t, g in enumerate(grads, 1):
+        d = [g[i] + weight_decay * theta[i] for i in range(n)]
+        q = 1.0 if _norm(theta) * _norm(d) == 0 else trust_coefficient * _norm(theta) / _norm(d)
+        b = [momentum * b[i] + eta(lr, t) * q * d[i] for i in range(n)]
+        theta = [theta[i] - b[i] for i in range(n)]
+        out.append(theta)
+    return out, {"b": b}
+
+
+def first_lion(th, g, hp):  # c₁ = (1 − β1) g: sign(g)
+    return th - eta(hp["lr"], 1) * (sign(g) + hp["weight_decay"] * th)
+
+
+def first_signum(th, g, hp):  # m₁ = (1 − β) g: sign(g) (β < 1)
+    return th - eta(hp["lr"], 1) * sign(g)
+
+
+def first_adabelief(th, g, hp):
+    """m₁ = (1−β1)g, m̂₁ = g; s₁ = (1−β2)(β1 g)² + ε, ŝ₁ = β1² g² + ε/(1−β2)."""
+    b1, b2, eps = hp["beta1"], hp["beta2"], hp["eps"]
+    return th - eta(hp["lr"], 1) * g / (math.sqrt(b1 * b1 * g * g + eps / (1 - b2)) + eps)
+
+
+def first_yogi(th, g, hp):
+    """m₁ = β1 v₀ + (1−β1) g; v₁ = v₀ + (1−β2) g² when v₀ < g² (v₀ − (1−β2) g² otherwise)."""
+    b1, b2, v0 = hp["beta1"], hp["beta2"], hp["initial_accumulator_value"]
+    m = b1 * v0 + (1 - b1) * g
+    v = v0 + (1 - b2) * g * g if v0 < g * g else v0 - (1 - b2) * g * g
+    return th - eta(hp["lr"], 1) * (m / (1 - b1)) / (math.sqrt(v / (1 - b2)) + hp["eps"])
+
+
+def first_lamb(th, g, hp):
+    """m̂₁ = g, v̂₁ = g²: r = g/(|g| + ε) + λθ, over the whole THETA0 and GRADS[0] for q."""
+    r = [gi / (abs(gi) + hp["eps"]) + hp["weight_decay"] * ti for ti, gi in zip(THETA0, GRADS[0], strict=True)]
+    q = _norm(THETA0) / _norm(r)
+    return th - eta(hp["lr"], 1) * q * (g / (abs(g) + hp["eps"]) + hp["weight_decay"] * th)
+
+
+def first_lars(th, g, hp):
+    """b₁ = η q d with d = g + λθ, q = κ‖θ₀‖/‖d‖ over THETA0 and GRADS[0]."""
+    d = [gi + hp["weight_decay"] * ti for ti, gi in zip(THETA0, GRADS[0], strict=True)]
+    q = hp["trust_coefficient"] * _norm(THETA0) / _norm(d)
+    return th - eta(hp["lr"], 1) * q * (g + hp["weight_decay"] * th)
+
+
+BEYOND_DEFAULTS.update({
+    "lion": {"lr": 1e-4, "beta1": 0.9, "beta2": 0.99, "weight_decay": 0.0},
+    "signum": {"lr": 1e-4, "beta": 0.9},
+    "adabelief": {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-16},
+    "yogi": {"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-3, "initial_accumulator_value": 1e-6},
+    "lamb": {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-6, "weight_decay": 0.01},
+    "lars": {"lr": 1.0, "trust_coefficient": 0.001, "momentum": 0.9, "weight_decay": 5e-4},
+})
+BEYOND_REFERENCES.update({
+    "lion": (ref_lion, first_lion), "signum": (ref_signum, first_signum),
+    "adabelief": (ref_adabelief, first_adabelief), "yogi": (ref_yogi, first_yogi),
+    "lamb": (ref_lamb, first_lamb), "lars": (ref_lars, first_lars),
+})
 
 
 # ---------------------------------------------------------------------------- the cases
@@ -719,6 +849,21 @@ BEYOND_CASES = [
     Case("sparse_adam-schedule", "sparse_adam", {"lr": decaying}),
 ]
 """Every hyperparameter of the issue-24 algorithms at a non-default value somewhere."""
+BEYOND_CASES += [
+    Case("lion-defaults", "lion"),
+    Case("lion", "lion", {"lr": 0.01, "beta1": 0.8, "beta2": 0.95, "weight_decay": 0.1}),
+    Case("signum-defaults", "signum"),
+    Case("signum", "signum", {"lr": 0.01, "beta": 0.5}),
+    Case("adabelief-defaults", "adabelief"),
+    Case("adabelief", "adabelief", {"lr": 0.05, "beta1": 0.8, "beta2": 0.95, "eps": 1e-8}),
+    Case("yogi-defaults", "yogi"),
+    Case("yogi", "yogi", {"lr": 0.05, "beta1": 0.8, "beta2": 0.9, "eps": 1e-4, "initial_accumulator_value": 0.5}),
+    Case("lamb-defaults", "lamb"),
+    Case("lamb", "lamb", {"lr": 0.05, "beta1": 0.8, "beta2": 0.95, "eps": 1e-8, "weight_decay": 0.1}),
+    Case("lars-defaults", "lars"),
+    Case("lars", "lars", {"lr": 0.5, "trust_coefficient": 0.01, "momentum": 0.5, "weight_decay": 0.01}),
+    Case("lars-schedule", "lars", {"lr": decaying}),
+]
 CASES += BEYOND_CASES
 
 

@@ -23,6 +23,7 @@ CLASS_NAMES = {
     "adaxw": "AdaXW", "egu": "EGU", "egsgd": "EGSGD", "funnel": "Funnel",
     "adamax": "Adamax", "radam": "RAdam", "rprop": "Rprop", "asgd": "ASGD", "adafactor": "Adafactor",
     "lbfgs": "LBFGS", "muon": "Muon", "sparse_adam": "SparseAdam",
+    "lion": "Lion", "signum": "Signum", "adabelief": "AdaBelief", "yogi": "Yogi", "lamb": "LAMB", "lars": "LARS",
 }
 """Registry key -> class name, as the issue's public contract lists them."""
 

@@ -1,16 +1,17 @@
-"""Write golden data for the algorithms beyond the source documents (issue 24): torch.optim, float64.
+"""Write golden data for the algorithms beyond the source documents (issue 24): torch.optim and optax, float64.
 
-Run it in a separate environment that has torch (never a numopt dependency)::
+Run it in a separate environment that has torch, jax and optax (never numopt dependencies;
+jax on CPU, with 64-bit floats switched on)::
 
     python3 -m venv /tmp/gold
-    /tmp/gold/bin/pip install torch==2.13.0 numpy
+    /tmp/gold/bin/pip install torch==2.13.0 jax optax numpy
     /tmp/gold/bin/pip install -e .
     /tmp/gold/bin/python tests/reference/make_golden_beyond.py
 
 It writes ``golden_beyond.json`` (versions, recipe, and per case the torch class and
 arguments next to the numopt key and arguments) and ``golden_beyond.npz`` (the stream and
 every trajectory), next to this file. ``tests/test_reference_beyond.py`` replays them
-without torch and, under ``pytest -m torch``, re-runs torch live.
+without torch or jax and re-runs them live under ``pytest -m torch`` and ``pytest -m optax``.
 
 The parameters are a matrix W (3 × 2) and a vector b (2,), float64. Two problems:
 
@@ -144,6 +145,32 @@ CASES = [
 ]
 """Every torch.optim configuration with the numopt key and arguments that must match it (defaults first)."""
 
+OPTAX_CASES = [
+    _case("lion_default", "lion", {"learning_rate": 1e-4, "weight_decay": 0.0}, "lion", {}),
+    _case("lion_b", "lion", {"learning_rate": 0.01, "b1": 0.8, "b2": 0.95, "weight_decay": 0.1},
+          "lion", {"lr": 0.01, "beta1": 0.8, "beta2": 0.95, "weight_decay": 0.1}),
+    _case("signum_default", "signum", {"learning_rate": 1e-4}, "signum", {}),
+    _case("signum_b", "signum", {"learning_rate": 0.01, "beta": 0.5}, "signum", {"lr": 0.01, "beta": 0.5}),
+    _case("adabelief_default", "adabelief", {"learning_rate": 1e-3}, "adabelief", {}),
+    _case("adabelief_b", "adabelief", {"learning_rate": 0.05, "b1": 0.8, "b2": 0.95, "eps": 1e-8, "eps_root": 1e-8},
+          "adabelief", {"lr": 0.05, "beta1": 0.8, "beta2": 0.95, "eps": 1e-8}),
+    _case("yogi_default", "yogi", {"learning_rate": 0.01}, "yogi", {}),
+    _case("yogi_b", "scale_by_yogi", {"learning_rate": 0.05, "b1": 0.8, "b2": 0.9, "eps": 1e-4,
+                                      "initial_accumulator_value": 0.01},
+          "yogi", {"lr": 0.05, "beta1": 0.8, "beta2": 0.9, "eps": 1e-4, "initial_accumulator_value": 0.01}),
+    _case("lamb_default", "lamb", {"learning_rate": 1e-3, "weight_decay": 0.01}, "lamb", {}),
+    _case("lamb_b", "lamb", {"learning_rate": 0.05, "b1": 0.8, "b2": 0.95, "eps": 1e-8, "weight_decay": 0.1},
+          "lamb", {"lr": 0.05, "beta1": 0.8, "beta2": 0.95, "eps": 1e-8, "weight_decay": 0.1}),
+    _case("lars_default", "lars", {"learning_rate": 1.0, "weight_decay": 5e-4}, "lars", {}),
+    _case("lars_b", "lars", {"learning_rate": 0.5, "weight_decay": 0.01, "trust_coefficient": 0.01, "momentum": 0.5},
+          "lars", {"lr": 0.5, "weight_decay": 0.01, "trust_coefficient": 0.01, "momentum": 0.5}),
+]
+"""Every optax configuration ("torch" holds the optax function and its arguments) with numopt's key and arguments.
+
+Each default case passes numopt's defaults to optax explicitly (optax has no default learning
+rate, and Lion's and LARS's weight decay defaults differ); ``scale_by_yogi`` is chained with
+``scale_by_learning_rate``, to set Yogi's initial accumulator, which ``optax.yogi`` fixes at 1e-6."""
+
 FOREACH = {"Adamax", "RAdam", "Rprop", "ASGD", "Adafactor"}
 """The classes that take ``foreach``: the plain per-tensor loop is asked for."""
 
@@ -192,6 +219,36 @@ def torch_stepper(case: dict) -> Callable[[list], Step]:
     return make_step
 
 
+def optax_stepper(case: dict) -> Callable[[list], Step]:
+    """A ``make_step`` running the case's optax transformation in float64, writing back into the NumPy arrays."""
+    import jax
+
+    jax.config.update("jax_enable_x64", True)
+    import jax.numpy as jnp
+    import optax
+
+    name, kwargs = case["torch"]["class"], dict(case["torch"]["kwargs"])
+    if name == "scale_by_yogi":
+        lr = kwargs.pop("learning_rate")
+        transform = optax.chain(optax.scale_by_yogi(**kwargs), optax.scale_by_learning_rate(lr))
+    else:
+        transform = getattr(optax, name)(**kwargs)
+
+    def make_step(params: list) -> Step:
+        state = transform.init([jnp.asarray(p) for p in params])
+
+        def step(params: list, grads: list) -> None:
+            nonlocal state
+            current = [jnp.asarray(p) for p in params]
+            updates, state = transform.update([jnp.asarray(g) for g in grads], state, current)
+            for p, new in zip(params, optax.apply_updates(current, updates), strict=True):
+                p[...] = np.asarray(new)
+
+        return step
+
+    return make_step
+
+
 def npz_key(case_name: str, problem: str, index: int) -> str:
     """The key of one trajectory array in ``golden_beyond.npz``."""
     return f"{case_name}/{problem}/{index}"
@@ -203,8 +260,16 @@ def run_torch_case(case: dict, stream: tuple) -> dict[str, list[np.ndarray]]:
     return {p: trajectory(torch_stepper(case), p, arrays, stream) for p in PROBLEM_NAMES}
 
 
+def run_optax_case(case: dict, stream: tuple) -> dict[str, list[np.ndarray]]:
+    """The optax trajectories of one case, keyed by problem name."""
+    arrays = tuple(case["arrays"])
+    return {p: trajectory(optax_stepper(case), p, arrays, stream) for p in PROBLEM_NAMES}
+
+
 def main() -> None:
-    """Run every case with torch and write ``golden_beyond.json`` and ``golden_beyond.npz``."""
+    """Run every case with torch or optax and write ``golden_beyond.json`` and ``golden_beyond.npz``."""
+    import jax
+    import optax
     import torch
 
     stream = teacher_stream()
@@ -216,9 +281,15 @@ def main() -> None:
         for problem, history in run_torch_case(case, stream).items():
             for i, h in enumerate(history):
                 arrays[npz_key(case["name"], problem, i)] = h
+    for case in OPTAX_CASES:
+        for problem, history in run_optax_case(case, stream).items():
+            for i, h in enumerate(history):
+                arrays[npz_key(case["name"], problem, i)] = h
     meta = {
         "written_by": "tests/reference/make_golden_beyond.py",
         "torch_version": torch.__version__,
+        "jax_version": jax.__version__,
+        "optax_version": optax.__version__,
         "numpy_version": np.__version__,
         "python_version": platform.python_version(),
         "dtype": "float64",
@@ -228,10 +299,12 @@ def main() -> None:
                    "zero_fraction": ZERO_FRACTION, "n_steps": N_STEPS},
         "quadratic": {"X": X, "Y": Y, "Q": Q, "b_min": B_MIN, "start": START, "n_steps": N_STEPS},
         "cases": CASES,
+        "optax_settings": "jax_enable_x64 on, CPU; optax.apply_updates",
+        "optax_cases": OPTAX_CASES,
     }
     GOLDEN_JSON.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     write_npz(GOLDEN_NPZ, arrays)
-    print(f"wrote {len(CASES)} cases with torch {torch.__version__}")
+    print(f"wrote {len(CASES)} torch {torch.__version__} and {len(OPTAX_CASES)} optax {optax.__version__} cases")
 
 
 if __name__ == "__main__":
