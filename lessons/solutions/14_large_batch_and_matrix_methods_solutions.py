@@ -27,8 +27,9 @@ from numopt.problems import MLP
 # %% [markdown]
 # ## Exercise 1
 #
-# With $\lambda = 0$ LARS adds $\eta_W g = \tau\lVert W\rVert\,g/\lVert g\rVert$ to the momentum buffer: the gradient
-# enters only through its direction $g/\lVert g\rVert$, which does not change when the loss, and so every gradient, is
+# With $\lambda = 0$ LARS adds $\eta q g = \eta\kappa\lVert W\rVert\,g/\lVert g\rVert$ to the momentum buffer: the
+# gradient enters only through its direction $g/\lVert g\rVert$, which does not change when the loss, and so every
+# gradient, is
 # multiplied by $c > 0$. If the two runs are at the same point, they take the same step; by induction they stay
 # together for ever. (The two computations round differently, so they agree to rounding, not bit for bit.) One
 # exception: an array whose norm is 0, like the MLP's biases at initialisation, has no trust ratio, and numopt's LARS
@@ -44,7 +45,7 @@ def start():
 
 def lars_path(scale, steps=50):
     params = start()
-    opt = numopt.LARS(lr=1.0)
+    opt = numopt.LARS(lr=1.0, weight_decay=0.0)
     for _ in range(steps):
         opt.step(params, {k: scale * v for k, v in mlp.grad(params).items()})
     return params
