@@ -8,14 +8,14 @@ g_t = ∇J(θ_{t-1}) and runs, in this order::
     m_t ← β1 m_{t-1} + (1 − β1) g_t
     s_t ← β2 s_{t-1} + (1 − β2) (g_t − m_t)² + ε
     m̂_t ← m_t / (1 − β1ᵗ)
-    ŝ_t ← s_t / (1 − β2ᵗ)
-    θ_t ← θ_{t-1} − η m̂_t / (√ŝ_t + ε)
+    ŝ_t ← s_t / (1 − β2ᵗ)
+    θ_t ← θ_{t-1} − η m̂_t / (√ŝ_t + ε)
 
 Adam divides by the root of the EWMA of g²; AdaBelief by the root of the EWMA
 of the squared distance of g from its prediction m_t. Where the gradient
 agrees with the momentum (a steady slope) s is small and the step large; where
 it scatters around m (noise, or a sharp valley) the step is small. ε is added
-twice: to s at every step (so s ≥ ε after the first) and to √ŝ.
+twice: to s at every step (so s ≥ ε after the first) and to √ŝ.
 
 Symbols and variables
 ---------------------
@@ -25,10 +25,10 @@ symbol    variable        meaning (optax name)
 η         ``lr``          step size (``learning_rate``)
 β1, β2    ``beta1``,      decay rates of m and s (``b1``, ``b2``)
           ``beta2``
-ε         ``eps``         added to s and to √ŝ (``eps`` and ``eps_root``)
+ε         ``eps``         added to s and to √ŝ (``eps`` and ``eps_root``)
 m_t       ``m``           EWMA of g (state; optax: ``mu``)
 s_t       ``s``           EWMA of (g − m)², plus ε per step (state; optax: ``nu``)
-m̂_t, ŝ_t  ``m_hat``,      bias-corrected m and s
+m̂_t, ŝ_t  ``m_hat``,      bias-corrected m and s
           ``s_hat``
 ========  ==============  ===============================================
 
@@ -78,7 +78,7 @@ class AdaBelief(Optimizer):
     beta1, beta2 : float, default 0.9, 0.999
         Decay rates of m and s, ``0 <= beta < 1``.
     eps : float, default 1e-16
-        ε, added to s and to √ŝ, ``> 0``.
+        ε, added to s and to √ŝ, ``> 0``.
     """
 
     key = "adabelief"
@@ -95,5 +95,5 @@ class AdaBelief(Optimizer):
         m[...] = beta1 * m + (1 - beta1) * g  # m_t ← β1 m_{t-1} + (1 − β1) g_t
         s[...] = beta2 * s + (1 - beta2) * (g - m) ** 2 + eps  # s_t ← β2 s_{t-1} + (1 − β2) (g_t − m_t)² + ε
         m_hat = m / (1 - beta1**t)  # m̂_t ← m_t / (1 − β1ᵗ)
-        s_hat = s / (1 - beta2**t)  # ŝ_t ← s_t / (1 − β2ᵗ)
-        theta -= lr * m_hat / (np.sqrt(s_hat) + eps)  # θ_t ← θ_{t-1} − η m̂_t / (√ŝ_t + ε)
+        s_hat = s / (1 - beta2**t)  # ŝ_t ← s_t / (1 − β2ᵗ)
+        theta -= lr * m_hat / (np.sqrt(s_hat) + eps)  # θ_t ← θ_{t-1} − η m̂_t / (√ŝ_t + ε)

@@ -71,7 +71,12 @@ import numpy as np
 
 from .base import LearningRate, Optimizer, inequalities
 
-__all__ = ["LAMB"]
+__all__ = ["LAMB", "norm"]
+
+
+def norm(x: np.ndarray) -> float:
+    """‖x‖, summed in C order (the same bits whatever the memory layout of ``x``)."""
+    return float(np.linalg.norm(x.ravel()))
 
 
 class LAMB(Optimizer):
@@ -113,8 +118,8 @@ class LAMB(Optimizer):
         m_hat = m / (1 - beta1**t)  # m̂_t ← m_t / (1 − β1ᵗ)
         v_hat = v / (1 - beta2**t)  # v̂_t ← v_t / (1 − β2ᵗ)
         r = m_hat / (np.sqrt(v_hat) + eps) + weight_decay * theta  # r_t ← m̂_t / (√v̂_t + ε) + λ θ_{t-1}
-        if np.linalg.norm(theta) * np.linalg.norm(r) == 0:
+        if norm(theta) * norm(r) == 0:
             q = 1.0  # (‖θ‖ ‖r‖ = 0) q_t ← 1
         else:
-            q = np.linalg.norm(theta) / np.linalg.norm(r)  # (otherwise) q_t ← ‖θ_{t-1}‖ / ‖r_t‖
+            q = norm(theta) / norm(r)  # (otherwise) q_t ← ‖θ_{t-1}‖ / ‖r_t‖
         theta -= lr * q * r  # θ_t ← θ_{t-1} − η q_t r_t

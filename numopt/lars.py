@@ -65,9 +65,8 @@ Y. You, I. Gitman, B. Ginsburg. Large Batch Training of Convolutional Networks.
 
 from __future__ import annotations
 
-import numpy as np
-
 from .base import LearningRate, Optimizer, inequalities
+from .lamb import norm
 
 __all__ = ["LARS"]
 
@@ -103,9 +102,9 @@ class LARS(Optimizer):
     def _update(self, theta, g, t, lr, b):
         trust_coefficient, momentum, weight_decay = self.trust_coefficient, self.momentum, self.weight_decay
         g = g + weight_decay * theta  # g_t ← g_t + λ θ_{t-1}
-        if np.linalg.norm(theta) * np.linalg.norm(g) == 0:
+        if norm(theta) * norm(g) == 0:
             q = 1.0  # (‖θ‖ ‖g‖ = 0) q_t ← 1
         else:
-            q = trust_coefficient * np.linalg.norm(theta) / np.linalg.norm(g)  # (otherwise) q_t ← κ ‖θ_{t-1}‖ / ‖g_t‖
+            q = trust_coefficient * norm(theta) / norm(g)  # (otherwise) q_t ← κ ‖θ_{t-1}‖ / ‖g_t‖
         b[...] = momentum * b + lr * q * g  # b_t ← μ b_{t-1} + η q_t g_t
         theta -= b  # θ_t ← θ_{t-1} − b_t

@@ -277,12 +277,9 @@ def main() -> None:
     for i, (theta0, grads) in enumerate(zip(*stream, strict=True)):
         arrays[f"stream/theta0/{i}"] = theta0
         arrays[f"stream/grads/{i}"] = grads
-    for case in CASES:
-        for problem, history in run_torch_case(case, stream).items():
-            for i, h in enumerate(history):
-                arrays[npz_key(case["name"], problem, i)] = h
-    for case in OPTAX_CASES:
-        for problem, history in run_optax_case(case, stream).items():
+    runs = [(case, run_torch_case) for case in CASES] + [(case, run_optax_case) for case in OPTAX_CASES]
+    for case, run_case in runs:
+        for problem, history in run_case(case, stream).items():
             for i, h in enumerate(history):
                 arrays[npz_key(case["name"], problem, i)] = h
     meta = {
