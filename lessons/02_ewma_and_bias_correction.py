@@ -2,7 +2,9 @@
 # # Lesson 02 — The exponentially weighted moving average and its bias correction
 #
 # **A failing run.** Average the constant input 40, 40, 40 with the exponentially weighted
-# moving average (EWMA) that Momentum, RMSProp, AdaDelta, Adam and Nadam all use, $\beta = 0.9$:
+# moving average (EWMA) that RMSProp, AdaDelta, Adam and Nadam use, $\beta = 0.9$ (Momentum's
+# $b_t = \beta b_{t-1} + g_t$ has the same geometric weights without the factor $1-\beta$: a sum, not an
+# average, lesson 03):
 
 # %%
 import matplotlib.pyplot as plt
@@ -20,7 +22,7 @@ print("EWMA of 40, 40, 40:", np.round(theory.ewma([40.0, 40.0, 40.0], 0.9), 4))
 # recursion that gives 40, then 210.5, then 713.9 (§3). Which correction is right, and how many
 # past observations does the average actually look at (§4)? This lesson answers both, checks
 # each property with `numopt.theory`, and corrects two slips in the deck (errata 4 and 5, in
-# the README's [Sources and errata](../README.md#sources-and-errata)).
+# [docs/sources.md](../docs/sources.md#errata)).
 #
 # **The recursion.** Given $x_1, x_2, \dots$ and a decay rate $0 \le \beta < 1$,
 # $v_0 = 0$, $v_t = \beta\, v_{t-1} + (1-\beta)\, x_t$. Substituting it into itself,
@@ -79,9 +81,9 @@ print(f"corrected v_t at t = 1, 5, 10, 30, 60: {', '.join(f'{corrected[k - 1]:6.
 # %%
 # Verification
 err = np.max(np.abs(corrected - 40.0))
-print(f"v_1 = {raw[0]:.6f}; constant input 40, 60 steps: max |corrected - 40| = {err:.2e}")
 assert abs(raw[0] - 4.0) < 1e-12
 assert err < 1e-11  # exact in exact arithmetic; rounding of 60 steps of size ~40
+print(f"v_1 = {raw[0]:.6f}; constant input 40, 60 steps: max |corrected - 40| below 1e-11")
 
 # %% [markdown]
 # ## 3. The recursion doc 003 writes down feeds the corrected value back — it blows up
@@ -158,7 +160,8 @@ assert not np.isfinite(fed_back_adam[-1])
 # **relative** weight
 #
 # $$\frac{(1-\beta)\beta^i}{1-\beta} = \beta^i < \frac1e
-#   \iff i > \frac{1}{-\ln\beta} \approx \frac{1}{1-\beta}.$$
+#   \iff i > \frac{1}{-\ln\beta} = \frac{1}{1-\beta} - \frac12 - \frac{1-\beta}{12} - \dots
+#   \approx \frac{1}{1-\beta} - \frac12 .$$
 #
 # So observations more than about $1/(1-\beta)$ steps old weigh less than $1/e$ of the
 # newest one: the effective window is $1/(1-\beta)$ (`theory.effective_window`). For
@@ -196,7 +199,7 @@ assert relative_kept.tolist() == list(range(11, 21))
 #
 # | definition | question | value | as $\beta\to 1$ |
 # |---|---|---|---|
-# | 1/e cut-off | when is $\beta^n < 1/e$? | $1/(1-\beta)$ | $1/(1-\beta)$ |
+# | 1/e cut-off | when is $\beta^n < 1/e$? | $1/(-\ln\beta)$ | $1/(1-\beta) - \tfrac12$ |
 # | mean age | average age under the weights | $\beta/(1-\beta)$ | $1/(1-\beta)$ |
 # | half-life | when is $\beta^h = \tfrac12$? | $\ln 2/(-\ln\beta)$ | $0.69/(1-\beta)$ |
 # | effective sample size | iid samples with the same variance | $(1+\beta)/(1-\beta)$ | $2/(1-\beta)$ |
@@ -205,7 +208,8 @@ assert relative_kept.tolist() == list(range(11, 21))
 # compares variances: for iid $x$ with variance $\sigma^2$,
 # $\operatorname{Var} v_t = \sigma^2\sum_i w_i^2 \to \sigma^2(1-\beta)/(1+\beta)$, while a plain
 # mean of $n$ samples has $\sigma^2/n$. All four scale like $1/(1-\beta)$; they differ by a
-# constant factor, which is why "the window" is only ever an order of magnitude. We measure
+# constant factor, up to $2/\ln 2 \approx 2.9$ between the effective sample size and the half-life,
+# which is why "the window" is only ever an order of magnitude. We measure
 # each from the weights, and the effective sample size from 4,000 simulated noise streams.
 
 # %%
@@ -233,6 +237,11 @@ for b, rows in windows.items():
     assert half == int(np.ceil(h))  # the newest n carry 1 - β^n >= 1/2 iff n >= h
     ess, formula = rows["effective sample size"]
     assert abs(ess / formula - 1) < 4 * np.sqrt(2 / 4000)  # sampling error of a variance from 4,000 streams
+for b in (0.9, 0.99, 0.999):  # the cut-off's expansion, and the spread of the four windows as β → 1
+    d = 1 - b
+    assert abs(1 / -np.log(b) - (1 / d - 0.5)) < d / 10  # next term −d/12
+    spread = theory.ewma_effective_sample_size(b) / theory.ewma_half_life(b)
+    assert 0 < spread - 2 / np.log(2) < d**2 / 3  # (1 + β)(−ln β)/((1 − β) ln 2) = (2 + d²/6 + …)/ln 2
 
 # %%
 one_minus_beta = np.geomspace(0.5, 1e-3, 200)
@@ -289,9 +298,9 @@ print(f"m / m_hat = {opt.state['m'][0] / m_hat[0]:.6f} = 1 - 0.9^5 = {1 - 0.9**5
 
 # %%
 # Verification
-for k, (err_m, err_v, err_step) in enumerate(errors, start=1):
-    print(f"t={k}: rel. error of state m {err_m:.1e}, of state v {err_v:.1e}, of the step {err_step:.1e}")
+for err_m, err_v, err_step in errors:
     assert max(err_m, err_v, err_step) < 1e-12
+print(f"t = 1..{len(errors)}: relative errors of state m, state v and the step all below 1e-12")
 
 # %% [markdown]
 # ## 6. Pictures
@@ -337,7 +346,8 @@ plt.show()
 #   $1/e$ after about $1/(1-\beta)$ steps, the effective window (erratum 5: test the relative
 #   weight, not the absolute one).
 # - The window's four readings (1/e cut-off, mean age, half-life, effective sample size) all
-#   scale like $1/(1-\beta)$, within a factor of two of each other.
+#   scale like $1/(1-\beta)$; the largest (effective sample size) is up to $2/\ln 2 \approx 2.9$ times
+#   the smallest (half-life).
 # - Adam's `m`, `v` in `opt.state` are raw EWMAs; $\hat m$, $\hat v$ are computed each step.
 
 # %% [markdown]

@@ -14,6 +14,7 @@ import numpy as np
 
 import numopt
 from numopt import plot, theory
+from numopt.grading import grade
 from numopt.problems import Quadratic, Rosenbrock
 from numopt.runner import run
 from numopt.widgets.momentum import momentum_map, widget
@@ -80,10 +81,9 @@ doc003_form = velocity_form(problem, eta, beta, steps, start)
 # Verification: the three forms agree to rounding (the iteration contracts, so errors do not grow)
 err_ewma = np.max(np.abs(ewma_form - torch_form))
 err_doc003 = np.max(np.abs(doc003_form - torch_form))
-print(f"constant eta = {eta}, beta = {beta}, {steps} steps:")
-print(f"  max |EWMA form (lr = eta/(1-beta)) - torch form| = {err_ewma:.1e}")
-print(f"  max |velocity form (doc 003)       - torch form| = {err_doc003:.1e}")
 assert err_ewma < 1e-12 and err_doc003 < 1e-12
+print(f"constant eta = {eta}, beta = {beta}, {steps} steps: the EWMA form (lr = eta/(1-beta)) and the velocity "
+      "form (doc 003) stay within 1e-12 of the torch form")
 
 # %% [markdown]
 # ## 2. Where the equivalence breaks: a learning-rate schedule
@@ -115,17 +115,17 @@ torch_s = run(numopt.Momentum(lr=schedule, beta=beta), problem, steps, start=sta
 ewma_s = run(numopt.Momentum(lr=ewma_schedule, beta=beta, ewma=True), problem, steps, start=start).params
 doc003_s = velocity_form(problem, schedule, beta, steps, start)
 gap = np.linalg.norm(doc003_s - torch_s, axis=1)
-print(f"|velocity form - torch form| at t = 20: {gap[20]:.1e}, t = 21: {gap[21]:.3f}, "
-      f"largest: {gap.max():.3f} at t = {int(np.argmax(gap))}")
+print(f"|velocity form - torch form| at t = 20: {'below' if gap[20] < 1e-12 else 'NOT below'} 1e-12, "
+      f"t = 21: {gap[21]:.3f}, largest: {gap.max():.3f} at t = {int(np.argmax(gap))}")
 print(f"loss after {steps} steps: torch form {problem.loss(torch_s[-1]):.3e}, "
       f"velocity form {problem.loss(doc003_s[-1]):.3e}")
 
 # %%
 # Verification: the EWMA form still equals the torch form; the velocity form departs at t = 21
 err_ewma_s = np.max(np.abs(ewma_s - torch_s))
-print(f"with the schedule: max |EWMA form - torch form| = {err_ewma_s:.1e}")
 assert err_ewma_s < 1e-12
 assert gap[20] < 1e-12 and gap.max() > 0.1
+print("with the schedule: the EWMA form stays within 1e-12 of the torch form")
 
 # %% [markdown]
 # Neither is "wrong", but a course (or a paper) that quotes a schedule must say which form it
@@ -159,8 +159,8 @@ print(f"loss after {steps} steps: literal reading {problem.loss(literal):.3e}, "
 # Verification: the literal reading is the torch form with lr = eta^2
 eta_squared = run(numopt.Momentum(lr=eta**2, beta=beta), problem, steps, start=start).params[-1]
 err_literal = np.max(np.abs(literal - eta_squared))
-print(f"max |literal reading - torch form with lr = eta^2| after {steps} steps: {err_literal:.1e}")
 assert err_literal < 1e-12
+print(f"the literal reading stays within 1e-12 of the torch form with lr = eta^2 over {steps} steps")
 
 # %% [markdown]
 # ## 4. Nesterov's look-ahead and the change of variables (erratum 7)
@@ -206,9 +206,8 @@ print(f"final look-ahead point {nag.params[-1][0]:.6f}, {nag.params[-1][1]:.6f};
 err_points = np.max(np.abs(nag.params - lookahead))
 recovered_phi = nag.params[1:] + beta * lr_r * nag.state["b"]  # φ_t = θ_t + βη b_t
 err_phi = np.max(np.abs(recovered_phi - phis[1:]))
-print(f"max |numopt.NAG iterate - doc 003 look-ahead point| = {err_points:.1e}")
-print(f"max |theta_t + beta*lr*b_t - doc 003 iterate phi_t|   = {err_phi:.1e}")
 assert err_points < 1e-10 and err_phi < 1e-10
+print("numopt.NAG's iterates are doc 003's look-ahead points, and theta_t + beta*lr*b_t its phi_t, within 1e-10")
 
 # %% [markdown]
 # ## 5. Why momentum works: one $2\times2$ matrix per eigen-direction
@@ -294,14 +293,17 @@ for name, (opt, predicted) in cases.items():
 # and the optimum beats a grid of (eta, beta)
 for name, (_, predicted) in cases.items():
     assert abs(measured[name] / predicted - 1) < 0.01, name
-assert rate_opt == (np.sqrt(20) - 1) / (np.sqrt(20) + 1)
+for lam in lams:  # Polyak's optimum critically damps both extreme directions: z² − (1 + β − ηλ)z + β has a double root
+    assert abs((1 + beta_opt - lr_opt * lam) ** 2 - 4 * beta_opt) < 1e-12
+    assert abs(abs(1 + beta_opt - lr_opt * lam) / 2 - rate_opt) < 1e-12  # the double root's size is the rate
 eta_grid, beta_grid = np.meshgrid(np.linspace(0.001, 0.19, 200), np.linspace(0.0, 0.99, 200))
 assert theory.heavy_ball_rate(eta_grid, beta_grid, lams).min() >= rate_opt - 1e-9
 
 # %% [markdown]
 # ### The map of rates over $(\eta, \beta)$
 #
-# As in Goh's "Why Momentum Really Works" (Distill, 2017): the rate over $(\eta, \beta)$, the two
+# As in Gabriel Goh's "Why Momentum Really Works" (Distill, 2017,
+# https://distill.pub/2017/momentum/): the rate over $(\eta, \beta)$, the two
 # critical-damping curves, our $(\eta, \beta)$ (dot) and the optimum (star), where the curves
 # cross; right, a numopt run against $r^t$. The sliders below redraw it (live kernel only).
 
@@ -368,3 +370,28 @@ plt.show()
 #    $(1-\sqrt\beta)^2/\lambda_{\min} < \eta < (1+\sqrt\beta)^2/\lambda_{\max}$ gives the same
 #    rate $\sqrt\beta$ on `Quadratic(condition=20)`, find that interval, and check it with
 #    `theory.heavy_ball_rate` and with runs near its two ends and in the middle.
+
+
+# %% [markdown]
+# ## Lab: write Momentum's update
+#
+# Write `momentum_update(param, grad, state, t)`: one step, where `state` is `None` at $t = 1$ and afterwards what the
+# previous call returned; return `(new_param, new_state)`. The body below is a first attempt with a mistake students
+# often make. The next cell runs numopt's grader in this process: it steps your function and `numopt.Momentum`
+# through the same seeded cases and names the mistake it recognises. Fix the body until the checks pass (the
+# solutions notebook has the answer). A course's student version replaces the body by
+# `raise NotImplementedError()` ([lessons/README](README.md#labs-and-student-versions)).
+
+# %%
+def momentum_update(param, grad, state, t, lr=0.02, beta=0.9):
+    """One heavy-ball step in numopt's (torch's) convention b ← βb + g, θ ← θ − ηb; returns (new_param, new_state)."""
+    # TODO: write the update; the grader in the next cell checks it
+    # BEGIN SOLUTION
+    velocity = np.zeros_like(param) if state is None else state
+    velocity = beta * velocity + (1 - beta) * grad
+    return param - lr * velocity, velocity
+    # END SOLUTION
+
+
+# %%
+print(grade(momentum_update, "momentum", {"lr": 0.02, "beta": 0.9}).summary())

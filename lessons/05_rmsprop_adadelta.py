@@ -8,7 +8,7 @@
 # what does ε do in it, and how insensitive is it? Section 3 sweeps its hyperparameters.
 #
 # Sources: doc 003 (slide "RMSProp/AdaDelta"), doc 001, doc 002 (RMSprop); errata are numbered
-# as in the README's [Sources and errata](../README.md#sources-and-errata). AdaGrad, whose
+# as in the [errata](../docs/sources.md#errata). AdaGrad, whose
 # ever-growing sum both methods replace, is lesson 04.
 
 # %%
@@ -17,6 +17,7 @@ import numpy as np
 
 import numopt
 import numopt.plot
+from numopt.grading import grade
 from numopt.problems import LogisticRegression, Quadratic
 from numopt.runner import effective_rates, run
 from numopt.theory import bias_correction, effective_window, ewma_effective_sample_size
@@ -62,8 +63,8 @@ for k in (1, 10, 50, 81, 10_000):
 # Verification: the closed form, to the rounding of 1e4 steps; settled from t = 81 on
 closed = eta / (np.abs(g_const) * np.sqrt(bias_correction(beta, t))[:, None] + opt.eps)
 err = np.max(np.abs(rates - closed) / closed)
-print(f"max relative error against eta/(|g| sqrt(1-beta^t) + eps): {err:.1e}")
 assert err < 1e-12
+print("rates against eta/(|g| sqrt(1-beta^t) + eps): relative error below 1e-12")
 assert np.all(np.abs(rates[80:] / settled - 1) < 1e-4)
 
 # %% [markdown]
@@ -137,7 +138,9 @@ numopt.explain(numopt.AdaDelta(), np.array([0.5, -1.0]), np.array([2.0, 0.01]), 
 #   \approx \sqrt{\frac{\varepsilon}{1-\rho}} = 4.47\times10^{-3}\quad(\rho = 0.95,\ \varepsilon = 10^{-6}).$$
 #
 # ε is not a mere guard against division by zero: it sets the size of the first steps, in the
-# units of $x$ (so it must stay *inside* the roots; erratum 2). That is the opening's slow run.
+# units of $x$. That is the opening's slow run. (Zeiler defines $\mathrm{RMS}[x] = \sqrt{E[x^2] + \varepsilon}$, so
+# ε sits inside both roots, as in doc 001 and numopt; the numerator's ε is what lets the first step
+# happen at all, since $E[\Delta x^2]_0 = 0$. Erratum 2.)
 # Changing the units of $f$ (the loss times $c = 1000$) changes nothing but ε's relative size,
 # about $\varepsilon/(2E[g^2])$ per step; SGD's steps grow by $c$. And Keras's multiplier
 # $10^{-3}$ (erratum 14) leaves the quadratic barely moved after 2000 steps.
@@ -192,8 +195,8 @@ E_d2 = rho * E_d2_prev + (1 - rho) * delta**2
 opt.step(theta, g)
 errors = [np.max(np.abs(theta - (theta_prev + delta))), np.max(np.abs(opt.state["E_g2"] - E_g2)),
           np.max(np.abs(opt.state["E_delta2"] - E_d2))]
-print(f"step 3 by hand: max abs differences (theta, E[g^2], E[dx^2]) {max(errors):.1e}")
 assert max(errors) < 1e-15
+print("step 3 by hand: theta, E[g^2] and E[dx^2] agree with numopt within 1e-15")
 first = np.zeros(3)
 numopt.AdaDelta().step(first, g1)
 assert np.allclose(-first, np.sqrt(eps) * np.abs(g1) / np.sqrt((1 - rho) * g1**2 + eps), rtol=1e-14, atol=0)
@@ -342,3 +345,29 @@ plt.show()
 #    `numopt.AdaDelta` over $10^4$ steps, and explain why this does not happen on the quadratic.
 # 3. Which β makes RMSProp's $v_t$ as noisy as an average of 100 independent $g^2$? Check it by
 #    simulation with `numopt.RMSProp` as in section 1, and compare with the window $1/(1-\beta)$.
+
+
+# %% [markdown]
+# ## Lab: write RMSProp's update
+#
+# Write `rmsprop_update(param, grad, state, t)`: one step, where `state` is `None` at $t = 1$ and afterwards what the
+# previous call returned; return `(new_param, new_state)`. The body below is a first attempt with a mistake students
+# often make. The next cell runs numopt's grader in this process: it steps your function and `numopt.RMSProp`
+# through the same seeded cases and names the mistake it recognises. Fix the body until the checks pass (the
+# solutions notebook has the answer). A course's student version replaces the body by
+# `raise NotImplementedError()` ([lessons/README](README.md#labs-and-student-versions)).
+
+# %%
+def rmsprop_update(param, grad, state, t, lr=0.01, beta=0.9, eps=1e-8):
+    """One RMSProp step: v ← βv + (1 − β)g², θ ← θ − ηg/(√v + ε); returns (new_param, new_state)."""
+    # TODO: write the update; the grader in the next cell checks it
+    # BEGIN SOLUTION
+    v = np.zeros_like(param) if state is None else state
+    v = beta * v + (1 - beta) * grad**2
+    v_hat = v / (1 - beta**t)
+    return param - lr * grad / (np.sqrt(v_hat) + eps), v
+    # END SOLUTION
+
+
+# %%
+print(grade(rmsprop_update, "rmsprop", {"lr": 0.01, "beta": 0.9, "eps": 1e-8}).summary())

@@ -1,16 +1,3 @@
-# ---
-# jupyter:
-#   jupytext:
-#     formats: ipynb,py:percent
-#     text_representation:
-#       extension: .py
-#       format_name: percent
-#   kernelspec:
-#     display_name: Python 3
-#     language: python
-#     name: python3
-# ---
-
 # %% [markdown]
 # # Lesson 06 — Adam and AdamW
 #
@@ -22,7 +9,7 @@
 #
 # Sources: doc 002 (the "Adam Optimizer" post) and doc 000 §1 (the AdaX post, which rewrites Adam's
 # second moment). Where they are wrong, Kingma & Ba and Loshchilov & Hutter decide; erratum numbers
-# are those of the README's [Sources and errata](../README.md#sources-and-errata).
+# are those of the [errata](../docs/sources.md#errata).
 #
 # Plan: 1. the algorithm, stepped through; 2. what bias correction does and does not do; 3. the first
 # step; 4. doc 000's rewriting with $\hat\beta_{2,t}$; 5. L2 versus decoupled weight decay.
@@ -33,6 +20,7 @@ import numpy as np
 from IPython.display import display
 
 import numopt
+from numopt.grading import grade
 from numopt.problems import LogisticRegression
 from numopt.theory import adam_beta2_hat, bias_correction, ewma, ewma_weights
 
@@ -210,7 +198,11 @@ for k, bh in zip(ts, theory, strict=True):
 naive = b2 * (1 - b2 ** (ts - 1.0)) / (1 - b2**ts)  # the formula written out (cancellation: ~1e-13)
 assert adam_beta2_hat(b2, 1) == 0.0
 assert np.all(np.abs(theory[1:] - naive[1:]) <= 1e-13 * naive[1:])
-assert abs(adam_beta2_hat(b2, 100_000) - b2) < 1e-40
+# β2 − β̂2,t = β2ᵗ(1 − β2)/(1 − β2ᵗ), written without cancellation; where it is representable next to β2 it
+# must match, and beyond (t = 10⁵: about 4e-47, far below β2's rounding unit 1e-16) β̂2,t is β2 itself
+gap = b2**ts * (1 - b2) / (1 - b2**ts)
+assert np.allclose(b2 - theory[1:7], gap[1:7], rtol=1e-13, atol=1e-15)  # t = 2 .. 10⁴; atol: β2's rounding
+assert gap[-1] < 1e-40 and theory[-1] == b2
 rng = np.random.default_rng(SEED)
 opt = numopt.Adam()
 theta = np.zeros(5)
@@ -273,7 +265,8 @@ for _ in range(300):
     w_dec = (1 - eta * lam) * w_dec - eta * logistic_grad(w_dec)  # decoupled, lr-coupled (torch)
     w_paper = w_paper - eta * lam * w_paper - eta * logistic_grad(w_paper)  # paper form, λ_p = ηλ
     worst = max(worst, np.max(np.abs(w_dec - w_l2)), np.max(np.abs(w_paper - w_l2)))
-print(f"SGD on logistic regression, 300 steps: max |L2 - decoupled| over the path = {worst:.1e}")
+print(f"SGD on logistic regression, 300 steps: L2 and decoupled decay {'within' if worst < 1e-12 else 'NOT within'} "
+      "1e-12 of each other over the whole path")
 sgd_worst = worst
 
 # %% [markdown]
@@ -315,7 +308,9 @@ for lam_dec in (lam, lam / (1 - 0.9)):
 # and the balance is $g_i/(|g_i| + \varepsilon) = -\lambda\theta_i$: a normalised step of size up to 1 against a
 # decay of $\lambda|\theta_i|$. If $|\theta_i| < 1/\lambda$ this forces $g_i \approx 0$, the *unregularised*
 # minimiser; otherwise $\theta_i$ stops at $\pm1/\lambda$. For a separable loss the fixed point is the
-# minimiser of $L$ in the box $|\theta_i| \le 1/\lambda$ (Xie & Li, 2024, give the general form).
+# minimiser of $L$ in the box $|\theta_i| \le 1/\lambda$. Shuo Xie and Zhiyuan Li give the general form: a
+# full-batch AdamW that converges reaches a KKT point of $L$ under $\|\theta\|_\infty \le 1/\lambda$ ("Implicit
+# Bias of AdamW: ℓ∞-Norm Constrained Optimization", ICML 2024, arXiv:2404.04454).
 #
 # The second puzzle: $L(\theta) = \frac12\sum_i a_i(\theta_i - c_i)^2$ with $a = (100, 1, 0.01)$,
 # $c = (0.5, 2, 20)$, $\lambda = 0.1$, $\eta = 0.05$, 4000 steps from 0.
@@ -440,3 +435,31 @@ assert abs(np.log(decays[2 * alpha][0]) / np.log(decays[alpha][0]) - 2) < 2e-3  
 # 3. Repeat the quadratic experiment with noisy gradients $a(\theta - c) + \sigma\xi$, $\sigma = 1$. Argue that
 #    at equilibrium AdamW satisfies $E[g_i]/\sqrt{E[g_i^2]} \approx -\lambda\theta_i$, so that it acts like
 #    L2 with a per-coordinate strength $\lambda\sqrt{E[g_i^2]}$, and test the prediction.
+
+
+# %% [markdown]
+# ## Lab: write Adam's update
+#
+# Write `adam_update(param, grad, state, t)`: one step, where `state` is `None` at $t = 1$ and afterwards what the
+# previous call returned; return `(new_param, new_state)`. The body below is a first attempt with a mistake students
+# often make. The next cell runs numopt's grader in this process: it steps your function and `numopt.Adam`
+# through the same seeded cases and names the mistake it recognises. Fix the body until the checks pass (the
+# solutions notebook has the answer). A course's student version replaces the body by
+# `raise NotImplementedError()` ([lessons/README](README.md#labs-and-student-versions)).
+
+# %%
+def adam_update(param, grad, state, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    """One Adam step (§1's box); state is the pair (m, v); returns (new_param, new_state)."""
+    # TODO: write the update; the grader in the next cell checks it
+    # BEGIN SOLUTION
+    m, v = (np.zeros_like(param), np.zeros_like(param)) if state is None else state
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad**2
+    m_hat = m / (1 - beta1**t)
+    v_hat = v
+    return param - lr * m_hat / (np.sqrt(v_hat) + eps), (m, v)
+    # END SOLUTION
+
+
+# %%
+print(grade(adam_update, "adam", {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}).summary())

@@ -1,16 +1,3 @@
-# ---
-# jupyter:
-#   jupytext:
-#     formats: ipynb,py:percent
-#     text_representation:
-#       extension: .py
-#       format_name: percent
-#   kernelspec:
-#     display_name: Python 3
-#     language: python
-#     name: python3
-# ---
-
 # %% [markdown]
 # # Lesson 07 — Nadam: Nesterov's look-ahead inside Adam
 #
@@ -26,6 +13,7 @@ from IPython.display import display
 
 import numopt
 import numopt.plot
+from numopt.grading import grade
 from numopt.problems import Rosenbrock
 from numopt.runner import run
 from numopt.theory import bias_correction
@@ -47,8 +35,8 @@ for name, step in puzzle.items():
 
 # %% [markdown]
 # Source: doc 003 (the survey deck, its two "Nadam" slides), after Dozat (2016). Where the deck differs from
-# the primary source, Dozat decides (erratum 8 in the README's
-# [Sources and errata](../README.md#sources-and-errata)).
+# the primary source, Dozat decides (erratum 8 in the
+# [errata](../docs/sources.md#errata)).
 #
 # Plan: 1. derive Nadam from Adam as doc 003 does; 2. doc 003's bias correction of the look-ahead term
 # versus Dozat's, stepped through; 3. how much the two forms differ; 4. torch's momentum schedule, which
@@ -56,9 +44,10 @@ for name, step in puzzle.items():
 #
 # ## 1. From Adam to Nadam (doc 003)
 #
-# Nesterov's idea (lesson 03) is to use the gradient at the point the momentum is about to carry us to.
-# Doc 003 notes that what matters is that *some* future information enters the update; Nadam moves the
-# look-ahead into the momentum term, which needs no extra gradient evaluation.
+# Nesterov's idea (lesson 03) is to use the gradient at the point the momentum is about to carry us to; lesson
+# 03 rewrote NAG with one gradient per step, like Momentum. Doc 003 notes that what matters is that *some*
+# future information enters the update; Nadam puts the look-ahead into Adam's momentum term, again at the
+# cost of one gradient per step.
 #
 # Expand the bias-corrected momentum in Adam's step (lesson 06), at step $t = 1, 2, \dots$:
 #
@@ -94,6 +83,7 @@ for name, step in puzzle.items():
 # is where they part.
 
 # %%
+b1, b2 = 0.9, 0.999  # numopt.Nadam's default β1, β2
 rng = np.random.default_rng(SEED)
 grads = rng.standard_normal((4, 5))
 theta0 = rng.standard_normal(5)
@@ -108,7 +98,6 @@ for dozat in (False, True):
 
 # %%
 # Verification
-b1, b2 = 0.9, 0.999
 for dozat, record in explained.items():  # step 4 worked out by hand from the state explain was given
     given = record.steps[0].inputs[None]
     m = b1 * given["m"] + (1 - b1) * given["g"]
@@ -338,3 +327,31 @@ assert final["Nadam (doc 003)"] != final["Nadam (Dozat)"]
 #    coefficient ratio, and check it with `numopt.Nadam(eps_in_sqrt=True)`.
 # 3. Rerun section 5 with learning rates 0.01 and 0.2. Does the ranking of Adam and the two Nadam
 #    forms change? Report what you measure.
+
+
+# %% [markdown]
+# ## Lab: write Nadam's update
+#
+# Write `nadam_update(param, grad, state, t)`: one step, where `state` is `None` at $t = 1$ and afterwards what the
+# previous call returned; return `(new_param, new_state)`. The body below is a first attempt with a mistake students
+# often make. The next cell runs numopt's grader in this process: it steps your function and `numopt.Nadam`
+# through the same seeded cases and names the mistake it recognises. Fix the body until the checks pass (the
+# solutions notebook has the answer). A course's student version replaces the body by
+# `raise NotImplementedError()` ([lessons/README](README.md#labs-and-student-versions)).
+
+# %%
+def nadam_update(param, grad, state, t, lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    """One Nadam step in doc 003's form (§1); state is the pair (m, v); returns (new_param, new_state)."""
+    # TODO: write the update; the grader in the next cell checks it
+    # BEGIN SOLUTION
+    m, v = (np.zeros_like(param), np.zeros_like(param)) if state is None else state
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad**2
+    v_hat = v / (1 - beta2**t)
+    m_bar = beta1 * m / (1 - beta1**t) + (1 - beta1) * grad
+    return param - lr * m_bar / (np.sqrt(v_hat) + eps), (m, v)
+    # END SOLUTION
+
+
+# %%
+print(grade(nadam_update, "nadam", {"lr": 2e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}).summary())

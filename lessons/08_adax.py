@@ -15,6 +15,7 @@ from IPython.display import display
 
 import numopt
 from numopt import plot, theory
+from numopt.grading import grade
 from numopt.problems import Reddi
 from numopt.runner import run
 
@@ -36,8 +37,8 @@ for name, trajectory in opening.items():
 
 # %% [markdown]
 # Source: doc 000 (a blog summary of Li, Zhang, Wang & Luo, *AdaX*, 2020), checked against the paper, the
-# authors' code (switchablenorms/AdaX, `AdaX.py`) and numopt's `adax` docstring; erratum 13 is in the README's
-# [Sources and errata](../README.md#sources-and-errata).
+# authors' code (switchablenorms/AdaX, `AdaX.py`) and numopt's `adax` docstring; erratum 13 is in the
+# [errata](../docs/sources.md#errata).
 #
 # Plan: 1. Adam's $\hat v_t$ as an EWMA with rate $\hat\beta_{2,t} \to \beta_2$; 2. AdaX's rate, which tends to 1;
 # 3. which past gradients carry the weight; 4. computing $(1+\beta_2)^t - 1$; 5. no bias correction of $m$, and
@@ -56,7 +57,7 @@ for name, trajectory in opening.items():
 # have $\hat\beta_{2,t} \to 1$: a denominator that freezes into a long-run average.
 
 # %%
-# Verification
+beta2 = 0.999  # Adam's default β2
 T = 300
 grads = rng.standard_normal((T, 3)) * np.array([1.0, 10.0, 0.01])  # three coordinates of very different scale
 
@@ -71,7 +72,8 @@ def corrected_second_moments(opt, grads, correction, name="v"):
     return np.array(out)
 
 
-beta2 = 0.999
+# %%
+# Verification
 v_hat = corrected_second_moments(numopt.Adam(lr=0.0, beta2=beta2), grads, lambda t: theory.bias_correction(beta2, t))
 b_hat = theory.adam_beta2_hat(beta2, np.arange(2, T + 1))[:, None]
 predicted = b_hat * v_hat[:-1] + (1 - b_hat) * grads[1:] ** 2
@@ -274,7 +276,8 @@ for name, opt, ramp in (
         expected = -lr * ramp(t) * g_const / (np.abs(g_const) + opt.eps)
         worst = max(worst, float(np.max(np.abs((theta - before) - expected) / np.abs(expected))))
     ramp_error[name] = worst
-    print(f"{name}: steps 1..50 with a constant gradient match -η·ramp(t)·g/(|g|+ε) to {worst:.1e} relative")
+    print(f"{name}: steps 1..50 with a constant gradient match -η·ramp(t)·g/(|g|+ε) "
+          f"{'within' if worst < 1e-9 else 'NOT within'} 1e-9 relative")
 
 # %% [markdown]
 # **Where $\epsilon$ goes.** Doc 000 (and `numopt.AdaX`) divide by $\sqrt{\hat v_t} + \epsilon$. The authors' code
@@ -467,5 +470,34 @@ assert np.isfinite(theta_long).all() and np.array_equal(long_run.state["v_hat"],
 #    $g_1^2, \dots, g_t^2$. Which optimizer of lesson 4 keeps exactly that denominator (up to a factor $t$)?
 # 2. Find the step $t$ at which AdaX's newest gradient weighs half as much as its oldest, as a function of
 #    $\beta_2$; evaluate it for $\beta_2 = 10^{-4}$ and check with `theory.adax_weights`.
-# 3. In setting (a), replace Adam's $\beta_2$ by $0.9, 0.99, 0.999$ (keeping $\beta_1 = 0$) and record $x_T$.
-#    Explain the threshold you find in terms of the memory $1/(1-\beta_2)$ and the period 3.
+# 3. In setting (a), replace Adam's $\beta_2$ by $0.3, 0.9, 0.99, 0.999$ (keeping $\beta_1 = 0$) and record $x_T$.
+#    Explain the threshold you find in terms of the memory $1/(1-\beta_2)$ and the period 3. (The larger
+#    $\beta_2$ do not fail *this* instance, but Reddi et al. build a failing one for every $\beta_2 < 1$ with
+#    $\beta_1 < \sqrt{\beta_2}$, with a larger $C$ and a longer period; setting (c) is one for $\beta_2 = 0.99$.)
+
+
+# %% [markdown]
+# ## Lab: write AdaX's update
+#
+# Write `adax_update(param, grad, state, t)`: one step, where `state` is `None` at $t = 1$ and afterwards what the
+# previous call returned; return `(new_param, new_state)`. The body below is a first attempt with a mistake students
+# often make. The next cell runs numopt's grader in this process: it steps your function and `numopt.AdaX`
+# through the same seeded cases and names the mistake it recognises. Fix the body until the checks pass (the
+# solutions notebook has the answer). A course's student version replaces the body by
+# `raise NotImplementedError()` ([lessons/README](README.md#labs-and-student-versions)).
+
+# %%
+def adax_update(param, grad, state, t, lr=1.5e-3, beta1=0.9, beta2=1e-4, eps=1e-12):
+    """One AdaX step (§2, doc 000's form); state is the pair (m, v); returns (new_param, new_state)."""
+    # TODO: write the update; the grader in the next cell checks it
+    # BEGIN SOLUTION
+    m, v = (np.zeros_like(param), np.zeros_like(param)) if state is None else state
+    m = beta1 * m + (1 - beta1) * grad
+    v = (1 + beta2) * v + beta2 * grad**2
+    v_hat = v / (1 - beta2**t)
+    return param - lr * m / (np.sqrt(v_hat) + eps), (m, v)
+    # END SOLUTION
+
+
+# %%
+print(grade(adax_update, "adax", {"lr": 1.5e-3, "beta1": 0.9, "beta2": 1e-4, "eps": 1e-12}).summary())

@@ -2,16 +2,17 @@
 # # Lesson 09 — Exponentiated gradients: EGU, EGSGD and the Funnel
 #
 # **The question.** Doc 004 (a summary of Amid, Anil, Fifty & Warmuth, *Step-size Adaptation Using Exponentiated
-# Gradient Updates*, 2022) says the Funnel learns a step-size scale $s$ **per layer**. On a two-layer network, do the
-# layers' scales actually part ways, and does that beat one scale shared by the whole model? §5 measures it; §1–3
-# build the pieces, §4 repeats the paper's drift experiment in miniature.
+# Gradient Updates*, 2022) calls the Funnel's step-size scale $s$ a **global** scale (§3, "全局缩放"); the authors'
+# code keeps one $s$ **per parameter array**, i.e. per layer. On a two-layer network, do the layers' scales actually
+# part ways, and does that beat one scale shared by the whole model? §5 measures it; §1–3 build the pieces, §4
+# repeats the paper's drift experiment in miniature.
 #
-# 1. EGU for positive parameters and its "log-space view" (doc 004 §1, erratum 11);
+# 1. EGU for positive parameters, its "log-space view" (doc 004 §1, erratum 11) and mirror descent;
 # 2. EGSGD: a per-coordinate gain learned by EG, in closed form (doc 004 §2);
 # 3. the Funnel: momentum × per-coordinate gain $p$ × per-array scale $s$ (doc 004 §3, erratum 12);
 # 4. the drifting stream; 5. per-layer against global scales on the MLP.
 #
-# Errata are listed in the README's [Sources and errata](../README.md#sources-and-errata).
+# The errata are listed in [docs/sources.md](../docs/sources.md#errata).
 
 # %%
 import math
@@ -21,6 +22,7 @@ import numpy as np
 
 import numopt
 from numopt import plot, theory
+from numopt.grading import grade
 from numopt.problems import MLP, DriftingStream, Flattened, Quadratic
 from numopt.runner import run
 
@@ -81,8 +83,9 @@ for _ in range(steps):
 phi_path = np.array(phi_path)
 for name, path in (("EGU η=0.18", egu_run.params), ("SGD η=0.18", sgd_run.params),
                    ("EGU η=0.05", egu_slow.params), ("GD on log θ η=0.05", phi_path)):
-    print(f"{name:20s} smallest coordinate on the path {path.min():+.4f}   "
-          f"distance to (1, 1) after {steps} steps: {np.linalg.norm(path[-1] - problem.minimizer):.1e}")
+    distance = np.linalg.norm(path[-1] - problem.minimizer)
+    print(f"{name:20s} smallest coordinate on the path {path.min():+.4f}   distance to (1, 1) after {steps} "
+          f"steps: {'below 1e-10' if distance < 1e-10 else f'{distance:.1e}'}")
 
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.5))
 plot.contours(problem, {"egu": egu_run, "sgd": sgd_run}, ax=ax1)
@@ -98,8 +101,8 @@ plt.show()
 # %%
 # Verification
 err = np.max(np.abs(egu_point - log_space_point) / log_space_point)
-print(f"EGU vs exp(log θ − η∇_θL): rel. diff {err:.1e}")
 assert err < 4e-16  # exp(log θ − x) vs θ·exp(−x): a few roundings
+print("EGU vs exp(log θ − η∇_θL): relative difference below 4e-16")
 assert np.max(np.abs(gd_on_phi_point - egu_point)) > 0.1  # a different algorithm, not a rounding difference
 assert egu_run.params.min() > 0 and egu_slow.params.min() > 0 and sgd_run.params.min() < 0
 assert np.linalg.norm(egu_run.params[-1] - problem.minimizer) < 1e-10
@@ -110,6 +113,47 @@ except ValueError as error:
     print(f"ValueError: {error}")
 else:
     raise AssertionError("EGU accepted a zero parameter")
+
+# %% [markdown]
+# ### EGU is mirror descent with the entropy; on the simplex it is Hedge
+#
+# The log-space view is **mirror descent**: take the gradient step in the dual coordinates $\nabla\psi(\theta)$ of a
+# mirror map $\psi$, $\nabla\psi(\theta_t) = \nabla\psi(\theta_{t-1}) - \eta\,\nabla_\theta L(\theta_{t-1})$. With the
+# (unnormalised) negative entropy $\psi(\theta) = \sum_i \theta_i\log\theta_i - \theta_i$, $\nabla\psi = \log\theta$ and
+# the step is EGU. Equivalently, EGU minimises $\eta\langle g, \theta\rangle + D(\theta, \theta_{t-1})$ with the
+# unnormalised relative entropy $D(\theta, \theta') = \sum_i \theta_i\log(\theta_i/\theta'_i) - \theta_i + \theta'_i$
+# (Kivinen & Warmuth, 1997). On the probability simplex the same mirror step ends with a normalisation,
+# $\theta_t \propto \theta_{t-1}\odot e^{-\eta g_t}$: normalised EG, the **Hedge** algorithm (Freund & Schapire,
+# 1997) for weighting $K$ experts, whose weights are $\propto e^{-\eta \sum_k g_k}$ and whose regret against the best
+# expert is at most $\ln K/\eta + \eta T/8$ for losses in $[0, 1]$. Hedge with `numopt.EGU` and a normalisation:
+
+# %%
+n_experts, rounds, eta_hedge = 5, 400, 0.1
+expert_losses = np.random.default_rng(9).random((rounds, n_experts)) * np.linspace(0.6, 1.0, n_experts)  # 0 is best
+weights = np.full(n_experts, 1 / n_experts)
+hedge, paid = numopt.EGU(lr=eta_hedge), 0.0
+for loss in expert_losses:
+    paid += weights @ loss  # the learner's expected loss this round
+    hedge.step(weights, loss)  # mirror step: w ⊙ exp(−η loss)
+    weights /= weights.sum()  # back onto the simplex
+regret = paid - expert_losses.sum(axis=0).min()
+bound = math.log(n_experts) / eta_hedge + eta_hedge * rounds / 8
+print(f"Hedge, {n_experts} experts, {rounds} rounds: weights {np.array2string(weights, precision=3)}; "
+      f"regret {regret:.2f} <= ln K/η + ηT/8 = {bound:.2f}")
+
+# %%
+# Verification
+# EGU's step minimises η⟨g, θ⟩ + D(θ, θ0): any other positive point, near or far, gives a larger value
+def mirror_objective(theta):
+    return lr * g0 @ theta + np.sum(theta * np.log(theta / theta0) - theta + theta0)
+
+
+nearby = np.random.default_rng(10).normal(0.0, 1.0, (400, 2)) * np.repeat([1e-3, 1e-1], 200)[:, None]
+others = egu_point * np.exp(nearby)  # 200 points within about 0.1 %, 200 within about 10 %
+assert all(mirror_objective(o) > mirror_objective(egu_point) for o in others)
+closed = np.exp(-eta_hedge * expert_losses.sum(axis=0))  # Hedge's weights in closed form
+assert np.allclose(weights, closed / closed.sum(), rtol=1e-12)
+assert 0 < regret <= bound and np.argmax(weights) == 0
 
 # %% [markdown]
 # ## 2. EGSGD: learn a per-coordinate step size by EG (doc 004 §2)
@@ -126,7 +170,11 @@ else:
 # $$\nu_{t+1} = \nu_t \odot e^{\gamma\, g_{t-1}\odot g_t}, \qquad \theta_t = \theta_{t-1} - \eta\,\nu_{t+1}\odot g_t,
 # \qquad \nu_{t+1} = \exp\Big(\gamma \sum_{k=1}^{t} g_{k-1}\odot g_k\Big).$$
 #
-# A gradient that keeps its sign grows its coordinate's step; one that flips sign shrinks it (RProp's rule, smooth).
+# A gradient that keeps its sign grows its coordinate's step; one that flips sign shrinks it: the rule of Jacobs's
+# delta-bar-delta (1988, https://doi.org/10.1016/0893-6080(88)90003-2) and Riedmiller & Braun's RProp (1993,
+# https://doi.org/10.1109/ICNN.1993.298623), here smooth and multiplicative. Hypergradient descent (Baydin et al.,
+# 2018, https://arxiv.org/abs/1703.04782) uses the same derivative $-g_{t-1}\cdot g_t$ for one global $\eta$,
+# additively.
 # On $A = \mathrm{diag}(1, 10)$ with $\eta = 0.15$, SGD multiplies the flat coordinate by $0.85$ per step (sign kept)
 # and the steep one by $-0.5$ (sign flips):
 
@@ -162,13 +210,13 @@ finite_diff = np.array([
 ])
 chain_rule = -eta * g_prev * g_now
 err = np.max(np.abs(finite_diff - chain_rule) / np.abs(chain_rule))
-print(f"∂L/∂ν: central differences vs −η g_(t-1) ⊙ g_t, rel. error {err:.1e}")
+print("∂L/∂ν: central differences vs −η g_(t-1) ⊙ g_t, relative error below 1e-8")
 assert err < 1e-8  # rounding of L (~1e-16·L) divided by 2h = 2e-5, relative to |∂L/∂ν| ≈ 1
 # the closed form against numopt's state; gradients recomputed from the recorded points
 grads = np.array([axis_aligned.grad(p) for p in egsgd_run.params[:-1]])
 closed = theory.egsgd_gain(grads, gamma)
 err = np.max(np.abs(nu - closed) / closed)
-print(f"state['nu'] vs exp(γ Σ g_(k-1) ⊙ g_k), 60 steps: rel. error {err:.1e}")
+print("state['nu'] vs exp(γ Σ g_(k-1) ⊙ g_k), 60 steps: relative error below 1e-14")
 assert err < 1e-14  # product of exponentials vs exponential of the sum: a few roundings per step
 signs = np.sign(grads[1:16] * grads[:15])  # steps 2..16 (later the steep gradient reaches exact zeros)
 assert (signs[:, 0] == 1).all() and (signs[:, 1] == -1).all()
@@ -233,13 +281,13 @@ doc_form.step(theta_doc, g3)
 m_hat2 = theory.ewma_weights(beta, 2) @ np.array([g1, g2]) / theory.bias_correction(beta, 2)
 p3_doc = p2_doc * np.exp(gamma_p * m_hat2 * g3)
 errors["doc form p_3"] = np.max(np.abs(doc_form.state["p"] - p3_doc) / p3_doc)
-print("hand derivation vs numopt.Funnel, worst relative error:", f"{max(errors.values()):.1e}")
+print("hand derivation vs numopt.Funnel: worst relative error below 1e-9")
 assert max(errors.values()) < 1e-9  # the 1e-10 guards in the cosine's norms perturb it by ~1e-10 relative
 # with γ_p = γ_s = 0 nothing adapts and the Funnel is numopt.Momentum (ν = η b for its buffer b ← μb + g)
 still = run(numopt.Funnel(lr=0.02, gamma_p=0.0, gamma_s=0.0), problem, 100)
 heavy_ball = run(numopt.Momentum(lr=0.02, beta=0.9), problem, 100)
 gap = np.max(np.abs(still.params - heavy_ball.params))
-print(f"Funnel(γ_p = γ_s = 0) vs Momentum, 100 steps: max |Δθ| = {gap:.1e}")
+print("Funnel(γ_p = γ_s = 0) vs Momentum, 100 steps: max |Δθ| below 1e-13")
 assert gap < 1e-13  # η(μb + g) vs μ(ηb) + ηg: one rounding per step on numbers of order 1
 
 # %% [markdown]
@@ -353,7 +401,7 @@ a = run(numopt.Funnel(lr=0.1, gamma_s=0.0), mlp, 50, seed=0)
 b = run(numopt.Funnel(lr=0.1, gamma_s=0.0), one_array, 50, seed=0)
 gap = max(float(np.max(np.abs(one_array.join({k: a.params[k][i] for k in one_array.shapes}) - b.params[i])))
           for i in range(51))
-print(f"Funnel(γ_s = 0) on the dict vs on one array, 50 steps: max |Δθ| = {gap:.1e}")
+print("Funnel(γ_s = 0) on the dict vs on one array, 50 steps: the same points")
 assert gap == 0.0  # the same elementwise arithmetic in the same order
 # each layer's s is exp(γ_s Σ_t cos(g_t, ν_{t-1})) while inside its bounds: gradients recomputed from the
 # recorded points and the same batches, ν from the recorded state
@@ -366,7 +414,7 @@ for t in range(1, mlp_steps + 1):
         nu_prev = per_layer.state[k]["nu"][t - 2] if t > 1 else np.zeros_like(g[k])
         cos_sum[k] += float(np.vdot(g[k] / (np.linalg.norm(g[k]) + 1e-10), nu_prev / (np.linalg.norm(nu_prev) + 1e-10)))
 err = max(abs(layer_s[k][-1] - math.exp(layer_gamma * cos_sum[k])) / layer_s[k][-1] for k in one_array.shapes)
-print(f"per-layer s vs exp(γ_s Σ cos), {mlp_steps} steps: rel. error {err:.1e}")
+print(f"per-layer s vs exp(γ_s Σ cos), {mlp_steps} steps: relative error below 1e-12")
 assert all(0.1 < v.min() and v.max() < 10 for v in layer_s.values()) and err < 1e-12
 # the paragraph above reads these numbers
 assert layer_s["W2"][-1] > 1.8 and layer_s["W1"][-1] > 1.4 and layer_s["b1"][-1] < global_s[-1] < layer_s["W2"][-1]
@@ -381,7 +429,8 @@ assert (lead_from_gain > lead_from_scales).all() and (lead_from_scales > lead_fr
 # %% [markdown]
 # ## What to remember
 # * EGU $\theta_t = \theta_{t-1}\odot e^{-\eta\nabla_\theta L}$ keeps positive parameters positive; it is a step in
-#   $\log\theta$ **with the θ-gradient**, not gradient descent on $\log\theta$ (erratum 11).
+#   $\log\theta$ **with the θ-gradient** (mirror descent with the entropy), not gradient descent on $\log\theta$
+#   (erratum 11). Normalised onto the simplex it is Hedge.
 # * EG can learn any positive multiplier; for a step-size gain $\nu_{t+1} = \exp(\gamma\sum_k g_{k-1}\odot g_k)$:
 #   consistent signs grow the step, flipping signs shrink it.
 # * The Funnel = momentum × gain $p$ × per-array scale $s$, both EG-updated; $s$ is state, one per array (erratum 12).
@@ -390,8 +439,32 @@ assert (lead_from_gain > lead_from_scales).all() and (lead_from_scales > lead_fr
 
 # %% [markdown]
 # ## Exercises
-# 1. Show that GD on $\phi = \log\theta$ and EGU agree to first order in $\eta$ if and only if $\theta = 1$ in every
-#    coordinate. Verify numerically from $\theta_0 = (1, 1)$ and from another start.
+# 1. Show that GD on $\phi = \log\theta$ and EGU agree to first order in $\eta$ for every gradient if and only if
+#    $\theta = 1$ in every coordinate (for one given gradient: wherever it is not zero). Verify numerically from
+#    $\theta_0 = (1, 1)$ and from another start.
 # 2. For a 1-D quadratic $L = \tfrac{\lambda}{2}\theta^2$ and a gain near 1, for which $\eta\lambda$ does the EGSGD
 #    gain grow, and for which does it shrink? Check with `numopt.EGSGD` and `theory.egsgd_gain`.
 # 3. Rerun §5 for 1,000 steps. Do the per-layer scales still beat the global one? Report what you measure.
+
+
+# %% [markdown]
+# ## Lab: write EGU's update
+#
+# Write `egu_update(param, grad, state, t)`: one step, where `state` is `None` at $t = 1$ and afterwards what the
+# previous call returned; return `(new_param, new_state)`. The body below is a first attempt with a mistake students
+# often make. The next cell runs numopt's grader in this process: it steps your function and `numopt.EGU`
+# through the same seeded cases and names the mistake it recognises. Fix the body until the checks pass (the
+# solutions notebook has the answer). A course's student version replaces the body by
+# `raise NotImplementedError()` ([lessons/README](README.md#labs-and-student-versions)).
+
+# %%
+def egu_update(param, grad, state, t, lr=0.1):
+    """One EGU step: θ ← θ ⊙ exp(−ηg); EGU keeps no state; returns (new_param, new_state)."""
+    # TODO: write the update; the grader in the next cell checks it
+    # BEGIN SOLUTION
+    return param * np.exp(-lr * param * grad), state
+    # END SOLUTION
+
+
+# %%
+print(grade(egu_update, "egu", {"lr": 0.1}).summary())

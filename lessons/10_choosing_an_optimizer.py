@@ -41,7 +41,7 @@ print(f"EGU: the MLP starts with min weight {min(v.min() for v in start.values()
 # ## 1. The sweep
 #
 # For each optimizer and each learning rate $\eta \in \{10^{-2}, 10^{-1.5}, \dots, 10^{0}\}$ (half-decades), train
-# from seeds 0 and 1 (start and mini-batches) and record the final full-data loss:
+# from seeds 0 to 4 (start and mini-batches) and record the final full-data loss, averaged over the seeds:
 #
 # * `logistic`: L2-regularised logistic regression, convex, minimum known; 80 steps; we plot loss − minimum;
 # * `mlp`: the two-layer tanh network on two moons, non-convex; 120 steps; we plot the loss.
@@ -52,7 +52,7 @@ print(f"EGU: the MLP starts with min weight {min(v.min() for v in start.values()
 
 # %%
 lrs = 10.0 ** np.arange(-2.0, 0.01, 0.5)
-seeds = (0, 1)
+seeds = (0, 1, 2, 3, 4)
 budget = {"logistic": (logistic, 80), "mlp": (mlp, 120)}
 swept = [key for key in keys if key not in ("egu", "adadelta")]
 sweep, adadelta = {}, {}
@@ -79,7 +79,8 @@ for ax, (name, table) in zip(axes, sweep.items(), strict=True):
         blown = ~np.isfinite(row)
         ax.plot(lrs[blown], np.full(blown.sum(), top * 1.5), "x", color=plot.COLORS[key])
     ax.axhline(adadelta[name], color=plot.COLORS["adadelta"], ls=":", lw=1.5, label="adadelta (no η)")
-    ax.set(xscale="log", yscale="log", xlabel="learning rate η", title=f"{name}, {budget[name][1]} steps, 2 seeds",
+    ax.set(xscale="log", yscale="log", xlabel="learning rate η",
+           title=f"{name}, {budget[name][1]} steps, {len(seeds)} seeds",
            ylabel="final loss − minimum" if name == "logistic" else "final loss")
     ax.grid(True, which="major", alpha=0.3)
 axes[1].legend(fontsize="small", loc="center left", bbox_to_anchor=(1.02, 0.5))
@@ -91,29 +92,36 @@ plt.show()
 ranked = sorted(swept, key=lambda key: best["mlp"][key][1])
 print("tuned ranking on the MLP:", ", ".join(ranked[:4]), "...", ", ".join(ranked[-2:]))
 print("defaults ranking on the MLP:", ", ".join(sorted(keys, key=defaults.get)[:4]), "...")
-assert sorted(keys, key=defaults.get).index("adam") == 9 and ranked.index("adam") <= 2  # tenth; top three
+assert sorted(keys, key=defaults.get).index("adam") >= 9 and ranked.index("adam") <= 2  # bottom five; top three
+assert best["mlp"]["adam"][1] < 0.8 * best["mlp"][ranked[3]][1]  # Adam's place is no near-tie with the fourth
 
 # %% [markdown]
-# The first table's verdict does not survive the sweep: Adam, tenth with its default $\eta = 10^{-3}$, is among the
-# best three on the MLP once $\eta$ is chosen. **Compare optimizers only at their own tuned learning rates.**
+# The first table's verdict does not survive the sweep: Adam, in the bottom five with its default $\eta = 10^{-3}$,
+# is among the best three on the MLP once $\eta$ is chosen. **Compare optimizers only at their own tuned learning
+# rates.** (At $\eta = 1$ some MLP runs are chaotic: a change in the last bit of the start changes their loss
+# entirely. No number printed here reads such a run alone; the averages over five seeds blur them in the plot.)
 #
 # ## 2. What the sweep supports
 #
 # **Tune $\eta$ before choosing an algorithm.** On the logistic problem every method's final loss varies over the grid
-# by a factor of 20 or more, while the tuned methods (AdaDelta aside) lie within a factor of 3 of each other.
+# by a factor of 20 or more, while the tuned methods (AdaDelta aside) lie within a factor of 4 of each other.
 #
-# **Momentum, tuned, is hard to beat on the convex problem** and behind the Adam family on the MLP at this short
-# budget. On the logistic problem its best $\eta$ is SGD's divided by $1/(1-\beta) = 10$ (lesson 03: the heavy
-# ball's step is $\eta/(1-\beta)$ once the velocity has built up).
+# **Momentum, tuned, is a strong baseline on the convex problem** (within 1.5 times the lowest loss of any method)
+# and behind the Adam family on the MLP at this short budget. Momentum at $\eta$ behaves like SGD at
+# $\eta/(1-\beta) = 10\eta$ (lesson 03: the heavy ball's step is $\eta/(1-\beta)$ once the velocity has built up): on
+# both problems, wherever both ran, their losses agree within a factor 2.5.
 #
-# **"Adam is robust" is about the gradient's scale, not a wider window of $\eta$.** Count the grid points where a
-# method ends within a factor 3 of the best loss any method reached:
+# **"Adam is robust" is about the gradient's scale, not a wider window of $\eta$.** Count, for each method, the grid
+# points where it ends within a factor 10 of **its own** best loss (a loose "it works"; at a factor 3 several points
+# sit within a few percent of the line, and the counts would hang on noise). On the MLP we count only $\eta \le 0.316$:
+# at $\eta = 1$ some runs are chaotic, and on another CPU one of them ended above the line.
 
 # %%
-good = {name: {key: int((row <= 3 * min(r.min() for r in table.values())).sum()) for key, row in table.items()}
+counted = {"logistic": len(lrs), "mlp": len(lrs) - 1}  # grid points counted: the MLP's η = 1 is left out
+good = {name: {key: int((row[:counted[name]] <= 10 * row.min()).sum()) for key, row in table.items()}
         for name, table in sweep.items()}
 for key in swept:
-    print(f"{key:9s}" + "".join(f"   {name}: {good[name][key]} of {len(lrs)}" for name in budget))
+    print(f"{key:9s}" + "".join(f"   {name}: {good[name][key]} of {counted[name]}" for name in budget))
 
 
 scaled = Scaled(logistic, 100.0)
@@ -131,14 +139,16 @@ for label, (plain, big) in scale_test.items():
 
 # %% [markdown]
 # Adam's step is about $\eta$ per coordinate whatever the gradient's size, so multiplying the loss by 100 leaves its
-# run unchanged; with its old $\eta$ SGD ends 100 times further from the minimum, and it needs $\eta/100$, which
-# repeats the original run exactly. Within one problem, though, Adam's window is not wider: on the logistic problem it
-# has one good grid point and Momentum three; on the MLP it has two and Momentum none.
+# run unchanged; with its old $\eta$ SGD ends far further from the minimum (186 times, in loss, on seed 0), and it
+# needs $\eta/100$, which repeats the original run exactly. Within one problem, though, Adam's window is not wider:
+# it has no more good grid points than Momentum on either problem.
 #
-# **AdaGrad's step only decays.** Its best $\eta$ is three to ten times RMSProp's on both problems: its effective
-# step $\eta/(\sqrt{v_t}+\epsilon)$ divides by the *sum* of all squared gradients, so it never recovers from the
-# large early ones, while RMSProp's average forgets them. The median over coordinates, at each method's best $\eta$
-# on the logistic problem:
+# **AdaGrad's step only decays.** Its best $\eta$ is three to ten times RMSProp's on both problems. Mostly that is
+# the $\sqrt t$ in its denominator: $v_t$ is the *sum* of the squared gradients, about $t$ times RMSProp's average
+# when they keep their size, so matching RMSProp's step at step $t$ takes $\sqrt t$ times its $\eta$ ($\sqrt{80}
+# \approx 9$ at the end of the logistic runs); the large early gradients, which the sum never forgets while
+# RMSProp's average does, add to it. At their best $\eta$ the two effective steps end within a factor 3 of each
+# other. The median over coordinates on the logistic problem:
 
 # %%
 traces = {key: run(numopt.OPTIMIZERS[key](lr=best["logistic"][key][0]), logistic, 80, record_state=True, seed=0)
@@ -154,35 +164,41 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# **AdaDelta has no $\eta$; only $\epsilon$ sets its speed** (lesson 04): its first steps are about
+# **AdaDelta has no $\eta$; only $\epsilon$ sets its speed** (lesson 05): its first steps are about
 # $\sqrt{\epsilon/(1-\rho)} \approx 4.5\cdot 10^{-3}$ per coordinate, slower than every tuned $\eta$ here, and after
 # these short runs its loss is far behind (the dotted lines). **EGU** does not apply (the weights have both signs);
-# **EGSGD** with $\gamma = 0.01$ is SGD here (its gain hardly moves in so few steps), and the **Funnel** behaves like
-# Momentum.
+# **EGSGD** with $\gamma = 0.01$ ends within 10 % of SGD at their best $\eta$ (its gain moves little in so few steps;
+# only at the smallest $\eta$, where the gradient keeps its sign for long, does it grow enough to help), and the
+# **Funnel** behaves like Momentum.
 
 # %%
 # Verification
 # the paragraphs above read these numbers; the guards fail the lesson instead of leaving the text stale
 lo = best["logistic"]
 tuned = [lo[key][1] for key in swept]
-assert max(tuned) / min(tuned) < 3
+assert max(tuned) / min(tuned) < 4
 assert all(table.max() / table.min() >= 20 for table in sweep["logistic"].values())
-assert min(lo, key=lambda key: lo[key][1]) in ("momentum", "nag")
-assert best["mlp"]["adam"][1] < best["mlp"]["momentum"][1]
-window = theory.effective_window(0.9)  # 1/(1 − β) = 10
-assert np.isclose(lo["sgd"][0] / lo["momentum"][0], window)
+assert lo["momentum"][1] < 1.5 * min(tuned)
+assert all(best["mlp"][key][1] < best["mlp"]["momentum"][1] / 1.5 for key in ("adam", "nadam", "adax"))
+shift = round(np.log10(theory.effective_window(0.9)) / 0.5)  # 1/(1 − β) = 10: two half-decades of the grid
+for table in sweep.values():  # Momentum at η against SGD at 10η, wherever both ran
+    assert np.all(np.abs(np.log(table["momentum"][:-shift] / table["sgd"][shift:])) < np.log(2.5))
 (adam_plain, adam_big), (sgd_plain, sgd_big), (_, sgd_rescaled) = scale_test.values()
 assert abs(adam_big - adam_plain) / adam_plain < 1e-6  # only ε = 1e-8 against √v̂ sees the scale
 assert sgd_big > 100 * sgd_plain and abs(sgd_rescaled - sgd_plain) / sgd_plain < 1e-9  # (η/c)(c g) = η g
-assert (good["logistic"]["adam"], good["logistic"]["momentum"], good["mlp"]["adam"], good["mlp"]["momentum"]) == (
-    1, 3, 2, 0)
+assert all(good[name]["adam"] <= good[name]["momentum"] for name in budget)
+for name, table in sweep.items():  # no counted point within 20 % of the factor-10 line: no count hangs on noise
+    assert all(np.all(np.abs(np.log(row[:counted[name]] / (10 * row.min()))) > np.log(1.2)) for row in table.values())
+assert 150 < sgd_big / sgd_plain < 250  # "186 times" on seed 0
 for name in budget:
     assert best[name]["adagrad"][0] >= 3 * best[name]["rmsprop"][0]
 assert (np.diff(effective["adagrad"]) <= 0).all() and effective["rmsprop"][79] > 2 * effective["rmsprop"][4]
+assert abs(np.log(effective["adagrad"][79] / effective["rmsprop"][79])) < np.log(3)
 first_step = np.sqrt(1e-6 / (1 - 0.95))  # AdaDelta's first |Δθ| for |g| ≫ √ε
 assert abs(first_step - 4.5e-3) < 1e-4 and all(adadelta[name] > 30 * min(tuned) for name in ("logistic",))
 assert adadelta["mlp"] > 3 * best["mlp"]["momentum"][1]
-assert all(np.max(np.abs(sweep[n]["egsgd"] / sweep[n]["sgd"] - 1)) < 0.05 for n in budget)
+assert all(abs(best[n]["egsgd"][1] / best[n]["sgd"][1] - 1) < 0.1 for n in budget)  # tuned: SGD's loss
+assert sweep["logistic"]["egsgd"][0] < 0.9 * sweep["logistic"]["sgd"][0]  # smallest η: the gain has grown
 assert all(abs(np.log(best[n]["funnel"][1] / best[n]["momentum"][1])) < np.log(1.5) for n in budget)
 
 # %% [markdown]
@@ -192,8 +208,8 @@ assert all(abs(np.log(best[n]["funnel"][1] / best[n]["momentum"][1])) < np.log(1
 #
 # * **Short runs.** 80 and 120 steps favour whatever starts fast; rankings change with the budget (in lesson 09's
 #   exercise 3 the per-layer Funnel's lead reverses between 400 and 1,000 steps).
-# * **Two seeds, a half-decade grid.** A "best $\eta$" is known to within a factor of about 3, and two seeds do not
-#   measure how much runs scatter.
+# * **Five seeds, a half-decade grid.** A "best $\eta$" is known to within a factor of about 3, and five seeds only
+#   begin to measure how much runs scatter (at $\eta = 1$ on the MLP some runs are chaotic).
 # * **Training loss only.** Nothing here measures generalisation, where claims about SGD against Adam are made.
 # * **No schedules, no tuning of $\beta$, $\epsilon$ or weight decay**, which practitioners tune too; AdamW and AdaXW
 #   are penalised for a decay this loss does not reward.
@@ -235,8 +251,8 @@ assert result.trajectories["momentum"].losses[-1] < result.trajectories["sgd"].l
 # ## What to remember
 # * Default learning rates are not a comparison: tune $\eta$ on a log grid, over several seeds, then compare tuned
 #   against tuned, at a stated budget.
-# * Momentum (or NAG), tuned, is a strong baseline; on the convex problem its best $\eta$ was $(1-\beta)$ times SGD's
-#   (on the MLP it was not: exercise 1).
+# * Momentum (or NAG), tuned, is a strong baseline; at $\eta$ it behaves like SGD at $\eta/(1-\beta)$ while both
+#   are stable (exercise 1 finds where that stops).
 # * Adam's steps are about $\eta$ per coordinate whatever the gradient's scale: its good $\eta$ survives a rescaled
 #   loss, SGD's does not. That is its robustness; a wider window within one problem was not observed here.
 # * AdaGrad's effective step only shrinks; it needs a larger $\eta$ than RMSProp and slows as the sum grows.
@@ -245,8 +261,9 @@ assert result.trajectories["momentum"].losses[-1] < result.trajectories["sgd"].l
 
 # %% [markdown]
 # ## Exercises
-# 1. Extend the MLP sweep to $\eta \in \{10^{0.5}, 10^{1}\}$ for SGD, Momentum and NAG (same seeds and steps). Where
-#    is SGD's best $\eta$ now, and is Momentum's best about $(1-\beta)$ times it, as on the logistic problem?
+# 1. Extend the MLP sweep to $\eta \in \{10^{0.5}, 10^{1}\}$ for SGD, Momentum and NAG (same steps, seeds 0–7,
+#    medians: runs at large $\eta$ are chaotic). Does SGD keep improving past the lesson's grid, and does Momentum
+#    at $\eta$ still match SGD at $10\eta$ there?
 # 2. AdaDelta "has no learning rate". Run it on the logistic problem (80 steps, seeds 0 and 1) with
 #    $\epsilon \in \{10^{-6}, 10^{-4}, 10^{-2}\}$. How does its final loss depend on $\epsilon$? Check its first step
 #    against $|\Delta\theta_1| = \sqrt{\epsilon}\,|g_1|/\sqrt{(1-\rho)g_1^2+\epsilon}$.

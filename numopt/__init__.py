@@ -12,10 +12,12 @@ Every optimizer updates NumPy arrays in place::
 
 One module per algorithm holds its equations; :mod:`numopt.base` holds the
 bookkeeping. ``OPTIMIZERS`` (:mod:`numopt.registry`) maps the registry keys
-(``"sgd"`` … ``"funnel"``) to the classes. The source documents and their errata are listed in
+(``"sgd"`` … ``"funnel"``) to the classes; ``numopt.schedules`` holds the
+learning-rate schedules. The source documents and their errata are listed in
 docs/sources.md.
 """
 
+from . import schedules
 from .adabelief import AdaBelief
 from .adadelta import AdaDelta
 from .adafactor import Adafactor
@@ -43,6 +45,7 @@ from .registry import OPTIMIZERS
 from .rmsprop import RMSProp
 from .rprop import Rprop
 from .runner import Trajectory, run
+from .schedule_free import ScheduleFree
 from .sgd import SGD
 from .signum import Signum
 from .sparse_adam import SparseAdam
@@ -55,6 +58,6 @@ __all__ = [  # noqa: RUF022 (the order of the lessons)
     "OPTIMIZERS", "SGD", "Momentum", "NAG", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "AdamW",
     "Nadam", "AdaX", "AdaXW", "EGU", "EGSGD", "Funnel",
     "Adamax", "RAdam", "Rprop", "ASGD", "Adafactor", "LBFGS", "Muon", "SparseAdam",
-    "Lion", "Signum", "AdaBelief", "Yogi", "LAMB", "LARS", "Optimizer",
-    "PROBLEMS", "Trajectory", "run", "explain", "NumericalWarning",
+    "Lion", "Signum", "AdaBelief", "Yogi", "LAMB", "LARS", "ScheduleFree", "Optimizer",
+    "PROBLEMS", "Trajectory", "run", "explain", "NumericalWarning", "schedules",
 ]

@@ -25,7 +25,7 @@ import numpy as np
 __all__ = ["CLIError", "check_out", "count", "main", "need_matplotlib"]
 
 SUBCOMMAND_MODULES = ("numopt.cli", "numopt.race", "numopt.figures", "numopt.grading.cli", "numopt.bench",
-                      "numopt.stepthrough")
+                      "numopt.stepthrough.command")
 """Modules whose ``register(subparsers)`` adds subcommands, in ``--help`` order."""
 
 

@@ -72,13 +72,14 @@ def race(problem_name: str, keys: list[str], steps: int, seed: int | None) -> tu
 def _table(trajectories: dict[str, Trajectory], tol: float) -> str:
     known = all(tr.min_value is not None for tr in trajectories.values())
     gap = "loss − min" if known else ""
-    head = f"{'optimizer':<10} {'final loss':>12} {gap:>12} {f'steps to {tol:g}':>16} {'time':>9}"
+    wide = max(10, *map(len, trajectories))  # schedule_free, sparse_adam
+    head = f"{'optimizer':<{wide}} {'final loss':>12} {gap:>12} {f'steps to {tol:g}':>16} {'time':>9}"
     rows = [head, "-" * len(head)]
     for key, tr in trajectories.items():
         hit = tr.steps_to(tol)
         gap = f"{tr.gaps[-1]:12.4e}" if known else " " * 12
         rows.append(
-            f"{key:<10} {tr.losses[-1]:12.4e} {gap} {'not reached' if hit is None else hit:>16} "
+            f"{key:<{wide}} {tr.losses[-1]:12.4e} {gap} {'not reached' if hit is None else hit:>16} "
             f"{1e3 * tr.seconds:7.1f} ms"
         )
     return "\n".join(rows)

@@ -33,6 +33,7 @@ from .nag import NAG
 from .radam import RAdam
 from .rmsprop import RMSProp
 from .rprop import Rprop
+from .schedule_free import ScheduleFree
 from .sgd import SGD
 from .signum import Signum
 from .sparse_adam import SparseAdam
@@ -48,7 +49,7 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {
         # beyond the source documents: torch.optim's other algorithms (issue 24)
         Adamax, RAdam, Rprop, ASGD, Adafactor, LBFGS, Muon, SparseAdam,
         # and from optax and the papers courses teach now (issue 24)
-        Lion, Signum, AdaBelief, Yogi, LAMB, LARS,
+        Lion, Signum, AdaBelief, Yogi, LAMB, LARS, ScheduleFree,
     )
 }
 """Registry: key (``"sgd"``, ..., ``"funnel"``) -> optimizer class, in the order of the lessons."""

@@ -29,7 +29,10 @@ __all__ = ["Cosine", "Exponential", "InverseTime", "StepDecay", "Warmup"]
 
 
 class StepDecay:
-    """η_t = lr · factor^⌊(t − 1)/every⌋: constant for ``every`` steps, then multiplied by ``factor``."""
+    """η_t = lr · factor^⌊(t − 1)/every⌋: constant for ``every`` steps, then multiplied by ``factor``.
+
+    torch: ``StepLR(step_size=every, gamma=factor)``.
+    """
 
     def __init__(self, lr: float, every: int, factor: float = 0.1) -> None:
         self.lr, self.every, self.factor = lr, every, factor
@@ -42,7 +45,10 @@ class StepDecay:
 
 
 class Exponential:
-    """η_t = lr · γ^(t − 1): multiplied by γ every step."""
+    """η_t = lr · γ^(t − 1): multiplied by γ every step.
+
+    torch: ``ExponentialLR(gamma=gamma)``.
+    """
 
     def __init__(self, lr: float, gamma: float) -> None:
         self.lr, self.gamma = lr, gamma
@@ -55,7 +61,11 @@ class Exponential:
 
 
 class InverseTime:
-    """η_t = lr / (1 + decay · (t − 1)): the 1/t decay of Robbins and Monro (Σ η_t = ∞, Σ η_t² < ∞)."""
+    """η_t = lr / (1 + decay · (t − 1)): the 1/t decay of Robbins and Monro (Σ η_t = ∞, Σ η_t² < ∞).
+
+    torch has no class for it: ``LambdaLR(lr_lambda=lambda k: 1 / (1 + decay * k))``, whose
+    counter k = t − 1 starts at 0.
+    """
 
     def __init__(self, lr: float, decay: float) -> None:
         self.lr, self.decay = lr, decay
@@ -71,6 +81,9 @@ class Cosine:
     """η_t = lr_min + ½(lr − lr_min)(1 + cos(π · min(t − 1, steps)/steps)).
 
     Half a cosine from lr at t = 1 down to lr_min at t = steps + 1, then lr_min.
+
+    torch: ``CosineAnnealingLR(T_max=steps, eta_min=lr_min)`` up to t = steps + 1; after that
+    torch's cosine turns back up towards lr (a period of 2·steps), while this one holds lr_min.
     """
 
     def __init__(self, lr: float, steps: int, lr_min: float = 0.0) -> None:
@@ -88,6 +101,9 @@ class Warmup:
     """η_t = after(t) · min(1, t/steps): a linear ramp over the first ``steps`` steps.
 
     ``after`` is a float or another schedule; from t = ``steps`` on, η_t = after(t).
+    The ramp multiplies after(t) at the same t, so a cosine after it is not shifted: torch's
+    ``ChainedScheduler([LinearLR(start_factor=1/steps, total_iters=steps - 1), ...])``, not
+    ``SequentialLR``, which would start ``after`` afresh when the ramp ends.
     """
 
     def __init__(self, after: float | Callable[[int], float], steps: int) -> None:

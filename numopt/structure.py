@@ -99,16 +99,6 @@ class Structure:
             "dtypes": [str(d) for d in self.dtypes],
         }
 
-    @classmethod
-    def from_dict(cls, d: Mapping) -> Structure:
-        """The inverse of :meth:`as_dict`."""
-        return cls(
-            d["kind"],
-            tuple(d["keys"]),
-            tuple(tuple(s) for s in d["shapes"]),
-            tuple(np.dtype(x) for x in d["dtypes"]),
-        )
-
 
 def _split(obj: Any, what: str) -> tuple[str, tuple, list]:
     """Split ``params`` or ``grads`` into (kind, keys, items); raise TypeError otherwise."""

@@ -112,6 +112,7 @@ BAD_VALUES: dict[str, list[tuple[object, type[Exception]]]] = {
     "tolerance_change": [(-1e-9, ValueError), (None, TypeError)],
     "trust_coefficient": [(0.0, ValueError), (NAN, ValueError), ("0.001", TypeError)],
     "momentum": [(-0.1, ValueError), (1.0, ValueError), (None, TypeError)],
+    "adam": [("yes", TypeError)],
 }
 """Out of range (the issue's ranges: lr ≥ 0, betas in [0, 1), eps > 0, rho in [0, 1], λ ≥ 0,
 bounds 0 < low < high), NaN, and wrong types, by hyperparameter name."""

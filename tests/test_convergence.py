@@ -52,7 +52,13 @@ SUITABLE = {
     "yogi": {"lr": 0.05},
     "lamb": {"lr": lambda t: 0.2 * 0.97**t, "weight_decay": 0.0},  # steps of η‖θ‖; λ moves the fixed point
     "lars": {"lr": lambda t: 50 * 0.98**t},  # steps of about ηκ‖θ‖ (κ = 0.001)
+    "schedule_free": {"lr": 0.05},
 }
+
+SLOWER = {"schedule_free": 2e-3}
+"""Tolerances of the methods that do not converge linearly here. Schedule-free's θ = βx + (1 − β)z with x the
+uniform average of the z's: while z converges linearly, x (and θ) converge like (Σ_k ‖z_k − θ*‖)/t, i.e. ~C/t
+(measured 1.26e-3 at t = 1000 for both variants; 5.8e-8 at t = 3000 on tests/test_run.py's quadratic)."""
 """Hyperparameters at which each algorithm converges on this quadratic (the rest: the variant's)."""
 
 
@@ -70,4 +76,4 @@ def test_converges_to_the_minimiser(variant) -> None:
     theta = START.copy()
     for _ in range(STEPS):
         opt.step(theta, A @ theta - B)
-    np.testing.assert_allclose(theta, minimiser, rtol=0, atol=TOLERANCE)
+    np.testing.assert_allclose(theta, minimiser, rtol=0, atol=SLOWER.get(variant.key, TOLERANCE))

@@ -91,7 +91,7 @@ TABLE = [(m, key) for m in CATALOGUE for key in m.keys]
 def test_every_mutant_fails_and_is_named(mutant, key):
     hp, _ = resolve_hyperparameters(key, dict(mutant.example_hp))
     assert mutant.applies(hp), f"{mutant.name} does not apply to {key} under its example_hp"
-    report = grade(mutant.build(key, hp), key, hp, label=mutant.name)
+    report = grade(mutant.build(key, hp), key, hp, label=mutant.name, strict=True)
     assert not report.passed, f"{mutant.name} passes the default cases of {key}"
     assert report.diagnosis is not None, report.summary()
     assert report.diagnosis.name == mutant.name, report.summary()
@@ -104,7 +104,7 @@ VARIANTS = [(m, key) for m, key in TABLE if m.variant]
 @pytest.mark.parametrize(("variant", "key"), VARIANTS, ids=[f"{k}-{m.name}" for m, k in VARIANTS])
 def test_legitimate_variants_pass_only_when_allowed(variant, key):
     hp, _ = resolve_hyperparameters(key, dict(variant.example_hp))
-    refused = grade(variant.build(key, hp), key, hp)
+    refused = grade(variant.build(key, hp), key, hp, strict=True)
     assert not refused.passed
     assert f"--allow {variant.variant}" in refused.summary()
     accepted = grade(variant.build(key, hp), key, hp, allow=[variant.variant])
@@ -297,7 +297,7 @@ def test_a_broken_constructor_or_uncopyable_instance_is_reported():
 
 def test_an_explicit_hyperparameter_the_candidate_cannot_take_is_set_on_the_reference_only():
     report = grade(fixture("pure_style.py:sgd_update"), "sgd", {"lr": 0.1})
-    note = "sgd_update takes no argument named lr or learning_rate or alpha or eta or step_size, so lr=0.1 was "
+    note = "sgd_update takes no argument for lr, so lr=0.1 was "
     assert report.load_error is None and not report.passed  # it steps with 0.01, the reference with 0.1
     assert note + "set on the reference only" in report.summary()
     assert "Note: " + note in report.to_text()
@@ -466,7 +466,7 @@ def test_adam_efficient_ordering_is_its_formula():
 
 def test_the_books_adam_passes_with_its_epsilon_and_the_efficient_variant_allowed():
     spec = fixture("real_forms.py:BookAdam")
-    refused = grade(spec, "adam", {"eps": 1e-7})
+    refused = grade(spec, "adam", {"eps": 1e-7}, strict=True)
     assert refused.diagnosis.name == "efficient" and "--allow efficient" in refused.summary()
     assert "eps=1e-07 was set on the reference only" in refused.summary()
     accepted = grade(spec, "adam", {"eps": 1e-7}, allow=["efficient"])

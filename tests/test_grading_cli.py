@@ -205,3 +205,23 @@ def test_a_module_with_several_functions_is_graded_in_one_run(capsys):
     data = json.loads(out)
     check_results_json(data)
     assert status == 0 and data["score"] == len(data["tests"]) == 3 * 9  # 9 cases each, all passed
+
+
+COURSEWORK = Path(__file__).parent / "grading_coursework" / "dev"
+
+
+def test_signature_and_strict_reach_the_grader_and_the_report_echoes_them(capsys):
+    step = f"{COURSEWORK / 'signature_adam_efficient_no_mhat.py'}:adam_step"
+    spec = "adam_step(lr, beta1, beta2, eps, w, g, m, v, t) -> (w, m, v)"
+    status, out, _ = run(capsys, "grade", step, "-a", "adam", "--signature", spec)
+    assert status == 1 and f"called as {spec}" in out
+    assert "no bias correction on m̂" in out
+    status, _, err = run(capsys, "grade", step, "-a", "adam", "--signature", spec, "--form", "pure")
+    assert status == 2 and "both say how to call the candidate" in err
+    status, _, err = run(capsys, "grade", step, "-a", "adam", "--signature", "adam_step(lr, w, g, weird)")
+    assert status == 2 and "argument 'weird' has no known role" in err
+    efficient = f"{COURSEWORK / 'cs231n_adam_efficient.py'}:adam"
+    status, out, _ = run(capsys, "grade", efficient, "-a", "adam")
+    assert status == 0 and "variants accepted: efficient" in out
+    status, out, _ = run(capsys, "grade", efficient, "-a", "adam", "--strict")
+    assert status == 1 and "variants accepted: none" in out and "--allow efficient" in out

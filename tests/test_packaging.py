@@ -50,6 +50,20 @@ def test_ci_runs_the_oldest_python_and_numpy_that_setup_cfg_declares():
     assert (python, numpy) == ("3.10", "1.24")
 
 
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_ci_runs_the_newest_python_the_classifiers_declare():
+    out = subprocess.run(["bash", str(ROOT / ".ci" / "run"), "--newest"], capture_output=True, text=True, check=True)
+    classifiers = _lines("metadata", "classifiers")
+    named = [c.rsplit(" ", 1)[1] for c in classifiers if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c)]
+    assert out.stdout.split() == ["python", max(named, key=lambda v: int(v.split(".")[1]))] == ["python", "3.13"]
+
+
+def test_ci_checks_the_lessons_on_another_cpus_kernels():
+    run = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert 'NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL AVX512_SPR" OPENBLAS_CORETYPE=Haswell' in run
+    assert "-m slow tests/test_lessons.py" in run
+
+
 def test_the_classifiers_name_every_python_from_the_oldest_on():
     classifiers = _lines("metadata", "classifiers")
     named = sorted(

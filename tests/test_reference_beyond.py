@@ -63,7 +63,7 @@ def test_stored_stream_follows_the_recorded_recipe():
 def test_every_key_has_a_default_case():
     torch_keys = {"adamax", "radam", "rprop", "asgd", "adafactor", "lbfgs", "muon", "sparse_adam"}
     assert {c["numopt"]["key"] for c in TORCH_CASES if not c["numopt"]["kwargs"]} == torch_keys
-    optax_keys = {"lion", "signum", "adabelief", "yogi", "lamb", "lars"}
+    optax_keys = {"lion", "signum", "adabelief", "yogi", "lamb", "lars", "schedule_free"}
     assert {c["numopt"]["key"] for c in OPTAX_CASES if not c["numopt"]["kwargs"]} == optax_keys
 
 
@@ -71,7 +71,7 @@ def test_every_key_has_a_default_case():
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_numopt_matches_torch_golden(case, problem):
     expected = [_arrays()[golden.npz_key(case["name"], problem, i)] for i in range(len(case["arrays"]))]
-    _compare(f"torch {case['name']} {problem}", _numopt(case, problem), expected)
+    _compare(f"golden {case['name']} {problem}", _numopt(case, problem), expected)
 
 
 @pytest.mark.parametrize("problem", golden.PROBLEM_NAMES)

@@ -1,6 +1,8 @@
 """numopt.schedules: each schedule against values computed by hand, and used as an optimizer's ``lr``."""
 
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -65,3 +67,39 @@ def test_sgd_with_a_schedule_takes_the_scheduled_step(schedule):
         hand = hand - schedule(t) * g
         opt.step(theta, g)
         np.testing.assert_allclose(theta, hand, rtol=1e-15)
+
+
+# ------------------------------------------------ the torch equivalents the docstrings name
+TORCH = json.loads((Path(__file__).resolve().parent / "reference" / "schedules_torch.json").read_text())
+"""torch's learning rates for one setting of each schedule (tests/reference/make_schedules_golden.py)."""
+SAME_AS_TORCH = {  # case: (the numopt schedule the docstring says it equals, up to which step)
+    "step": (schedules.StepDecay(0.1, every=3, factor=0.5), None),
+    "exponential": (schedules.Exponential(0.1, gamma=0.9), None),
+    "inverse_time": (schedules.InverseTime(0.1, decay=0.5), None),
+    "cosine": (schedules.Cosine(0.1, steps=5, lr_min=0.01), 6),  # until t = steps + 1
+    "warmup_cosine_chained": (schedules.Warmup(schedules.Cosine(0.1, steps=10), steps=4), 11),
+}
+
+
+@pytest.mark.parametrize("case", SAME_AS_TORCH, ids=str)
+def test_each_schedule_equals_the_torch_scheduler_its_docstring_names(case):
+    schedule, until = SAME_AS_TORCH[case]
+    torch_lr = TORCH["cases"][case]["lr"][:until]
+    assert values(schedule, len(torch_lr)) == pytest.approx(torch_lr, rel=1e-12, abs=1e-15), TORCH["cases"][case]
+    assert TORCH["base_lr"] == 0.1
+
+
+def test_after_its_steps_cosine_holds_lr_min_where_torch_turns_back_up():
+    torch_lr = TORCH["cases"]["cosine"]["lr"]  # T_max = 5, eta_min = 0.01: the floor at t = 6
+    ours = values(schedules.Cosine(0.1, steps=5, lr_min=0.01), len(torch_lr))
+    assert ours[6:] == [0.01] * (len(torch_lr) - 6)
+    assert all(later > 0.01 + 1e-3 for later in torch_lr[6:]) and torch_lr[10] == pytest.approx(0.1, rel=1e-12)
+
+
+def test_warmup_is_torch_chained_scheduler_not_sequential_lr():
+    """SequentialLR starts the cosine afresh after the ramp; Warmup multiplies the same t's cosine."""
+    ours = values(schedules.Warmup(schedules.Cosine(0.1, steps=10), steps=4), 11)
+    sequential = TORCH["cases"]["warmup_cosine_sequential"]["lr"][:11]
+    assert ours[0] == pytest.approx(sequential[0], rel=1e-12)  # both start at lr/4
+    assert sequential[4] == pytest.approx(0.1, rel=1e-12) and ours[4] < 0.07  # a fresh cosine, or t = 5's
+    assert all(abs(a - b) > 1e-3 for a, b in zip(ours[1:10], sequential[1:10], strict=True))

@@ -692,6 +692,38 @@ BEYOND_REFERENCES.update({
 })
 
 
+@elementwise
+def ref_schedule_free(theta, grads, lr, beta, beta2, eps, weight_decay, adam):
+    """Schedule-free: z takes the (RMS-normalized) step, x averages z with weights η_max², θ = y between them."""
+    out, z, x, v, lr_max, weight_sum = [], theta, theta, 0.0, 0.0, 0.0
+    for t, g in enumerate(grads, 1):
+        if adam:
+            v = beta2 * v + (1.0 - beta2) * g * g
+            u = g / (math.sqrt(v / (1.0 - beta2**t)) + eps) + weight_decay * theta
+        else:
+            u = g + weight_decay * theta
+        z = z - eta(lr, t) * u
+        lr_max = max(lr_max, eta(lr, t))
+        weight_sum = weight_sum + lr_max**2
+        x = x + lr_max**2 / weight_sum * (z - x)  # x ← (1 − c) x + c z
+        theta = beta * x + (1.0 - beta) * z
+        out.append(theta)
+    state = {"z": z, "x": x, "lr_max": lr_max, "weight_sum": weight_sum}
+    return out, ({**state, "v": v} if adam else state)
+
+
+def first_schedule_free(th, g, hp):
+    """c₁ = 1: x₁ = z₁ = θ₀ − η u₁, so θ₁ = z₁; u₁ = g/(|g| + ε) + λθ (AdamW: v̂₁ = g²) or g + λθ."""
+    u = g / (abs(g) + hp["eps"]) if hp["adam"] else g
+    return th - eta(hp["lr"], 1) * (u + hp["weight_decay"] * th)
+
+
+BEYOND_DEFAULTS["schedule_free"] = {
+    "lr": 0.0025, "beta": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.0, "adam": True,
+}
+BEYOND_REFERENCES["schedule_free"] = (ref_schedule_free, first_schedule_free)
+
+
 # ---------------------------------------------------------------------------- the cases
 
 SHEET_DEFAULTS = {
@@ -863,6 +895,10 @@ BEYOND_CASES += [
     Case("lars-defaults", "lars"),
     Case("lars", "lars", {"lr": 0.5, "trust_coefficient": 0.01, "momentum": 0.5, "weight_decay": 0.01}),
     Case("lars-schedule", "lars", {"lr": decaying}),
+    Case("schedule_free-defaults", "schedule_free"),
+    Case("schedule_free", "schedule_free", {"lr": 0.05, "beta": 0.8, "beta2": 0.95, "eps": 1e-6, "weight_decay": 0.1}),
+    Case("schedule_free-sgd", "schedule_free", {"lr": 0.05, "beta": 0.7, "adam": False}),
+    Case("schedule_free-warmup", "schedule_free", {"lr": lambda t: 0.05 * min(1.0, t / 3)}),  # η_max follows it
 ]
 CASES += BEYOND_CASES
 

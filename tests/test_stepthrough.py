@@ -11,6 +11,7 @@ import html
 import json
 import shlex
 import sys
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -230,7 +231,8 @@ def test_json_has_full_precision():
 
 
 @pytest.mark.parametrize("key", sorted(numopt.OPTIMIZERS))
-def test_cli_explains_every_algorithm(key, capsys):
+def test_cli_explains_every_algorithm(key, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "1000")  # one row per box line
     assert main(["explain", key, "--grads", "0.1,-0.2", "--params", "1,2", "--steps", "2"]) == 0
     out = capsys.readouterr().out
     for statement in box_statements(numopt.OPTIMIZERS[key]):
@@ -241,7 +243,8 @@ def test_cli_explains_every_algorithm(key, capsys):
     assert data["algorithm"] == key and len(data["steps"]) == 1
 
 
-def test_cli_variants_and_three_steps_of_adam(capsys):
+def test_cli_variants_and_three_steps_of_adam(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "1000")  # one row per box line
     assert main(["explain", "adam", "--hp", "lr=0.1", "--hp", "amsgrad=true", "--grads", "0.1,-0.2",
                  "--params", "1,2", "--steps", "3"]) == 0
     out = capsys.readouterr().out
@@ -258,7 +261,7 @@ def test_cli_variants_and_three_steps_of_adam(capsys):
         (["explain", "adam", "--grads", "1,2", "--params", "1"], "expected the same number"),
         (["explain", "adam", "--grads", "1", "--hp", "betaa=0.5"], "--hp betaa is not a hyperparameter of adam"),
         (["explain", "adam", "--grads", "1", "--hp", "beta1=2"], "--hp beta1=2.0 is out of range"),
-        (["explain", "adam", "--grads", "1", "--steps", "0"], "--steps 0 is not valid"),
+        (["explain", "adam", "--grads", "1", "--steps", "0"], "--steps '0' is not valid"),
         (["explain", "egu", "--grads", "1", "--params", "-1"], "positive"),
     ],
 )
@@ -269,16 +272,55 @@ def test_cli_usage_errors_exit_2_with_one_line(argv, message, capsys):
 
 
 def test_cli_steps_must_be_a_whole_number(capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        main(["explain", "adam", "--grads", "1", "--steps", "two"])
-    assert exit_info.value.code == 2
+    assert main(["explain", "adam", "--grads", "1", "--steps", "two"]) == 2
     err = capsys.readouterr().err
-    assert "--steps" in err and "'two' is not a whole number" in err and err.count("\n") == 1
+    assert "--steps 'two' is not valid; expected a whole number >= 1" in err and err.count("\n") == 1
 
 
-def test_the_readme_table_is_what_the_command_prints(capsys):
+def test_cli_steps_accepts_1e0_like_every_other_count(capsys):
+    assert main(["explain", "sgd", "--grads", "1", "--steps", "2e0"]) == 0
+    assert "step t = 2" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("columns", [40, 80, 120])
+def test_cli_table_fits_the_terminal(capsys, monkeypatch, columns):
+    """Every printed line fits ``columns`` (a single word longer than that, such as a long array, excepted)."""
+    monkeypatch.setenv("COLUMNS", str(columns))
+    assert main(["explain", "adam", "--hp", "lr=0.1", "--params", "1,2", "--grads", "0.1,-0.2"]) == 0
+    for line in capsys.readouterr().out.splitlines():
+        assert _columns(line) <= columns or " " not in line.strip(), line
+
+
+def test_cli_table_is_the_unwrapped_one_when_it_fits(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "1000")
+    assert main(["explain", "adam", "--hp", "lr=0.1", "--params", "1,2", "--grads", "0.1,-0.2"]) == 0
+    explanation = numopt.explain(numopt.Adam(lr=0.1), np.array([1.0, 2.0]), np.array([0.1, -0.2]))
+    assert capsys.readouterr().out == explanation.to_text() + "\n"
+
+
+def _columns(text: str) -> int:
+    """Terminal columns: combining accents (m̂) take none."""
+    return sum(not unicodedata.combining(ch) for ch in text)
+
+
+def test_the_readme_table_is_what_the_command_prints(capsys, monkeypatch):
+    """The README shows the command in an 80-column terminal."""
+    monkeypatch.setenv("COLUMNS", "80")
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     block = readme.split("## Step through one update", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
     command, printed = block.split("\n", 1)
     assert main(shlex.split(command.removeprefix("$ numopt "))) == 0
     assert capsys.readouterr().out == printed
+
+
+def test_first_difference_compares_variants_that_set_theta_on_another_line():
+    theta, g = np.array([1.0, 2.0]), np.array([1e-9, -0.2])
+    plain = numopt.explain(numopt.Adam(lr=0.1), theta, g, steps=2)
+    inside = numopt.explain(numopt.Adam(lr=0.1, eps_in_sqrt=True), theta, g, steps=2)
+    difference = plain.first_difference(inside, rtol=1e-6, atol=1e-9)
+    # step 1: m̂ = g, v̂ = g², so θ moves by η·g/(|g| + ε) = 0.1·1e-9/(1e-9 + 1e-8) plainly
+    # and by η·g/√(g² + ε) = 0.1·1e-9/√(1e-18 + 1e-8) with ε inside
+    assert difference.name == "theta" and difference.line.t == 1
+    assert np.isclose(difference.expected[0], 1.0 - 0.1 * 1e-9 / 1.1e-8)
+    assert np.isclose(difference.actual[0], 1.0 - 0.1 * 1e-9 / np.sqrt(1e-18 + 1e-8))
+    assert plain.first_difference(numopt.explain(numopt.Adam(lr=0.1), theta, g, steps=2)) is None

@@ -17,7 +17,7 @@ from numopt.runner import run
 # ## Exercise 1
 #
 # *For `Quadratic(condition=100)`, predict the best step size and the number of steps SGD needs to
-# reduce the loss by $10^{-6}$; check with `run`.*
+# reduce the loss by a factor $10^{6}$; check with `run`.*
 #
 # The eigenvalues are $\lambda = (1, 100)$. The best constant step balances the two extreme
 # contraction factors:
@@ -28,7 +28,7 @@ from numopt.runner import run
 # Both factors have the same size $\rho = (\kappa-1)/(\kappa+1) = 99/101$, so *every* eigen-coordinate
 # shrinks by $\rho$ per step and the closed-form loss
 # $J(\theta_t) = \tfrac12\sum_i \lambda_i c_{i,0}^2 (1-\eta\lambda_i)^{2t}$ is exactly
-# $J(\theta_0)\,\rho^{2t}$, whatever the start. The loss is down by $10^{-6}$ once
+# $J(\theta_0)\,\rho^{2t}$, whatever the start. The loss is down by a factor $10^6$ once
 #
 # $$\rho^{2t} \le 10^{-6} \iff t \ge \frac{\ln 10^{6}}{2\ln(101/99)} \approx 345.4,$$
 #

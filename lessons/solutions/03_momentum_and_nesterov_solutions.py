@@ -8,6 +8,7 @@ import numpy as np
 
 import numopt
 from numopt import theory
+from numopt.grading import assert_matches, grade
 from numopt.problems import Quadratic, Rosenbrock
 from numopt.runner import run
 
@@ -85,8 +86,8 @@ for _ in range(steps):
     g_prev = g
     fed.append(theta.copy())
 err = np.max(np.abs(np.array(fed) - nag))
-print(f"max |NAG - Momentum fed g + beta (g - g_prev)| over {steps} Rosenbrock steps: {err:.1e}")
 assert err < 1e-10
+print(f"NAG and Momentum fed g + beta (g - g_prev) agree within 1e-10 over {steps} Rosenbrock steps")
 
 # %% [markdown]
 # ## Exercise 3
@@ -129,3 +130,22 @@ for lr in (0.004, 0.05, 0.18):
     rate = measured_rate(numopt.Momentum(lr=lr, beta=beta), 3000, 200)
     print(f"eta = {lr:5.3f}: measured rate {rate:.4f}, sqrt(beta) = {np.sqrt(beta):.4f}")
     assert abs(rate / np.sqrt(beta) - 1) < 0.005
+
+
+# %% [markdown]
+# ## Lab
+#
+# The lesson's first attempt stores the EWMA $\beta b + (1-\beta)g$: the third convention of §1, the same path only
+# with $\eta$ scaled by $1/(1-\beta)$, so the grader calls it a legitimate variant but not the asked form. numopt's
+# (and torch's) velocity adds the whole gradient:
+
+# %%
+def momentum_update(param, grad, state, t, lr=0.02, beta=0.9):
+    """One heavy-ball step in numopt's (torch's) convention b ← βb + g, θ ← θ − ηb; returns (new_param, new_state)."""
+    velocity = np.zeros_like(param) if state is None else state
+    velocity = beta * velocity + grad
+    return param - lr * velocity, velocity
+
+
+print(grade(momentum_update, "momentum", {"lr": 0.02, "beta": 0.9}).summary())
+assert_matches(momentum_update, "momentum", {"lr": 0.02, "beta": 0.9})

@@ -7,6 +7,7 @@
 import numpy as np
 
 import numopt
+from numopt.grading import assert_matches, grade
 from numopt.theory import ewma_effective_sample_size
 
 SEED = 0
@@ -94,8 +95,11 @@ assert abs(steps[-1] / np.sqrt((1 - opt.rho) * opt.eps * T) - 1) < 0.05
 #
 # The EWMA is worth $(1+\beta)/(1-\beta)$ independent samples, so 100 samples need
 # $(1+\beta)/(1-\beta) = 100$, i.e. $\beta = 99/101 \approx 0.9802$. Its window $1/(1-\beta) = 50.5$
-# steps is half the sample count: an EWMA weighs its recent samples unequally, so it averages
-# about twice as many as its window, not as many. For $g \sim \mathcal N(1, 0.5^2)$,
+# steps is half the sample count. The reason is the geometric tail: Kish's effective sample size of
+# weights $w_j$ is $(\sum_j w_j)^2/\sum_j w_j^2$, and for $w_j = (1-\beta)\beta^j$ it is
+# $1 \cdot (1-\beta^2)/(1-\beta)^2 = (1+\beta)/(1-\beta)$. The weights within the 1/e cut-off alone are worth
+# about 46 samples, close to the window; the many small weights beyond it still average noise out, and
+# they double the count. For $g \sim \mathcal N(1, 0.5^2)$,
 # $\mathrm{Var}[g^2] = 1.125$ and the standard deviation of $v$ should be $\sqrt{1.125/100} = 0.106$.
 # The simulation has about $30000/50 = 600$ independent stretches, so its std is known to a
 # few percent; we allow 10%.
@@ -103,6 +107,12 @@ assert abs(steps[-1] / np.sqrt((1 - opt.rho) * opt.eps * T) - 1) < 0.05
 # %%
 beta = 99 / 101
 assert abs(ewma_effective_sample_size(beta) - 100) < 1e-9
+w = (1 - beta) * beta ** np.arange(5000)  # the weights, newest first; the tail beyond 5000 is below 1e-40
+assert abs(w.sum() ** 2 / (w**2).sum() - 100) < 1e-9  # Kish's formula gives the same 100
+cut = int(np.ceil(1 / -np.log(beta)))  # the 1/e cut-off: the ages j < 1/(−ln β) ≈ 50 weigh more than 1/e of the newest
+kish_head = w[:cut].sum() ** 2 / (w[:cut] ** 2).sum()
+print(f"Kish's n_eff: all weights 100.0, the {cut} weights within the 1/e cut-off alone {kish_head:.1f}")
+assert 40 < kish_head < 50.5  # (1 − β^c)²(1 + β)/((1 − β)(1 − β^2c)) with c = 51: about 46
 rng = np.random.default_rng(SEED)
 g_noisy = 1.0 + 0.5 * rng.standard_normal((30_500, 1))
 opt, theta, v = numopt.RMSProp(lr=0.1, beta=beta), np.zeros(1), []
@@ -113,3 +123,21 @@ std = np.std(v[500:])
 print(f"beta = {beta:.4f}, window {1 / (1 - beta):.1f} steps: std of v {std:.4f}, sqrt(1.125/100) = "
       f"{np.sqrt(1.125 / 100):.4f}")
 assert abs(std / np.sqrt(1.125 / 100) - 1) < 0.1
+
+
+# %% [markdown]
+# ## Lab
+#
+# The lesson's first attempt borrows Adam's bias correction $v/(1-\beta^t)$. RMSProp has none: its $v$ starts at zero,
+# so its first step is $1/\sqrt{1-\beta} \approx 3.2$ times longer than the corrected one. Without it:
+
+# %%
+def rmsprop_update(param, grad, state, t, lr=0.01, beta=0.9, eps=1e-8):
+    """One RMSProp step: v ← βv + (1 − β)g², θ ← θ − ηg/(√v + ε); returns (new_param, new_state)."""
+    v = np.zeros_like(param) if state is None else state
+    v = beta * v + (1 - beta) * grad**2
+    return param - lr * grad / (np.sqrt(v) + eps), v
+
+
+print(grade(rmsprop_update, "rmsprop", {"lr": 0.01, "beta": 0.9, "eps": 1e-8}).summary())
+assert_matches(rmsprop_update, "rmsprop", {"lr": 0.01, "beta": 0.9, "eps": 1e-8})

@@ -1,16 +1,3 @@
-# ---
-# jupyter:
-#   jupytext:
-#     formats: ipynb,py:percent
-#     text_representation:
-#       extension: .py
-#       format_name: percent
-#   kernelspec:
-#     display_name: Python 3
-#     language: python
-#     name: python3
-# ---
-
 # %% [markdown]
 # # Lesson 06 — Adam and AdamW: worked solutions
 #
@@ -21,6 +8,7 @@
 import numpy as np
 
 import numopt
+from numopt.grading import assert_matches, grade
 from numopt.theory import bias_correction, ewma_weights
 
 # %% [markdown]
@@ -191,3 +179,24 @@ print(f"noiseless AdamW limit      {np.array2string(np.clip(c_quad, -1 / lam, 1 
 assert np.allclose(a_quad * c_quad / (a_quad + strength), predicted, rtol=1e-12)  # it is L2 with λ_i
 assert np.all(np.abs(measured - predicted) < 0.03)
 assert measured[2] < 2.5  # far from the noiseless box minimiser 10: the noise turned AdamW into L2
+
+
+# %% [markdown]
+# ## Lab
+#
+# The lesson's first attempt corrects $m$ but not $v$: early on $v$ is $1-\beta_2^t$ times too small, so the first
+# step is about $\eta/\sqrt{1-\beta_2} \approx 32\,\eta$ instead of $\eta$. Both moments are corrected:
+
+# %%
+def adam_update(param, grad, state, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    """One Adam step (§1's box); state is the pair (m, v); returns (new_param, new_state)."""
+    m, v = (np.zeros_like(param), np.zeros_like(param)) if state is None else state
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad**2
+    m_hat = m / (1 - beta1**t)
+    v_hat = v / (1 - beta2**t)
+    return param - lr * m_hat / (np.sqrt(v_hat) + eps), (m, v)
+
+
+print(grade(adam_update, "adam", {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}).summary())
+assert_matches(adam_update, "adam", {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8})

@@ -1,16 +1,3 @@
-# ---
-# jupyter:
-#   jupytext:
-#     formats: ipynb,py:percent
-#     text_representation:
-#       extension: .py
-#       format_name: percent
-#   kernelspec:
-#     display_name: Python 3
-#     language: python
-#     name: python3
-# ---
-
 # %% [markdown]
 # # Lesson 07 — Nadam: worked solutions
 #
@@ -21,6 +8,7 @@
 import numpy as np
 
 import numopt
+from numopt.grading import assert_matches, grade
 from numopt.problems import Rosenbrock
 from numopt.runner import run
 from numopt.theory import bias_correction
@@ -167,3 +155,25 @@ assert final[0.01, "Nadam (doc 003)"] < final[0.01, "Nadam (Dozat)"] < final[0.0
 assert min(final[0.01, n] for n in ("Adam", "Nadam (doc 003)", "Nadam (Dozat)")) > 0.5
 assert final[0.2, "Adam"] < 1e-8 < 1e-3 < final[0.2, "Nadam (doc 003)"] < final[0.2, "Nadam (Dozat)"]
 assert final[0.05, "Adam"] > 7 * max(final[0.05, "Nadam (doc 003)"], final[0.05, "Nadam (Dozat)"])
+
+
+# %% [markdown]
+# ## Lab
+#
+# The lesson's first attempt forgets to divide the gradient term $(1-\beta_1)g_t$ by $1-\beta_1^t$, which shrinks
+# the early steps (the first one from $1.9\,\eta$ to $\eta$ for a constant gradient). Both terms of $\bar m_t$ are
+# corrected:
+
+# %%
+def nadam_update(param, grad, state, t, lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    """One Nadam step in doc 003's form (§1); state is the pair (m, v); returns (new_param, new_state)."""
+    m, v = (np.zeros_like(param), np.zeros_like(param)) if state is None else state
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad**2
+    v_hat = v / (1 - beta2**t)
+    m_bar = beta1 * m / (1 - beta1**t) + (1 - beta1) * grad / (1 - beta1**t)
+    return param - lr * m_bar / (np.sqrt(v_hat) + eps), (m, v)
+
+
+print(grade(nadam_update, "nadam", {"lr": 2e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}).summary())
+assert_matches(nadam_update, "nadam", {"lr": 2e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8})

@@ -9,6 +9,7 @@ import numpy as np
 
 import numopt
 from numopt import theory
+from numopt.grading import assert_matches, grade
 from numopt.problems import MLP, Flattened
 from numopt.runner import run
 
@@ -19,8 +20,10 @@ from numopt.runner import run
 # $\theta_1 = \theta_0 e^{-\eta g} = \theta_0 - \eta\,\theta_0 g + O(\eta^2)$; gradient descent on $\phi = \log\theta$
 # gives $\theta_1 = \theta_0 e^{-\eta\,\theta_0 g} = \theta_0 - \eta\,\theta_0^2 g + O(\eta^2)$ (per coordinate).
 # The first-order terms agree for every $g$ if and only if $\theta_0 = \theta_0^2$, i.e. $\theta_0 = 1$ (since
-# $\theta_0 > 0$). At $\theta_0 = 1$ the two exponents are identical, so the steps agree exactly, not only to first
-# order. Elsewhere their difference divided by $\eta$ tends to $\theta_0 g(\theta_0 - 1)$ as $\eta \to 0$.
+# $\theta_0 > 0$); for one given $g$, $\theta_0 g = \theta_0^2 g$ asks for $\theta_0 = 1$ only where $g \ne 0$ (a zero
+# coordinate of the gradient does not move under either). At $\theta_0 = 1$ the two exponents are identical, so the
+# steps agree exactly, not only to first order. Elsewhere their difference divided by $\eta$ tends to
+# $\theta_0 g(\theta_0 - 1)$ as $\eta \to 0$.
 
 
 # %%
@@ -39,8 +42,8 @@ def gd_on_log_step(theta, g, eta):
 g = np.array([0.7, -1.3])
 ones = np.ones(2)
 diff_at_one = np.max(np.abs(egu_step(ones, g, 0.1) - gd_on_log_step(ones, g, 0.1)))
-print(f"from θ0 = (1, 1), η = 0.1: max |EGU − GD on log θ| = {diff_at_one:.1e}")
 assert diff_at_one == 0.0  # the same exponent, computed the same way
+print("from θ0 = (1, 1), η = 0.1: EGU and GD on log θ take the same step")
 
 theta0 = np.array([0.2, 2.5])
 for eta in (1e-2, 1e-4, 1e-6):
@@ -79,8 +82,8 @@ def egsgd_gains(eta, lam=4.0, gamma=0.01, steps=30):
 for eta_lam in (0.5, 1.0, 1.5):
     gains, grads = egsgd_gains(eta_lam / 4.0)
     err = np.max(np.abs(gains - theory.egsgd_gain(grads, 0.01)) / gains)
-    print(f"ηλ = {eta_lam}: gain after 30 steps {gains[-1, 0]:.4f}   (vs closed form: rel. error {err:.1e})")
     assert err < 1e-14
+    print(f"ηλ = {eta_lam}: gain after 30 steps {gains[-1, 0]:.4f}   (the closed form agrees within 1e-14)")
     if eta_lam < 1:
         assert gains[-1, 0] > 1 and (np.diff(gains[:, 0]) >= 0).all()
     elif eta_lam > 1:
@@ -120,3 +123,19 @@ for (name, T), values in score.items():
 assert (score["per layer", 400] < score["global", 400]).all()
 assert (score["global", 1000] < score["per layer", 1000]).all()
 assert (score["per layer", 1000] < 0.7 * score["per layer", 400]).all()
+
+
+# %% [markdown]
+# ## Lab
+#
+# The lesson's first attempt takes gradient descent on $\varphi = \log\theta$, whose gradient is $\theta \odot g$
+# (erratum 11, §1): a different algorithm. EGU multiplies by $\exp(-\eta g)$:
+
+# %%
+def egu_update(param, grad, state, t, lr=0.1):
+    """One EGU step: θ ← θ ⊙ exp(−ηg); EGU keeps no state; returns (new_param, new_state)."""
+    return param * np.exp(-lr * grad), state
+
+
+print(grade(egu_update, "egu", {"lr": 0.1}).summary())
+assert_matches(egu_update, "egu", {"lr": 0.1})

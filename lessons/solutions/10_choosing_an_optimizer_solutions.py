@@ -25,30 +25,61 @@ assert final_loss(numopt.NAG(lr=0.3), mlp, 30, 1) == run(numopt.NAG(lr=0.3), mlp
 # %% [markdown]
 # ## Exercise 1
 #
-# The lesson's grid $10^{-2}, \dots, 10^{0}$ plus $10^{0.5}$ and $10^{1}$, on the MLP for 120 steps:
+# The lesson's grid $10^{-2}, \dots, 10^{0}$ plus $10^{0.5}$ and $10^{1}$, on the MLP for 120 steps, seeds 0–7. At the
+# largest $\eta$ single runs are chaotic: a change of $10^{-13}$ in the starting weights changes SGD's loss at
+# $\eta = 10$ from 0.03 to 0.1, and two CPUs that round differently disagree as much. So we read **medians over eight
+# seeds**, and only differences far larger than the scatter between seeds.
 
 # %%
+class Nudged:
+    """``problem`` with every starting weight multiplied by 1 + 1e-13: a change at rounding level."""
+
+    def __init__(self, problem):
+        self.problem = problem
+
+    def __getattr__(self, name):
+        return getattr(self.problem, name)
+
+    def init(self, seed=None):
+        return {k: v * (1 + 1e-13) for k, v in self.problem.init(seed).items()}
+
+
 lrs = 10.0 ** np.arange(-2.0, 1.01, 0.5)
-rows = {key: row(lambda lr, key=key: numopt.OPTIMIZERS[key](lr=lr), mlp, 120, lrs)
-        for key in ("sgd", "momentum", "nag")}
+many_seeds = range(8)
+
+
+def medians_on(problem):
+    return {key: np.median([[final_loss(numopt.OPTIMIZERS[key](lr=lr), problem, 120, seed) for lr in lrs]
+                            for seed in many_seeds], axis=0) for key in ("sgd", "momentum", "nag")}
+
+
+medians, nudged = medians_on(mlp), medians_on(Nudged(mlp))
+chaotic = {key: ~np.isclose(nudged[key], medians[key], rtol=1e-6) for key in medians}
+print("median over 8 seeds; where a 1e-13 nudge of the start moves the median, only a bound is shown")
 print("η        " + "".join(f"{lr:9.3g}" for lr in lrs))
-for key, values in rows.items():
-    print(f"{key:9s}" + "".join(f"{x:9.3g}" for x in values) + f"   best η {lrs[np.argmin(values)]:.3g}")
+for key, values in medians.items():
+    print(f"{key:9s}" + "".join(f"{'> 1' if x > 1 else '< 0.2' if x < 0.2 else '~':>9s}" if wild else f"{x:9.3g}"
+                                for x, wild in zip(values, chaotic[key], strict=True)))
 
 # %% [markdown]
-# SGD's best $\eta$ is $10^{0.5} \approx 3.2$, just past the lesson's grid, with $10$ almost as good. Momentum's best is
-# **not** $(1-\beta) = 0.1$ times that: it is the same $\eta \approx 3.2$, its curve has a second dip at $0.32$, and it
-# diverges at $\eta = 10$ where SGD does not. The $1/(1-\beta)$ rule is the steady-state gain of the velocity under a
-# slowly changing gradient; it held on the convex logistic problem, but in 120 steps on the non-convex MLP the
-# largest stable step matters as much, and with two seeds a bumpy curve is not resolved. Report it as found.
+# SGD keeps improving past the lesson's grid: its median at $\eta = 10^{0.5} \approx 3.2$ is well below the one at
+# $\eta = 1$. Momentum at $\eta$ still tracks SGD at $10\eta$ (the $1/(1-\beta)$ rule), within 20 %, at every pair
+# where neither is chaotic, up to $\eta = 0.316$ against $\eta = 3.16$. Beyond, the
+# rule says Momentum at $\eta = 10$ is SGD at 100, far past SGD's stable range, and indeed Momentum and NAG blow up
+# there (median loss above 1) while SGD at $\eta = 10$ still trains. Which grid point is Momentum's *best* is a
+# near-tie between $10^{-0.5}$ and $10^{0}$, so we do not read it.
 
 # %%
-best_sgd, best_momentum = lrs[np.argmin(rows["sgd"])], lrs[np.argmin(rows["momentum"])]
-assert best_sgd == lrs[5] and best_momentum == lrs[5]
-assert not np.isclose(best_momentum, best_sgd / theory.effective_window(0.9))
-assert rows["momentum"][3] < rows["momentum"][4] > rows["momentum"][5]  # two dips
-assert rows["momentum"][6] > 1 and rows["sgd"][6] < 0.1  # η = 10: momentum blows up, SGD does not
-assert rows["sgd"][6] < 1.05 * rows["sgd"][5]
+shift = round(np.log10(theory.effective_window(0.9)) / 0.5)  # 10 = two half-decades
+assert medians["sgd"][5] < 0.8 * medians["sgd"][4]  # 10^0.5 beats 1
+steady = ~chaotic["momentum"][:-shift] & ~chaotic["sgd"][shift:]  # pairs where neither median is chaotic
+assert steady[:4].all()
+ratio = medians["momentum"][:-shift] / medians["sgd"][shift:]
+assert np.all(np.abs(np.log(ratio[steady])) < np.log(1.2))
+assert medians["momentum"][6] > 1 and medians["nag"][6] > 1 and medians["sgd"][6] < 0.2  # η = 10
+for key in medians:  # the same verdicts from the nudged starts
+    assert nudged[key][6] > 1 if key != "sgd" else nudged[key][6] < 0.2
+assert not any(wild[:4].any() for wild in chaotic.values())  # η <= 0.316: not chaotic
 
 # %% [markdown]
 # ## Exercise 2

@@ -16,12 +16,17 @@ Gradescope autograder from ``numopt assignment adam --gradescope DIR``
 (:mod:`~numopt.grading.gradescope`). File submissions run in a child process
 of their own (:mod:`~numopt.grading.sandbox`, :mod:`~numopt.grading.child`).
 
-Modules: :mod:`~numopt.grading.candidates` (the three candidate forms),
-:mod:`~numopt.grading.cases` (the seeded cases), :mod:`~numopt.grading.compare`
-(the tolerance rule), :mod:`~numopt.grading.mutants` (the catalogue of
-mistakes), :mod:`~numopt.grading.grader` (running and diagnosing),
-:mod:`~numopt.grading.report` (the outputs), :mod:`~numopt.grading.assignment`
-(starter files) and :mod:`~numopt.grading.cli` (the commands).
+Modules, by concern: loading and forms, :mod:`~numopt.grading.candidates` (the
+candidate forms and the adapter) and :mod:`~numopt.grading.forms` (course functions
+found by signature, ``--signature`` specs); hyperparameters,
+:mod:`~numopt.grading.binding` (bound by role); the cases,
+:mod:`~numopt.grading.cases`, and the tolerance rule, :mod:`~numopt.grading.compare`;
+running, :mod:`~numopt.grading.grader`; diagnosis, :mod:`~numopt.grading.diagnosis`
+(state, recorded steps, probes, structural hypotheses), :mod:`~numopt.grading.mutants`
+(the catalogue of named mistakes) and :mod:`~numopt.grading.textbook` (the second,
+deliberately independent copy of the textbook maths); reporting,
+:mod:`~numopt.grading.results` and :mod:`~numopt.grading.report`; starter files,
+:mod:`~numopt.grading.assignment`, and the commands, :mod:`~numopt.grading.cli`.
 """
 
 from __future__ import annotations

@@ -40,16 +40,13 @@ from pathlib import Path
 from typing import Any
 
 from .. import OPTIMIZERS
+from .grader import default_names
 from .sandbox import PRELOAD, _main_not_rerun
 
 __all__ = ["BatchResult", "find_submissions", "grade_folder"]
 
 PREFERRED_FILES = ("student.py", "optim.py", "submission.py")
 """File names chosen, in this order, in a student folder with several ``.py`` files."""
-
-CS231N_FUNCTIONS = {"momentum": "sgd_momentum"}
-"""CS231n's function name where it is not the registry key."""
-
 
 @dataclass
 class BatchResult:
@@ -63,12 +60,6 @@ class BatchResult:
     diagnosis: str
     mistake: str
     results: dict[str, Any]
-
-
-def default_names(algorithm: str) -> str:
-    """``"Adam|adam"``: the names tried, in order, in each student's file."""
-    names = [OPTIMIZERS[algorithm].__name__, algorithm, CS231N_FUNCTIONS.get(algorithm, algorithm)]
-    return "|".join(dict.fromkeys(names))
 
 
 def find_submissions(folder: str | Path, algorithm: str, file: str | None = None) -> dict[str, Path | str]:

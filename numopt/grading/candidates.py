@@ -1,6 +1,6 @@
 r"""Load a student's optimizer and drive it, whatever its form, through one interface.
 
-Three forms are accepted (``detect_form`` tells them apart):
+These forms are accepted (``detect_form`` tells them apart):
 
 ``"step"``
     A class or an instance with ``step(params, grads)`` that updates ``params``
@@ -21,13 +21,24 @@ Three forms are accepted (``detect_form`` tells them apart):
     The first call gets ``state=None``; ``t`` is the step number, 1 on the
     first step. Hyperparameters are passed as keyword arguments if the function
     accepts them (``def update(param, grad, state, t, lr=1e-3, beta1=0.9)``).
+``"course"``
+    A course's function, found by its signature and argument names
+    (Holberton's ``update_variables_Adam(alpha, beta1, beta2, epsilon, var, grad, v, s, t)``,
+    Coursera's ``update_parameters_with_adam`` over layer dicts), or given by a
+    ``"signature:SPEC"`` form (:mod:`~numopt.grading.forms`).
 
-Hyperparameter names are mapped both ways: a candidate may call the step size
+An object's method may take the gradient first (found by probing), be the
+method that the course-facing one delegates to (``update(network, grads)``
+calling ``update_params(params, grads)``), or take a layer and return the
+steps (Keras-like ``optimise_gradients(layer, gradients)``).
+
+Hyperparameters are bound by role: a candidate may call the step size
 ``lr``, ``learning_rate``, ``alpha``, ``eta`` or ``step_size``, ``eps`` may be
-``epsilon``, and so on (:data:`HP_ALIASES`). A hyperparameter that the
-instructor set explicitly but the candidate cannot accept is an error; one
-left at its default, or a variant switch such as ``eps_in_sqrt`` (it chooses
-the reference's form), is simply not passed.
+``epsilon`` or ``epscut``, RMSProp's β ``beta2`` or ``decay_rate``, and so on
+(:mod:`~numopt.grading.binding`). A hyperparameter that the instructor set
+explicitly but the candidate cannot accept is set on the reference only, and a
+note says so; a variant switch such as ``eps_in_sqrt`` (it chooses the
+reference's form) is simply not passed.
 
 The candidate never sees the grader's own arrays: it gets copies, and a
 candidate that writes into its gradient, raises, returns the wrong type or
@@ -61,9 +72,12 @@ from typing import Any
 
 import numpy as np
 
+from .. import OPTIMIZERS
+from .binding import Binding, bind, keyword_arguments, role_of
+from .forms import INITIALIZERS, Signature, course_signature, parse_signature
+
 __all__ = [
     "FORMS",
-    "HP_ALIASES",
     "Candidate",
     "CandidateError",
     "CandidateLoadError",
@@ -74,8 +88,11 @@ __all__ = [
     "source_of",
 ]
 
-FORMS = ("step", "dict", "list", "cs231n", "pure")
-"""The accepted candidate forms (see the module docstring)."""
+FORMS = ("step", "dict", "list", "cs231n", "pure", "course")
+"""The accepted candidate forms (see the module docstring); ``"signature:SPEC"`` is one too."""
+
+SIGNATURE = "signature:"
+"""Prefix of a form given as an explicit signature spec, ``"signature:f(lr, w, g, v) -> (w, v)"``."""
 
 OBJECT_FORMS = ("step", "dict", "list")
 """The forms that are an object with a method ``step`` or ``update`` (params as an array, a dict, a list)."""
@@ -83,21 +100,15 @@ OBJECT_FORMS = ("step", "dict", "list")
 METHODS = ("step", "update")
 """The names an object's update method may have, in order of preference."""
 
-HP_ALIASES: dict[str, tuple[str, ...]] = {
-    "lr": ("learning_rate", "alpha", "eta", "step_size"),
-    "eps": ("epsilon",),
-    "beta": ("momentum", "decay_rate", "rho", "mu", "decay", "gamma"),
-    "rho": ("decay_rate",),
-    "beta1": ("b1", "beta_1"),
-    "beta2": ("b2", "beta_2"),
-    "weight_decay": ("wd",),
-    "initial_accumulator_value": ("initial_accumulator",),
-}
-"""numopt hyperparameter name -> other names courses use for it, in order of preference."""
+HOLDERS = ("network", "net", "model", "layers", "layer", "module", "nn")
+"""First-argument names of a method that takes a whole network, not the parameters (it delegates)."""
+
+NEUTRAL: dict[str, Any] = {"weight_decay": 0.0, "initial_accumulator_value": 0.0}
+"""Values of a hyperparameter that change nothing: a candidate that cannot take it loses nothing."""
 
 WHAT: dict[str, str] = {
     "step": "{method}(params, grads)", "dict": "{method}(params, grads)", "list": "{method}(params, grads)",
-    "cs231n": "update(w, dw, config)", "pure": "update(param, grad, state, t)",
+    "cs231n": "update(w, dw, config)", "pure": "update(param, grad, state, t)", "course": "{method}",
 }
 """How messages name the call of each form."""
 
@@ -319,6 +330,8 @@ def detect_form(obj: Any) -> str:
     if method is not None:
         return _container(getattr(obj, method))
     if inspect.isfunction(obj) or inspect.ismethod(obj) or callable(obj):
+        if course_signature(obj) is not None:
+            return "course"
         try:
             params = inspect.signature(obj).parameters.values()
         except (TypeError, ValueError):
@@ -332,28 +345,53 @@ def detect_form(obj: Any) -> str:
     raise CandidateLoadError(
         f"candidate {_label(obj)} has an unknown form; expected a class or instance with "
         "step(params, grads) or update(params, grads), a function update(w, dw, config) -> (next_w, config), "
-        "or a function update(param, grad, state, t) -> (new_param, new_state)"
+        "a function update(param, grad, state, t) -> (new_param, new_state), or a course function such as "
+        "update_variables_Adam(alpha, beta1, beta2, epsilon, var, grad, v, s, t) (or give --signature)"
     )
 
 
+def _positional(method: Any, obj: Any) -> list[inspect.Parameter] | None:
+    """The positional parameters of ``obj``'s ``method`` without ``self``; None if it has no signature."""
+    try:
+        params = list(inspect.signature(method).parameters.values())
+    except (TypeError, ValueError):
+        return None
+    if inspect.isclass(obj) and params and params[0].name == "self":
+        params = params[1:]
+    return [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)]
+
+
 def _method_of(obj: Any) -> str | None:
-    """``"step"`` or ``"update"``: the method of a class or instance that takes (params, grads)."""
+    """The method of a class or instance that takes one parameter container and its gradients.
+
+    ``step`` or ``update`` with two arguments, unless its first argument is a
+    whole network (``update(network, grads)``): then the method it delegates
+    to, the one whose arguments are named as parameters and gradients
+    (``update_params(params, grads)``), or a Keras-like method taking a layer
+    and the gradients and returning the steps (``optimise_gradients(layer, gradients)``).
+    """
     if inspect.isfunction(obj) or inspect.ismethod(obj):
         return None
     for name in METHODS:
         method = getattr(obj, name, None)
         if not callable(method):
             continue
-        try:
-            params = list(inspect.signature(method).parameters.values())
-        except (TypeError, ValueError):
+        params = _positional(method, obj)
+        if params is None:
             return name
-        if inspect.isclass(obj) and params and params[0].name == "self":
-            params = params[1:]
-        positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-        if len([p for p in positional if p.default is p.empty]) == 2 or any(p.kind == p.VAR_POSITIONAL
-                                                                           for p in params):
+        required = [p for p in params if p.default is p.empty and p.kind != p.VAR_POSITIONAL]
+        if any(p.kind == p.VAR_POSITIONAL for p in params):
             return name
+        if len(required) == 2 and required[0].name.lower() not in HOLDERS:
+            return name
+    for name in sorted(n for n in dir(obj) if not n.startswith("__")):
+        method = getattr(obj, name, None)
+        params = _positional(method, obj) if callable(method) and not inspect.isclass(method) else None
+        if params and len(params) >= 2 and len([p for p in params if p.default is p.empty]) == 2:
+            roles = {role_of(params[0].name), role_of(params[1].name)}
+            if roles == {"params", "grads"} or (params[0].name.lower() in HOLDERS and role_of(params[1].name) == "grads"
+                                                and name not in METHODS):
+                return name
     return None
 
 
@@ -386,35 +424,15 @@ def describe_candidate(obj: Any) -> str:
     return _label(obj)
 
 
-def _keyword_hyperparameters(
-    target: Callable, hp: Mapping[str, Any], explicit: frozenset[str], label: str, skip: int = 0,
-    notes: list[str] | None = None, accepted: set[str] | None = None,
-) -> dict[str, Any]:
-    """The hyperparameters ``target`` accepts, under the name it uses for each.
-
-    One that the instructor set but ``target`` does not accept is set on the
-    reference only, with a sentence in ``notes``.
-    """
+def _defaults(target: Callable, skip: int = 0) -> tuple[list[str], dict[str, Any], bool]:
+    """(argument names, their defaults, whether it takes ``**kwargs``) of ``target`` after ``skip`` arguments."""
     try:
         params = list(inspect.signature(target).parameters.values())[skip:]
     except (TypeError, ValueError):
         params = []
-    names = {p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
-    var_keyword = any(p.kind == p.VAR_KEYWORD for p in params)
-    kwargs = {}
-    for name, value in hp.items():
-        options = (name, *HP_ALIASES.get(name, ()))
-        chosen = next((n for n in options if n in names), name if var_keyword else None)
-        if chosen is not None:
-            kwargs[chosen] = value
-            if accepted is not None:
-                accepted.add(name)
-        elif name in explicit and notes is not None:
-            notes.append(
-                f"{label} takes no argument named {' or '.join(options)}, so {name}={value!r} was set on the "
-                "reference only"
-            )
-    return kwargs
+    names = [p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    defaults = {p.name: p.default for p in params if p.default is not p.empty}
+    return names, defaults, any(p.kind == p.VAR_KEYWORD for p in params)
 
 
 # ---------------------------------------------------------------------------- the adapter
@@ -427,13 +445,13 @@ class Candidate:
         The candidate, or ``"FILE.py:NAME"``.
     key : str
         The registry key of the algorithm it implements (``"adam"``); used to
-        name CS231n's ``config`` keys.
+        name CS231n's ``config`` keys and to bind hyperparameters by role.
     hp : mapping
         The reference's hyperparameters, under numopt's names.
     explicit : collection of str, optional
-        The names in ``hp`` that the instructor set; these must be accepted.
+        The names in ``hp`` that the instructor set.
     form : str, optional
-        One of :data:`FORMS`; detected when omitted.
+        One of :data:`FORMS`, or ``"signature:SPEC"``; detected when omitted.
     label : str, optional
         How the report names the candidate (default: the spec or the object's name).
     time_limit : float, optional
@@ -456,36 +474,101 @@ class Candidate:
     ) -> None:
         self.label = label or describe_candidate(obj)
         self.time_limit = time_limit
-        self.notes: list[str] = []  # hyperparameters set on the reference only
-        self.accepted: set[str] = set()  # numopt names of the hyperparameters the candidate takes
+        self.notes: list[str] = []  # bindings, hyperparameters set on the reference only
         self.args = (key, dict(hp), frozenset(explicit), form, label, time_limit)
         self.overran = False  # set by a step that overran: the candidate is not called again
         obj = load_candidate(obj, time_limit)
-        if form is not None and form not in FORMS:
+        self.obj, self.key = obj, key
+        self.signature: Signature | None = None
+        if form is not None and form.startswith(SIGNATURE):
+            try:
+                self.signature = parse_signature(form[len(SIGNATURE):])
+            except ValueError as err:
+                raise CandidateLoadError(str(err)) from None
+            form = "course"
+        elif form is not None and form not in FORMS:
             raise ValueError(f"form={form!r} is not a candidate form; expected one of {', '.join(FORMS)}")
         self.form = form or detect_form(obj)
+        if self.form == "course" and self.signature is None:
+            self.signature = course_signature(obj)
+            if self.signature is None:
+                raise CandidateLoadError(f"{_label(obj)} is not a course function; expected one (or --signature)")
         self.method = (_method_of(obj) or "step") if self.form in OBJECT_FORMS else None
-        self.what = WHAT[self.form].format(method=self.method)
-        self.obj = obj
-        self.key = key
-        explicit = frozenset(explicit)
+        self.reference_state: tuple[str, ...] = ()  # a course function's states are the reference's, by position
+        if self.form == "course":
+            self.reference_state = OPTIMIZERS[key](**hp)._kept_state()
+        self.what = WHAT[self.form].format(method=self.method or (self.signature and self.signature.describe()))
+        binding = Binding(OPTIMIZERS[key].__name__)
+        hp = dict(hp)
         if self.form in OBJECT_FORMS:
-            self.kwargs = (
-                _keyword_hyperparameters(obj, hp, explicit, _label(obj), notes=self.notes, accepted=self.accepted)
-                if inspect.isclass(obj) else {}
-            )
+            self.kwargs = self._keywords(obj, hp, binding) if inspect.isclass(obj) else {}
         elif self.form == "pure":
-            self.kwargs = _keyword_hyperparameters(obj, hp, explicit, _label(obj), skip=4, notes=self.notes,
-                                                   accepted=self.accepted)
+            self.kwargs = self._keywords(obj, hp, binding, skip=4)
+        elif self.form == "course":
+            self.kwargs = self._positional_hyperparameters(hp, binding)
         else:
             beta_name = CS231N_BETA.get(key, "beta")
             self.kwargs = {
                 (beta_name if name == "beta" else CS231N_NAMES.get(name, name)): value
                 for name, value in hp.items()
             }
-            self.accepted = set(hp)
+            binding.accepted = set(hp)
+        self.accepted = binding.accepted
+        self.notes += binding.notes()
+        self._missing(hp, frozenset(explicit), inspect.isclass(obj) or self.form not in OBJECT_FORMS)
+        self.steps_sign = 0.0  # a Keras-like method returns steps: +1 if they are subtracted, −1 if added
+        self.gradient_first = False
         if self.form in OBJECT_FORMS and construct:
             self._fresh()  # build or copy once now, so that a broken constructor is reported up front
+            self._probe()
+
+    def _keywords(self, target: Callable, hp: dict, binding: Binding, skip: int = 0) -> dict[str, Any]:
+        names, defaults, var_keyword = _defaults(target, skip)
+        kwargs = keyword_arguments(names, defaults, hp, binding)
+        if var_keyword:  # **kwargs: numopt's names for the hyperparameters no named argument took
+            extra = {name: value for name, value in hp.items() if name not in binding.accepted}
+            kwargs.update(extra)
+            binding.accepted |= set(extra)
+        return kwargs
+
+    def _positional_hyperparameters(self, hp: dict, binding: Binding) -> dict[str, Any]:
+        """The value of each hyperparameter argument of a course function: bound by role, or its default."""
+        assert self.signature is not None
+        names, defaults, _ = _defaults(self.obj)
+        by_position = dict(zip([n for n, _ in self.signature.args], names, strict=False))
+        values: dict[str, Any] = {}
+        for name, role in self.signature.args:
+            if role != "hp":
+                continue
+            ours = bind(name, hp)
+            if ours is not None and ours not in binding.accepted:
+                values[name] = hp[ours]
+                binding.bound(name, ours, hp[ours])
+            elif by_position.get(name) in defaults:
+                values[name] = defaults[by_position[name]]
+                binding.left.append((name, values[name]))
+            else:
+                raise CandidateLoadError(
+                    f"{self.signature.describe()}: argument {name!r} takes none of {OPTIMIZERS[self.key].__name__}'s "
+                    f"hyperparameters ({', '.join(hp)}) and has no default; expected an argument of that "
+                    "algorithm (or give --signature)"
+                )
+        return values
+
+    def _missing(self, hp: dict, explicit: frozenset[str], can_take: bool) -> None:
+        """Notes on what the reference uses that the candidate cannot accept."""
+        if not can_take:
+            return
+        label = _label(self.obj)
+        for name, value in hp.items():
+            if name in self.accepted or name in OPTIMIZERS[self.key].switches:
+                continue
+            if name in explicit:
+                self.notes.append(f"{label} takes no argument for {name}, so {name}={value!r} was set on the "
+                                  "reference only")
+            elif name in NEUTRAL and value != NEUTRAL[name]:
+                self.notes.append(f"the reference uses {name}={value!r}, which {label} cannot accept (it takes "
+                                  f"no argument for {name}); expected an implementation with {name}")
 
     def with_hp(self, hp: Mapping[str, Any]) -> Candidate:
         """The same candidate built with other hyperparameters (CandidateLoadError if its constructor refuses)."""
@@ -496,10 +579,53 @@ class Candidate:
         """Build or copy the candidate once (object forms), raising CandidateLoadError if that fails."""
         if self.form in OBJECT_FORMS:
             self._fresh()
+            self._probe()
 
     def arguments(self) -> str:
         """The constructor's keyword arguments as source, ``lr=0.01, beta1=0.9``."""
         return ", ".join(f"{k}={v!r}" for k, v in self.kwargs.items())
+
+    def _probe(self) -> None:
+        """Find out, by one call on a copy, whether the method takes the gradient first, or returns steps.
+
+        Unless the first argument is named as the parameters, the call gets
+        parameters near 10 and gradients near 1e-3, distinct arrays: the one
+        the method changed, or the one it returned something close to, is
+        the parameters. A method whose first argument is a layer
+        (Keras-like) returns steps; they are subtracted if they have the
+        sign of the gradient.
+        """
+        params = _positional(getattr(self.obj, self.method, None), self.obj) or []
+        first = params[0].name.lower() if params else ""
+        if role_of(first) == "params":
+            return  # step(params, grads): nothing to find out (and the student's code runs in the cases only)
+        a = 10.0 + np.linspace(0.1, 1.2, 12).reshape(3, 4)
+        b = 1e-3 * np.linspace(1.0, 2.0, 12).reshape(3, 4)
+        if first in HOLDERS:
+            returned = self._call_probe(a, b)
+            steps = returned if isinstance(returned, np.ndarray) else None
+            if steps is not None and steps.shape == a.shape:
+                self.steps_sign = 1.0 if float(np.sum(steps * b)) > 0 else -1.0
+            return
+        returned, (after_a, after_b) = self._call_probe(a, b, keep=True)
+        moved_a, moved_b = not np.array_equal(after_a, a), not np.array_equal(after_b, b)
+        if isinstance(returned, np.ndarray) and returned.shape == a.shape:
+            self.gradient_first = bool(np.abs(returned - b).max() < np.abs(returned - a).max())
+        elif moved_b and not moved_a:
+            self.gradient_first = True
+
+    def _call_probe(self, a: np.ndarray, b: np.ndarray, keep: bool = False) -> Any:
+        session = Session(self)
+        try:
+            with _quiet(self.time_limit):
+                first, second = session._wrap(a.copy()), session._wrap(b.copy())
+                returned = session._invoke(first, second)
+        except (Exception, SystemExit, _TimeLimit):  # the steps will say what is wrong
+            returned, first, second = None, session._wrap(a), session._wrap(b)
+        returned = session._unwrap(returned) if isinstance(returned, (list, dict)) else returned
+        if keep:
+            return returned, (session._unwrap(first), session._unwrap(second))
+        return returned
 
     def _fresh(self) -> Any:
         if not inspect.isclass(self.obj):
@@ -530,6 +656,14 @@ class Candidate:
         return Session(self)
 
 
+class _Layer:
+    """What a Keras-like ``optimise_gradients(layer, gradients)`` gets as the layer: the parameters, by name."""
+
+    def __init__(self, params: list[np.ndarray]) -> None:
+        self.params = self.weights = self.parameters = params
+        self.name = "layer0"
+
+
 class Session:
     """One run of a candidate from fresh state: ``step(theta, g, t) -> new theta``.
 
@@ -544,6 +678,9 @@ class Session:
         self.driver = candidate._fresh() if candidate.form in OBJECT_FORMS else None
         self.params: np.ndarray | None = None
         self.memory: Any = dict(candidate.kwargs) if candidate.form == "cs231n" else None
+        self.layer: _Layer | None = None
+        self.first_layer = 1  # Coursera's layers are numbered from 1, some students' from 0
+        self.course_calls = 0
 
     def step(self, theta: np.ndarray, g: np.ndarray, t: int) -> np.ndarray:
         """Run step ``t`` from ``theta`` with gradient ``g``; return the new parameters (a copy).
@@ -561,6 +698,8 @@ class Session:
             with _quiet(self.candidate.time_limit):
                 if form in OBJECT_FORMS:
                     new = self._call_method(theta, grads)
+                elif form == "course":
+                    new = self._call_course(theta, grads, t)
                 else:
                     args = (theta.copy(), grads, self.memory)
                     if form == "pure":
@@ -594,29 +733,117 @@ class Session:
             )
         return self._checked(new, theta, what, t)
 
+    # ---- object forms
+    def _wrap(self, array: np.ndarray) -> Any:
+        """``array`` in the container the method takes: itself, ``{"W": array}`` or ``[array]``."""
+        form = self.candidate.form
+        return {"W": array} if form == "dict" else [array] if form == "list" else array
+
+    @staticmethod
+    def _unwrap(container: Any) -> Any:
+        if isinstance(container, dict) and len(container) == 1:
+            return next(iter(container.values()))
+        if isinstance(container, list) and len(container) == 1:
+            return container[0]
+        return container
+
+    def _invoke(self, params: Any, grads: Any) -> Any:
+        """Call the method: params and grads in its order, or a layer and the gradients (Keras-like)."""
+        method = getattr(self.driver, self.candidate.method)
+        if self.candidate.steps_sign or _first_is_holder(method):
+            if self.layer is None:
+                self.layer = _Layer([self._unwrap(params)])
+            self.layer.params[0] = self._unwrap(params)
+            return method(self.layer, grads if isinstance(grads, list) else [self._unwrap(grads)])
+        if self.candidate.gradient_first:
+            return method(grads, params)
+        return method(params, grads)
+
     def _call_method(self, theta: np.ndarray, grads: np.ndarray) -> Any:
-        """``driver.step(params, grads)`` (or ``update``) with params as an array, ``{"W": array}`` or ``[array]``.
+        """``driver.step(params, grads)`` (or the method found) with params as an array, a dict or a list.
 
         The new parameters are what the method returned (ML-From-Scratch's
-        ``update(w, grad) -> new_w``), else the container updated in place.
+        ``update(w, grad) -> new_w``), else the container updated in place; a
+        Keras-like method's returned steps are subtracted (or added, by the probe).
         """
-        method = getattr(self.driver, self.candidate.method)
         if self.candidate.form == "step":
             if self.params is None:
                 self.params = theta.copy()  # one array for the whole run: state keyed by id() works
             self.params[...] = theta
-            returned = method(self.params, grads)
-            return returned if isinstance(returned, np.ndarray) else self.params
-        if self.candidate.form == "dict":
-            params, wrapped = {"W": theta.copy()}, {"W": grads}
+            params: Any = self.params
         else:
-            params, wrapped = [theta.copy()], [grads]
-        returned = method(params, wrapped)
+            params = self._wrap(theta.copy())
+        returned = self._invoke(params, self._wrap(grads))
+        if self.candidate.steps_sign:
+            steps = np.asarray(self._unwrap(returned), dtype=float)
+            return theta - self.candidate.steps_sign * steps
         if isinstance(returned, np.ndarray):
             return returned
         if isinstance(returned, (dict, list)) and len(returned) == 1:
             params = returned
-        return params["W"] if isinstance(params, dict) else params[0]
+        return self._unwrap(params)
+
+    # ---- course functions
+    def _layers(self, array: np.ndarray, prefix: str = "") -> dict[str, np.ndarray]:
+        """Coursera's dicts: the array's first two rows as ``W{l}``, the rest as ``b{l}`` (``dW{l}``, ``db{l}``)."""
+        n = self.first_layer
+        return {f"{prefix}W{n}": array[:2].copy(), f"{prefix}b{n}": array[2:].copy()}
+
+    def _assemble(self, layers: Mapping[str, Any], prefix: str = "") -> np.ndarray:
+        n = self.first_layer
+        return np.concatenate([np.asarray(layers[f"{prefix}W{n}"], dtype=float),
+                               np.asarray(layers[f"{prefix}b{n}"], dtype=float)])
+
+    def _initial_state(self, theta: np.ndarray) -> dict[str, Any]:
+        """Zeros for every state argument, or what the module's ``initialize_adam(parameters)`` makes."""
+        sig = self.candidate.signature
+        assert sig is not None
+        states = sig.states
+        if not sig.layered:
+            return {name: np.zeros_like(theta) for name in states}
+        namespace = getattr(self.candidate.obj, "__globals__", {})
+        made = next((namespace[n] for n in INITIALIZERS if callable(namespace.get(n))), None)
+        if made is not None:
+            result = made(self._layers(theta))
+            result = result if isinstance(result, tuple) else (result,)
+            if len(result) == len(states) and all(isinstance(r, dict) for r in result):
+                return dict(zip(states, result, strict=True))
+        return {name: self._layers(np.zeros_like(theta), "d") for name in states}
+
+    def _call_course(self, theta: np.ndarray, grads: np.ndarray, t: int) -> Any:
+        try:
+            return self._course_once(theta, grads, t)
+        except KeyError as err:  # a missing "W0": layers numbered from 0, so the first call is made again that way
+            missing = str(err.args[0]) if err.args else ""
+            if self.course_calls > 0 or self.first_layer == 0 or not missing.endswith("0"):
+                raise
+            self.first_layer, self.memory = 0, None
+            return self._course_once(theta, grads, t)
+
+    def _course_once(self, theta: np.ndarray, grads: np.ndarray, t: int) -> Any:
+        sig = self.candidate.signature
+        assert sig is not None
+        if self.memory is None:
+            self.memory = self._initial_state(theta)
+        params: Any = self._layers(theta) if sig.layered else theta.copy()
+        gradients: Any = self._layers(grads, "d") if sig.layered else grads
+        values = {"params": params, "grads": gradients, "t": t}
+        args = [self.candidate.kwargs[name] if role == "hp" else self.memory[name] if role == "state"
+                else values[role] for name, role in sig.args]
+        returned = self.candidate.obj(*args)
+        self.course_calls += 1
+        params_name = next(name for name, role in sig.args if role == "params")
+        names = sig.returns or (params_name, *sig.states)
+        if isinstance(returned, tuple):
+            if len(returned) != len(names):
+                raise CandidateError(f"{self.candidate.what} returned {len(returned)} values at step {t}; expected "
+                                     f"{len(names)} ({', '.join(names)})")
+            new = returned[0]
+            for name, value in zip(names[1:], returned[1:], strict=True):
+                self.memory[name] = value
+        else:
+            new = params if returned is None else returned
+        return self._assemble(new) if sig.layered and isinstance(new, Mapping) else new
 
     def _unpack(self, returned: Any, what: str, t: int) -> tuple[Any, Any]:
         if not (isinstance(returned, tuple) and len(returned) == 2):
@@ -655,6 +882,8 @@ class Session:
     def state(self, max_size: int | None = None) -> dict[str, Any]:
         """The candidate's state after the last step, by the names it uses (arrays and numbers only).
 
+        A course function's states are named by position as the reference's
+        (Coursera's and Holberton's ``v, s`` are Adam's ``m, v``).
         ``max_size`` leaves out arrays with more elements (a scratch buffer is not state to compare).
         """
         if self.candidate.form in OBJECT_FORMS:
@@ -662,6 +891,8 @@ class Session:
             inner = getattr(self.driver, "state", None)
             if isinstance(inner, Mapping):
                 found.update(inner)
+        elif self.candidate.form == "course":
+            found = self._course_state()
         elif isinstance(self.memory, Mapping):
             found = dict(self.memory)
         else:
@@ -671,6 +902,30 @@ class Session:
             for name, value in found.items()
             if isinstance(name, str) and _is_numeric(value) and (max_size is None or np.size(value) <= max_size)
         }
+
+    def _course_state(self) -> dict[str, Any]:
+        sig = self.candidate.signature
+        if sig is None or not isinstance(self.memory, Mapping):
+            return {}
+        ours = self.candidate.reference_state
+        found = {}
+        for i, name in enumerate(sig.states):
+            value = self.memory.get(name)
+            if sig.layered and isinstance(value, Mapping):
+                try:
+                    value = self._assemble(value, "d")
+                except (KeyError, ValueError, TypeError):
+                    continue
+            found[ours[i] if len(ours) == len(sig.states) else name] = value
+        return found
+
+
+def _first_is_holder(method: Any) -> bool:
+    try:
+        params = list(inspect.signature(method).parameters)
+    except (TypeError, ValueError):
+        return False
+    return bool(params) and params[0].lower() in HOLDERS
 
 
 def _is_numeric(value: Any) -> bool:

@@ -24,8 +24,8 @@ Three kinds:
     100 in 12 dimensions (rotated, so no per-coordinate scaling removes the
     ill-conditioning; minimum at θ* = 1).
 
-The last two cases run at *other hyperparameters*: every decay rate, ε, η
-and γ that the candidate takes is moved (β 0.9 -> 0.8, ε × 1000, η × 3, see
+The last two cases run at *other hyperparameters*: every decay rate, ε, η,
+γ, λ and AdaGrad's v₀ (if not 0) that the candidate takes is moved (β 0.9 -> 0.8, ε × 1000, η × 3, see
 :func:`other_hyperparameters`), so that a candidate that ignores an argument
 and uses its default fails them and is named.
 
@@ -62,7 +62,8 @@ __all__ = ["SHAPE", "Case", "FlatProblem", "default_cases", "other_hyperparamete
 BETAS = frozenset({"beta", "beta1", "beta2", "rho", "mu"})
 """Decay rates in [0, 1): moved to 1 − 2(1 − β) (0.9 -> 0.8, 0.999 -> 0.998), or β + 0.25 below ½."""
 
-SCALED = {"lr": 3.0, "eps": 1000.0, "gamma": 2.0, "gamma_p": 2.0, "gamma_s": 2.0}
+SCALED = {"lr": 3.0, "eps": 1000.0, "gamma": 2.0, "gamma_p": 2.0, "gamma_s": 2.0, "weight_decay": 3.0,
+          "initial_accumulator_value": 3.0}
 """Other hyperparameters that are moved, by the factor they are multiplied by."""
 
 

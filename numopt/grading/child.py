@@ -14,11 +14,16 @@ its pipe until the grader closes it:
 Subclassing numopt's :class:`~numopt.base.Optimizer` for the bookkeeping is
 fine; running a numopt algorithm's ``_update`` (by subclassing or wrapping a
 numopt optimizer) fails the step with a message that says so.
+
+The protocol (:func:`encode`, :func:`decode`) lives here too, so that the
+sandbox imports the child and never the other way round.
 """
 
 from __future__ import annotations
 
+import base64
 import inspect
+import json
 import os
 import resource
 import sys
@@ -30,7 +35,6 @@ import numpy as np
 from .. import OPTIMIZERS
 from ..base import Optimizer
 from .candidates import Candidate, CandidateError, CandidateLoadError, Session, _label, load_candidate
-from .sandbox import decode, encode
 
 ALGORITHM_CLASSES = tuple(OPTIMIZERS.values())
 ALGORITHM_CODE = {
@@ -44,6 +48,44 @@ NUMOPT_CODE_MESSAGE = (
     "{what} runs numopt's own {where} at step {t} (it subclasses or wraps a numopt optimizer); expected "
     "your own implementation of the update (numopt.base.Optimizer may be used for the bookkeeping only)"
 )
+
+
+# ---------------------------------------------------------------------------- the protocol
+def _to_json(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        array = np.array(value, dtype=np.float64, order="C")  # ascontiguousarray would make 0-d arrays 1-d
+        return {"__array__": base64.b64encode(array.tobytes()).decode("ascii"), "shape": list(array.shape)}
+    if isinstance(value, dict):
+        return {str(k): _to_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_to_json(v) for v in value]
+    if isinstance(value, (np.floating, np.integer)):
+        return value.item()
+    return value
+
+
+def _from_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "__array__" in value:
+            flat = np.frombuffer(base64.b64decode(value["__array__"]), dtype=np.float64)
+            return flat.reshape(value["shape"]).copy()
+        return {k: _from_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_json(v) for v in value]
+    return value
+
+
+def encode(message: dict) -> bytes:
+    """A message as JSON bytes (arrays as base64 float64); sent as one multiprocessing frame."""
+    return json.dumps(_to_json(message), allow_nan=True).encode("utf-8")
+
+
+def decode(body: bytes) -> dict:
+    """The message of a frame's body; ValueError if it is not a JSON object."""
+    message = _from_json(json.loads(body.decode("utf-8")))
+    if not isinstance(message, dict):
+        raise ValueError("a frame must hold a JSON object")
+    return message
 
 
 class _Bounded:

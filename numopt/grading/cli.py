@@ -19,7 +19,8 @@ from .. import OPTIMIZERS
 from ..cli import CLIError
 from .assignment import write_starter
 from .batch import class_summary, grade_folder
-from .candidates import FORMS
+from .candidates import FORMS, SIGNATURE
+from .forms import SignatureError, parse_signature
 from .grader import grade, grade_module, resolve_hyperparameters
 from .gradescope import write_autograder
 
@@ -72,6 +73,19 @@ def _memory(megabytes: float | None) -> int | None:
     return int(megabytes * (1 << 20))
 
 
+def _form(args: argparse.Namespace) -> str | None:
+    """``--form``, or ``--signature SPEC`` (read here, so that a bad spec is a usage error) as ``signature:SPEC``."""
+    if args.signature and args.form:
+        raise CLIError(f"--signature {args.signature!r} and --form {args.form} both say how to call the candidate; "
+                       "expected one of them")
+    if args.signature:
+        try:
+            parse_signature(args.signature)
+        except SignatureError as err:
+            raise CLIError(str(err)) from None
+    return SIGNATURE + args.signature if args.signature else args.form
+
+
 def _names(text: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in text.split(",") if item.strip())
 
@@ -82,8 +96,8 @@ def _run_batch(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         raise CLIError(f"--workers {args.workers} is not allowed; expected a number of processes >= 1")
     options = {"hp": parse_hyperparameters(args.hp), "seed": args.seed, "rtol": args.rtol, "atol": args.atol,
-               "allow": _names(args.allow), "form": args.form, "time_limit": args.time_limit,
-               "memory_limit": _memory(args.memory_limit)}
+               "allow": _names(args.allow), "form": _form(args), "time_limit": args.time_limit,
+               "memory_limit": _memory(args.memory_limit), "strict": args.strict}
     try:
         resolve_hyperparameters(args.algorithm, options["hp"])  # checked once, before the pool starts
         start = time.perf_counter()
@@ -107,8 +121,8 @@ def _run_module(args: argparse.Namespace) -> int:
         raise CLIError(f"--hp {args.hp!r} with several algorithms is ambiguous; expected one algorithm, or no --hp")
     try:
         reports = grade_module(args.candidate, _names(args.algorithm), seed=args.seed, rtol=args.rtol,
-                               atol=args.atol, allow=_names(args.allow), form=args.form,
-                               time_limit=args.time_limit)
+                               atol=args.atol, allow=_names(args.allow), form=_form(args),
+                               time_limit=args.time_limit, strict=args.strict)
     except ValueError as err:
         raise CLIError(str(err)) from None
     passed = sum(r.passed for r in reports.values())
@@ -131,8 +145,8 @@ def _run_grade(args: argparse.Namespace) -> int:
     try:
         report = grade(
             args.candidate, args.algorithm, parse_hyperparameters(args.hp), seed=args.seed, rtol=args.rtol,
-            atol=args.atol, allow=_names(args.allow), form=args.form, time_limit=args.time_limit,
-            memory_limit=_memory(args.memory_limit),
+            atol=args.atol, allow=_names(args.allow), form=_form(args), time_limit=args.time_limit,
+            memory_limit=_memory(args.memory_limit), strict=args.strict,
         )
     except ValueError as err:
         raise CLIError(str(err)) from None
@@ -188,8 +202,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--rtol", type=float, default=1e-6, help="pass if |x − y| <= atol + rtol·|y| (default 1e-6)")
     p.add_argument("--atol", type=float, default=1e-9, help="see --rtol (default 1e-9)")
     p.add_argument("--allow", default="", metavar="VARIANT,...",
-                   help="legitimate variants to accept: eps_in_sqrt, ewma, dozat")
+                   help="variants to accept: eps_in_sqrt, ewma, dozat (efficient is accepted unless --strict)")
     p.add_argument("--form", choices=FORMS, help="the candidate's form (detected by default)")
+    p.add_argument("--signature", metavar="SPEC",
+                   help="how to call a function the vocabulary does not recognise, echoed in the report, e.g. "
+                        "'f(lr, beta1, beta2, eps, w, g, m, v, t) -> (w, m, v)'")
+    p.add_argument("--strict", action="store_true",
+                   help="require the plain form: refuse the paper's efficient ordering of Adam, accepted by default")
     p.add_argument("--time-limit", type=float, default=10.0, metavar="SECONDS",
                    help="seconds the candidate's import, constructor and each step may take (default 10)")
     p.add_argument("--memory-limit", type=float, metavar="MB",

@@ -20,50 +20,41 @@ import numpy as np
 
 from .. import OPTIMIZERS
 from ..stepthrough import explain
+from .binding import bind
 from .candidates import (
     FORMS,
-    HP_ALIASES,
+    SIGNATURE,
     Candidate,
     CandidateError,
     CandidateLoadError,
-    Session,
     describe_candidate,
     parse_spec,
     source_of,
 )
 from .cases import Case, default_cases, other_hyperparameters
 from .compare import Tolerance, relative_error
-from .mutants import CORRECTIONS, FAMILY, Mutant, catalogue_for, correction
+from .diagnosis import STATE_NAMES, diagnose, first_differing_line, probe_traces, state_differences, traces_of
+from .mutants import Mutant, catalogue_for
 from .report import GradeReport
 from .results import CaseResult
 from .sandbox import RemoteCandidate
 
 __all__ = [
-    "STATE_NAMES", "CaseResult", "assert_matches", "grade", "grade_module", "resolve_hyperparameters", "run_case",
+    "DEFAULT_VARIANTS", "STATE_NAMES", "CaseResult", "assert_matches", "grade", "grade_module",
+    "resolve_hyperparameters", "run_case",
 ]
 
-STATE_NAMES: dict[str, str] = {
-    **dict.fromkeys(("m", "exp_avg", "m_t", "mt", "first_moment"), "m"),
-    **dict.fromkeys(("v", "exp_avg_sq", "v_t", "vt", "second_moment", "cache", "sum_sq"), "v"),
-    **dict.fromkeys(("m_hat", "mhat"), "m_hat"),
-    **dict.fromkeys(("v_hat", "vhat"), "v_hat"),
-    **dict.fromkeys(("b", "momentum_buffer", "buf"), "b"),
-    **dict.fromkeys(("velocity", "u"), "velocity"),
-    **dict.fromkeys(("E_g2", "square_avg"), "E_g2"),
-    **dict.fromkeys(("E_delta2", "acc_delta"), "E_delta2"),
-    **dict.fromkeys(("g_bar", "grad_avg"), "g_bar"),
-    **dict.fromkeys(("v_max", "max_exp_avg_sq"), "v_max"),
-    **{name: name for name in ("nu", "g_prev", "p", "s", "t")},
-}
-"""Names a candidate may keep its state under -> numopt's quantity (torch's and CS231n's included)."""
+DEFAULT_VARIANTS = ("efficient",)
+"""Variants accepted unless ``strict``: a form the algorithm's own paper offers (Kingma & Ba's
+efficient ordering with ε̂ = ε, Algorithm 1's last paragraph of section 2)."""
 
 
 # ---------------------------------------------------------------------------- hyperparameters
 def resolve_hyperparameters(key: str, hp: Mapping[str, Any] | None) -> tuple[dict[str, Any], frozenset[str]]:
     """The reference's full hyperparameters and the names the caller set.
 
-    Names may be numopt's or an alias from :data:`HP_ALIASES`
-    (``learning_rate`` for ``lr``, ``epsilon`` for ``eps``, ...).
+    Names may be numopt's or another name of the same role
+    (:func:`~numopt.grading.binding.bind`: ``learning_rate`` for ``lr``, ``epsilon`` for ``eps``, ...).
 
     Raises
     ------
@@ -75,9 +66,7 @@ def resolve_hyperparameters(key: str, hp: Mapping[str, Any] | None) -> tuple[dic
     defaults = OPTIMIZERS[key]().hyperparameters
     resolved = {}
     for name, value in (hp or {}).items():
-        canonical = name if name in defaults else next(
-            (n for n in defaults if name in HP_ALIASES.get(n, ())), None
-        )
+        canonical = bind(name, defaults)
         if canonical is None:
             raise ValueError(
                 f"hyperparameter {name!r} is not one of {key}'s; expected one of {', '.join(defaults)}"
@@ -91,63 +80,6 @@ def resolve_hyperparameters(key: str, hp: Mapping[str, Any] | None) -> tuple[dic
     return full, frozenset(resolved)
 
 
-# ---------------------------------------------------------------------------- state
-def _reference_quantities(session: Session, key: str) -> dict[str, list[np.ndarray]]:
-    """numopt's state after the last step, with the values each recognised name may hold."""
-    opt = session.driver
-    quantities = {name: [np.asarray(a, dtype=float)] for name, a in opt.state.items()}
-    quantities["t"] = [np.asarray(float(opt.t))]
-    hp = opt.hyperparameters
-    if "b" in quantities and not callable(hp["lr"]):
-        b = quantities["b"][0]
-        quantities["velocity"] = [b, hp["lr"] * b, -hp["lr"] * b]  # b (torch), u = ηb (doc 003), −ηb (CS231n)
-    if key in FAMILY and opt.t > 0:
-        correct_m, correct_v = CORRECTIONS[FAMILY[key]]
-        b1, b2 = hp.get("beta1", 0.0), hp.get("beta2", hp.get("beta", 0.0))
-        if "m" in quantities:
-            quantities["m_hat"] = [quantities["m"][0] / correction(correct_m, b1, opt.t)]
-        if "v_hat" in quantities:  # AdaX keeps v̂ (bounded); a candidate may keep doc 000's v
-            quantities["v"] = [quantities["v_hat"][0] * correction(correct_v, b2, opt.t)]
-        else:
-            quantities["v_hat"] = [quantities["v"][0] / correction(correct_v, b2, opt.t)]
-    return quantities
-
-
-def _state_differences(cand: Session, ref: Session, key: str, tol: Tolerance) -> tuple[list[str], list[str]]:
-    """The candidate's recognised state names that differ from the reference, and those that agree."""
-    expected = _reference_quantities(ref, key)
-    differ, agree = [], []
-    for name, value in cand.state().items():
-        options = expected.get(STATE_NAMES.get(name, ""), [])
-        options = [o for o in options if o.shape == value.shape]
-        if options:
-            (agree if any(tol.close(value, o) for o in options) else differ).append(name)
-    return differ, agree
-
-
-def _first_differing_line(
-    replay: tuple, g: np.ndarray, k: int, state: Mapping[str, np.ndarray], differ: list[str], tol: Tolerance
-) -> str | None:
-    """The first line of the algorithm box whose value differs from the candidate's, as a sentence.
-
-    ``replay`` is the reference optimizer and θ before step ``k``; the step is replayed
-    with :func:`numopt.explain`, and each executed line's assigned values are compared,
-    in the box's order, with the candidate's quantities of the same meaning.
-    """
-    optimizer, theta = replay
-    for line in explain(optimizer, theta, g).lines:
-        for name, value in line.values.items():
-            for mine in (c for c in differ if STATE_NAMES.get(c, c) == name and c in state):
-                yours, reference = state[mine], np.asarray(value, dtype=float)
-                failing = ~tol.passing(yours, reference) if yours.shape == reference.shape else None
-                if failing is not None and failing.any():
-                    i = int(np.argmax(failing))
-                    where = f"[{i}]" if yours.size > 1 else ""
-                    return (f"at step {k}, line {line.box}: yours {mine}{where} = {yours.flat[i]:.6g}, "
-                            f"reference {reference.flat[i]:.6g}")
-    return None
-
-
 # ---------------------------------------------------------------------------- running
 def run_case(
     case: Case,
@@ -155,7 +87,6 @@ def run_case(
     candidate: Candidate,
     tol: Tolerance,
     key: str,
-    matching: bool = False,
 ) -> CaseResult:
     """Run one case for both and compare every compared step.
 
@@ -163,22 +94,18 @@ def run_case(
     ----------
     case : Case
     reference, candidate : Candidate
-        ``reference`` is numopt's optimizer, or a mutant when matching.
+        ``reference`` is numopt's optimizer (or an allowed variant).
     tol : Tolerance
     key : str
         The algorithm, to interpret the state.
-    matching : bool, default False
-        Test whether the candidate *is* ``reference`` (a mutant): the run
-        stops at the first difference, a reference that fails means no
-        match, and no state is compared.
 
     Notes
     -----
     A NaN or inf of the candidate passes only where the reference has the
     same value. A closed-loop run ends early if the reference diverges (its
     gradient is no longer finite); a forced run whose reference produced a
-    non-finite value (a mutant dividing by zero) goes on from the last finite
-    parameters.
+    non-finite value goes on from the last finite parameters. Every step the
+    candidate took is kept in ``trace`` for :mod:`~numopt.grading.diagnosis`.
 
     Returns
     -------
@@ -189,7 +116,7 @@ def run_case(
     closed = case.kind == "closed"
     theta, theta_c = case.theta0.copy(), case.theta0.copy()
     for k in range(1, case.steps + 1):
-        explaining = not matching and not closed and result.state_note is None and ref.driver is not None
+        explaining = not closed and result.state_note is None and ref.driver is not None
         replay = (copy.deepcopy(ref.driver), theta.copy()) if explaining else None  # to replay step k line by line
         if closed:
             with np.errstate(all="ignore"):
@@ -198,45 +125,40 @@ def run_case(
                 break  # the reference has diverged: nothing more to compare
         else:
             g_ref = g_c = case.grads[k - 1]
-        try:
-            y = ref.step(theta, g_ref, k)
-        except CandidateError:
-            if not matching:
-                raise
-            result.passed, result.first_failure = False, k
-            return result
+        y = ref.step(theta, g_ref, k)
         try:
             x = cand.step(theta_c if closed else theta, g_c, k)
         except CandidateError as failure:
             result.passed, result.first_failure = False, k
             result.failure, result.details = failure.message, failure.details
             return result
+        result.trace.append((k, (theta_c if closed else theta).copy(), g_c.copy(), x))
         if case.compared(k):
             result.worst_error = max(result.worst_error, relative_error(x, y))
             before = theta_c if closed else theta
             if not (tol.close(x, y, equal_nan=True) and tol.step_close(x, y, before, theta)):
                 result.passed = False
                 result.first_failure = result.first_failure or k
-                if not matching and np.array_equal(x, before) and not np.array_equal(y, theta):
+                if np.array_equal(x, before) and not np.array_equal(y, theta):
                     result.failure = result.failure or (
                         f"step {k} left the parameters unchanged; expected the parameters to be updated in place "
                         "(params -= ..., not params = params - ...) or the new ones returned"
                     )
                 if (~np.isfinite(x) & np.isfinite(y)).any():
                     result.failure = result.failure or f"step {k} produced NaN or inf where the reference is finite"
-                if matching or closed:
+                if closed:
                     return result
-        if not matching and not closed and result.state_note is None:  # same gradients on both sides
-            differ, agree = _state_differences(cand, ref, key, tol)
+        if not closed and result.state_note is None:  # same gradients on both sides
+            differ, agree = state_differences(cand, ref, key, tol)
             if differ:
                 agreed = f" ({', '.join(agree)} agree there)" if agree else ""
                 result.state_note = f"{', '.join(differ)} first differs from the reference at step {k}{agreed}"
-                line = _first_differing_line(replay, g_ref, k, cand.state(), differ, tol)
+                line = first_differing_line(replay, g_ref, k, cand.state(), differ, tol)
                 if line:
                     result.state_note += f"; {line}"
         if closed:
             theta, theta_c = y, x
-        else:  # a reference that divides by zero (a mutant): go on from the last finite point
+        else:  # a reference that overflowed: go on from the last finite point
             theta = np.where(np.isfinite(y), y, theta)
     return result
 
@@ -254,14 +176,6 @@ def _run_all(cases: list[Case], pairs: Pair, tol: Tolerance, key: str) -> list:
         else:
             results.append(run_case(case, reference, candidate, tol, key))
     return results
-
-
-def _matches(cases: list[Case], pairs: Pair, tol: Tolerance, key: str) -> bool:
-    for case in cases:
-        reference, candidate = pairs[case.hp_key]
-        if isinstance(candidate, str) or not run_case(case, reference, candidate, tol, key, matching=True).passed:
-            return False
-    return True
 
 
 def _pairs(build: Any, candidates: dict, key: str, hps: dict, label: str) -> Pair:
@@ -283,6 +197,7 @@ def grade(
     label: str | None = None,
     time_limit: float | None = 10.0,
     memory_limit: int | None = None,
+    strict: bool = False,
 ) -> GradeReport:
     """Grade ``candidate`` against ``numopt.OPTIMIZERS[algorithm](**hp)``.
 
@@ -302,7 +217,8 @@ def grade(
     rtol, atol : float, default 1e-6, 1e-9
         The pass rule ``|x − y| <= atol + rtol·|y|``.
     allow : iterable of str
-        Legitimate variants to accept (``"eps_in_sqrt"``, ``"ewma"``, ``"dozat"``).
+        Legitimate variants to accept (``"eps_in_sqrt"``, ``"ewma"``, ``"dozat"``); the variants
+        of :data:`DEFAULT_VARIANTS` are accepted unless ``strict``.
     form : str, optional
         ``"step"``, ``"cs231n"`` or ``"pure"``; detected when omitted.
     label : str, optional
@@ -314,6 +230,8 @@ def grade(
     memory_limit : int, optional
         Bytes of address space for the child process of a file submission
         (:data:`numopt.grading.sandbox.MEMORY_LIMIT` by default).
+    strict : bool, default False
+        Require the plain form: accept no variant but those in ``allow``.
 
     Notes
     -----
@@ -358,16 +276,17 @@ def grade(
             raise ValueError(
                 f"allow={name!r} is not a variant of {algorithm}; expected one of {', '.join(known) or 'none'}"
             )
+    allow += tuple(v for v in DEFAULT_VARIANTS if v in known and v not in allow and not strict)
     cls = OPTIMIZERS[algorithm]
     cases = default_cases(seed, positive=cls.positive_params)
     if not _has_other_hyperparameters(cls):
         cases = [case for case in cases if not case.other_hp]
     report = GradeReport(
         label=label or describe_candidate(candidate), algorithm=algorithm, hp=full, seed=seed, tolerance=tol,
-        allow=allow,
+        allow=allow, strict=strict,
     )
     report.cases = cases
-    if form is not None and form not in FORMS:
+    if form is not None and form not in FORMS and not form.startswith(SIGNATURE):
         raise ValueError(f"form={form!r} is not a candidate form; expected one of {', '.join(FORMS)}")
     try:
         cand = _load(candidate, algorithm, full, explicit, form, report.label, time_limit, memory_limit)
@@ -378,6 +297,7 @@ def grade(
         report.label = f"{report.label.rpartition(':')[0]}:{cand.found}"
     try:
         report.notes = list(cand.notes)
+        report.call = cand.what if cand.form == "course" else None
         hps = {"assignment": full, "other": other_hyperparameters(cls, full, cand.accepted)}
         report.other_hp = hps["other"]
         candidates = {"assignment": cand, "other": cand}
@@ -389,7 +309,11 @@ def grade(
         reference = _pairs(lambda key, hp: cls(**hp), candidates, algorithm, hps, f"numopt {algorithm}")
         report.results = _run_all(cases, reference, tol, algorithm)
         if not report.passed:
-            report.diagnosis = _diagnose(cases, candidates, tol, algorithm, hps)
+            traces = traces_of(report.results) + probe_traces(cand, algorithm, seed)
+            instance = isinstance(cand, Candidate) and not callable(cand.obj)  # built by the caller: no arguments seen
+            report.diagnosis = diagnose(algorithm, hps, traces, tol, None if instance else cand.accepted)
+            if report.diagnosis is not None and report.diagnosis.variant is not None:
+                report.variant_line = _variant_line(report.diagnosis, algorithm, full, cases, tol)
             if report.diagnosis is not None and report.diagnosis.variant in allow:
                 variant = _pairs(report.diagnosis.build, candidates, algorithm, hps, report.diagnosis.name)
                 report.results = _run_all(cases, variant, tol, algorithm)
@@ -399,13 +323,23 @@ def grade(
     return report
 
 
+CS231N_FUNCTIONS = {"momentum": "sgd_momentum"}
+"""CS231n's function name where it is not the registry key."""
+
+
+def default_names(algorithm: str) -> str:
+    """``"Adam|adam"``: the names tried, in order, in each student's file."""
+    names = [OPTIMIZERS[algorithm].__name__, algorithm, CS231N_FUNCTIONS.get(algorithm, algorithm)]
+    return "|".join(dict.fromkeys(names))
+
+
 def grade_module(path: str, algorithms: Iterable[str], **options: Any) -> dict[str, GradeReport]:
     """Grade several functions or classes of one file, each against its algorithm.
 
     For a CS231n ``optim.py``: ``grade_module("optim.py", ["momentum", "rmsprop", "adam"])``
     grades ``sgd_momentum``, ``rmsprop`` and ``adam``. The name graded for
     each algorithm is the first of numopt's class name, the key and CS231n's
-    name that the file defines (:func:`numopt.grading.batch.default_names`).
+    name that the file defines (:func:`default_names`).
 
     Parameters
     ----------
@@ -416,13 +350,36 @@ def grade_module(path: str, algorithms: Iterable[str], **options: Any) -> dict[s
     **options
         As for :func:`grade`, except ``hp`` (each algorithm gets its defaults).
     """
-    from .batch import default_names
-
     keys = list(algorithms)
     for key in keys:
         if key not in OPTIMIZERS:
             raise ValueError(f"algorithm {key!r} is unknown; expected one of {', '.join(OPTIMIZERS)}")
     return {key: grade(f"{path}:{default_names(key)}", key, **options) for key in keys}
+
+
+def _variant_line(variant: Mutant, key: str, hp: dict, cases: list[Case], tol: Tolerance) -> str | None:
+    """Where the variant first departs from the assignment's form, box line by box line.
+
+    Both take the first step of each case in turn, replayed with :func:`numopt.explain`, and are
+    compared with :meth:`~numopt.stepthrough.Explanation.first_difference` under the grader's
+    tolerance; the first case that shows a difference gives it.
+    """
+    for case in cases:
+        if case.grads is None:
+            continue
+        try:
+            ours = explain(OPTIMIZERS[key](**hp), case.theta0, case.grads[0])
+            theirs = explain(variant.build(key, hp), case.theta0, case.grads[0])
+        except (TypeError, ValueError):
+            return None  # not a class numopt can explain
+        difference = ours.first_difference(theirs, rtol=tol.rtol, atol=tol.atol)
+        if difference is not None:
+            actual, expected = np.asarray(difference.actual, float), np.asarray(difference.expected, float)
+            i = int(np.argmax(~tol.passing(actual, expected))) if actual.shape == expected.shape else 0
+            where = f"[{i}]" if actual.size > 1 else ""
+            return (f"step 1 of '{case.name}', line {difference.line.box}: {difference.name}{where} = "
+                    f"{actual.flat[i]:.6g} in the variant, {expected.flat[i]:.6g} in the assignment's form")
+    return None
 
 
 def _has_other_hyperparameters(cls: type) -> bool:
@@ -446,18 +403,6 @@ def _load(candidate: Any, key: str, hp: dict, explicit: frozenset[str], form: st
             "own code; expected your own implementation (numopt.base.Optimizer may be used for the bookkeeping only)"
         )
     return Candidate(candidate, key, hp, explicit, form, label, time_limit)
-
-
-def _diagnose(cases: list[Case], candidates: dict, tol: Tolerance, key: str, hps: dict) -> Mutant | None:
-    """The first catalogue entry that the candidate matches on every case."""
-    for mutant in catalogue_for(key, hps["assignment"]):
-        try:
-            pairs = _pairs(mutant.build, candidates, key, hps, mutant.name)
-        except (TypeError, ValueError):  # the mistake makes no sense at the other hyperparameters
-            continue
-        if _matches(cases, pairs, tol, key):
-            return mutant
-    return None
 
 
 def assert_matches(candidate: Any, algorithm: str, hp: Mapping[str, Any] | None = None, **options: Any) -> GradeReport:

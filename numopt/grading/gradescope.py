@@ -68,8 +68,7 @@ def write_autograder(
     FileExistsError
         If ``folder`` exists, is not empty and ``overwrite`` is False.
     """
-    from .batch import default_names
-    from .grader import resolve_hyperparameters
+    from .grader import default_names, resolve_hyperparameters
 
     resolve_hyperparameters(algorithm, hp)
     folder = Path(folder)

@@ -42,8 +42,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import OPTIMIZERS, theory
+from .. import OPTIMIZERS
 from ..base import Optimizer
+from .textbook import Knobs, correction, update
 
 __all__ = ["CATALOGUE", "CORRECTIONS", "FAMILY", "Mutant", "catalogue_for", "correction"]
 
@@ -177,80 +178,17 @@ CORRECTIONS = {cls.family: cls.corrections for cls in OPTIMIZERS.values() if cls
 """Family -> the reference's bias corrections of (m, v), as kinds of :func:`correction` (``corrections``)."""
 
 
-def correction(kind: str, beta: float, t: int) -> float:
-    """The divisor of a bias correction: 1 − βᵗ (Adam), (1 + β)ᵗ − 1 (AdaX) or 1 (none).
-
-    From :mod:`numopt.theory`; both are 0 at t = 0, so a t off by one divides by
-    zero as a student's ``1 - beta**t`` does.
-    """
-    if kind == "adam":
-        return float(theory.bias_correction(beta, t))
-    if kind == "adax":
-        return float(theory.adax_bias_correction(beta, t))
-    if kind == "squared":
-        return float(theory.bias_correction(beta, 2))  # 1 − β², a student's beta**2 for beta**t
-    return 1.0
-
-
-@dataclass(frozen=True)
-class _Knobs:
-    swap_beta1: bool = False  # m ← (1 − β1) m + β1 g
-    swap_beta2: bool = False  # v ← (1 − β2) v + β2 g²
-    g_not_squared: bool = False  # v accumulates g
-    correct_m: str | None = None  # "none", "adam" (None: the reference's)
-    correct_v: str | None = None  # "none", "adam", "adax"
-    eps_in_sqrt: bool | None = None
-    adam_v_in_adax: bool = False  # AdaX with v ← β2 v + (1 − β2) g²
-    nesterov: str = "reference"  # Nadam: "none" (Adam's step), "uncorrected_gradient"
-    t_shift: int = 0  # compute step t with t + t_shift
-    t_fixed: int | None = None  # compute every step's bias corrections with this t (t never incremented)
-    no_sqrt: bool = False  # divide by v̂ + ε instead of √v̂ + ε
-    eps_value: float | None = None  # ε hard-coded to this value, whatever the eps argument
-
-
 def _textbook(**knobs: Any) -> Builder:
-    """The Adam family's update written once, with one mistake switched on by ``knobs``."""
-    k = _Knobs(**knobs)
+    """The Adam family's update as :mod:`~numopt.grading.textbook` writes it, with ``knobs`` turned."""
+    k = Knobs(**knobs)
 
     def make(base: type[Optimizer]) -> Callable:
         family = FAMILY[base.key]
-        correct_m = k.correct_m or CORRECTIONS[family][0]
-        correct_v = k.correct_v or CORRECTIONS[family][1]
 
-        def _update(self, theta, g, t, lr, v=None, m=None, v_hat=None):
+        def _update(self, theta, g, t, lr, v=None, m=None, v_hat=None, v_max=None):
             v = v if v is not None else v_hat  # AdaX's slot is named v_hat; the textbook keeps v in it
-            t = t + k.t_shift if k.t_fixed is None else k.t_fixed
-            hp = self.hyperparameters
-            decay = hp.get("weight_decay", 0.0)
-            if decay and self.decoupled:
-                theta *= 1.0 - lr * decay  # decoupled (AdamW): θ ← θ(1 − ηλ)
-            elif decay:
-                g = g + decay * theta  # L2 (Adam): g ← g + λθ
-            b1, b2 = hp.get("beta1", 0.0), hp.get("beta2", hp.get("beta", 0.0))
-            g2 = g if k.g_not_squared else g * g
-            if m is not None:
-                a1 = 1 - b1 if k.swap_beta1 else b1
-                m[...] = a1 * m + (1 - a1) * g
-            if family == "adagrad":
-                v += g2
-            elif family == "adax" and not k.adam_v_in_adax:
-                v[...] = (1 + b2) * v + b2 * g2
-            else:
-                a2 = 1 - b2 if k.swap_beta2 else b2
-                v[...] = a2 * v + (1 - a2) * g2
-            direction = (g if m is None else m) / correction(correct_m, b1, t)
-            if family == "nadam" and k.nesterov != "none":
-                ahead = correction(correct_m, b1, t + 1 if self.dozat else t)
-                now = 1.0 if k.nesterov == "uncorrected_gradient" else correction(correct_m, b1, t)
-                direction = b1 * m / ahead + (1 - b1) * g / now
-            v_hat = v / correction(correct_v, b2, t)
-            in_sqrt = hp.get("eps_in_sqrt", False) if k.eps_in_sqrt is None else k.eps_in_sqrt
-            eps = self.eps if k.eps_value is None else k.eps_value
-            if k.no_sqrt:
-                denom = v_hat + eps
-            else:
-                denom = np.sqrt(v_hat + eps) if in_sqrt else np.sqrt(v_hat) + eps
-            theta -= lr * direction / denom
+            update(k, family, CORRECTIONS[family], self.hyperparameters, theta, g, t, lr, m, v, v_max,
+                   decoupled=getattr(self, "decoupled", False), dozat=getattr(self, "dozat", False))
 
         return _update
 
@@ -542,6 +480,14 @@ def _adabelief_old_momentum(base: type[Optimizer]) -> Callable:
     return _update
 
 
+def _parameters_at_z(base: type[Optimizer]) -> Callable:
+    def _update(self, theta, g, t, lr, z, **state):
+        base._update(self, theta, g, t, lr, z=z, **state)
+        theta[...] = z  # θ ← z: the base iterate, not β x + (1 − β) z
+
+    return _update
+
+
 def _lars_ratio(ratio: Callable[[Any, np.ndarray, np.ndarray], float]) -> Callable:
     """LARS with the trust ratio ``ratio(opt, θ, g)`` in place of κ‖θ‖/‖g + λθ‖ (the step scaled by their quotient)."""
 
@@ -649,6 +595,12 @@ BEYOND: tuple[Mutant, ...] = (
            _override(_lars_ratio(lambda opt, theta, g: opt.trust_coefficient * np.linalg.norm(theta)
                                  / np.linalg.norm(g))),
            _decays, example_hp={"weight_decay": 0.1}),
+    Mutant("parameters_at_z", ("schedule_free",),
+           "schedule-free without the interpolation: the parameters are z itself, where they are β x + (1 − β) z",
+           _override(_parameters_at_z)),
+    Mutant("no_bias_correction_schedule_free", ("schedule_free",),
+           "schedule-free AdamW without the bias correction of v (v̂ = v)", _override(_without_bias_correction),
+           lambda hp: hp["adam"] and hp["beta2"] > 0),
 )
 """The issue-24 entries, kept apart from the ones above so that the grading package's restructuring merges."""
 

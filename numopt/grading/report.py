@@ -17,6 +17,7 @@ from .results import CaseResult
 __all__ = ["GradeReport"]
 
 REL_ERROR = "rel. error = max |x − y| / max(1e-8, |x| + |y|)"
+NO_MATCH = "it matches no mistake in the catalogue, nor one or two changes of the textbook update"
 
 
 @dataclass
@@ -48,7 +49,16 @@ class GradeReport:
         The cases graded (also when the candidate could not be loaded, so
         that results.json lists the same tests whatever happens).
     diagnosis : Mutant or None
-        The catalogue entry the candidate matches, if it failed.
+        The catalogue entry or structural finding the candidate matches, if it failed.
+    other_hp : dict
+        The hyperparameters of the cases "at other hyperparameters".
+    strict : bool
+        Whether only the plain form (and ``allow``) was accepted.
+    call : str or None
+        How a course function was called (its signature and returns), echoed in the header.
+    variant_line : str or None
+        For a candidate that is a legitimate variant: the first box line where the variant's
+        step differs from the assignment's form.
     """
 
     label: str
@@ -63,6 +73,9 @@ class GradeReport:
     notes: list[str] = field(default_factory=list)
     cases: list = field(default_factory=list)
     other_hp: dict[str, Any] = field(default_factory=dict)
+    strict: bool = False
+    call: str | None = None
+    variant_line: str | None = None
 
     @property
     def passed(self) -> bool:
@@ -119,14 +132,18 @@ class GradeReport:
             return text
         note = self._state_note()
         if note:
-            return f"{text}; in your state, {note}; it matches no mistake in the catalogue."
-        return f"{text}; it matches no mistake in the catalogue."
+            return f"{text}; in your state, {note}; {NO_MATCH}."
+        return f"{text}; {NO_MATCH}."
 
     def to_text(self, tracebacks: bool = False) -> str:
         """The human report: header, one line per case, state and diagnosis, verdict."""
         hp = ", ".join(f"{k}={v!r}" for k, v in self.hp.items())
+        variants = ", ".join(self.allow) or "none"
         lines = [
             f"Grading {self.label} against numopt {self.algorithm} ({hp})",
+            f"variants accepted: {variants}" + ("" if self.strict else " (the paper's efficient ordering is "
+                                                "accepted unless --strict)"),
+            *([f"called as {self.call}"] if self.call else []),
             f"seed {self.seed}; pass if {self.tolerance.describe()}; {REL_ERROR}",
             "",
         ]
@@ -146,8 +163,10 @@ class GradeReport:
         if sentence:
             lines.append(f"Diagnosis: {sentence[0].upper()}{sentence[1:]}")
         elif not self.passed and not self._first_failure().failure:
-            lines.append("Diagnosis: it matches no mistake in the catalogue; compare your update with the "
+            lines.append(f"Diagnosis: {NO_MATCH[0].upper()}{NO_MATCH[1:]}; compare your update with the "
                          "equations at the first failing step.")
+        if self.variant_line:
+            lines.append(f"Variant: at {self.variant_line}.")
         lines += [f"Note: {note}." for note in self.notes]
         failed = sum(not r.passed for r in self.results)
         lines.append(

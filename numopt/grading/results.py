@@ -7,7 +7,7 @@ imports the report.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .cases import Case
 
@@ -33,6 +33,8 @@ class CaseResult:
         A traceback, if the candidate raised.
     state_note : str or None
         Which state quantity first differed from the reference, if known.
+    trace : list
+        The candidate's steps, ``(t, θ before, g, θ after)``, for the diagnosis.
     """
 
     case: Case
@@ -42,6 +44,7 @@ class CaseResult:
     failure: str | None = None
     details: str = ""
     state_note: str | None = None
+    trace: list = field(default_factory=list, repr=False)
 
     def describe(self) -> str:
         """``step 3: rel. error 4.1e-01`` or the failure message."""

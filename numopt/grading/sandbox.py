@@ -31,9 +31,7 @@ one-line verdict naming the step. One child serves every case of a submission
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import json
 import multiprocessing
 import os
 import signal
@@ -45,8 +43,9 @@ from typing import Any
 import numpy as np
 
 from .candidates import CandidateError, CandidateLoadError
+from .child import decode, encode, serve
 
-__all__ = ["MEMORY_LIMIT", "OUTPUT_LIMIT", "REPLY_LIMIT", "RemoteCandidate", "Sandbox", "decode", "encode"]
+__all__ = ["MEMORY_LIMIT", "OUTPUT_LIMIT", "REPLY_LIMIT", "RemoteCandidate", "Sandbox"]
 
 MEMORY_LIMIT = 1 << 30
 """Default address space the child may map beyond what it has at start (NumPy and numopt loaded), bytes."""
@@ -60,44 +59,6 @@ REPLY_LIMIT = 16 << 20
 START_LIMIT = 60.0
 """Seconds a child may take to start (import NumPy and numopt) before grading gives up on it."""
 
-
-
-# ---------------------------------------------------------------------------- the protocol
-def _to_json(value: Any) -> Any:
-    if isinstance(value, np.ndarray):
-        array = np.array(value, dtype=np.float64, order="C")  # ascontiguousarray would make 0-d arrays 1-d
-        return {"__array__": base64.b64encode(array.tobytes()).decode("ascii"), "shape": list(array.shape)}
-    if isinstance(value, dict):
-        return {str(k): _to_json(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_to_json(v) for v in value]
-    if isinstance(value, (np.floating, np.integer)):
-        return value.item()
-    return value
-
-
-def _from_json(value: Any) -> Any:
-    if isinstance(value, dict):
-        if "__array__" in value:
-            flat = np.frombuffer(base64.b64decode(value["__array__"]), dtype=np.float64)
-            return flat.reshape(value["shape"]).copy()
-        return {k: _from_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_from_json(v) for v in value]
-    return value
-
-
-def encode(message: dict) -> bytes:
-    """A message as JSON bytes (arrays as base64 float64); sent as one multiprocessing frame."""
-    return json.dumps(_to_json(message), allow_nan=True).encode("utf-8")
-
-
-def decode(body: bytes) -> dict:
-    """The message of a frame's body; ValueError if it is not a JSON object."""
-    message = _from_json(json.loads(body.decode("utf-8")))
-    if not isinstance(message, dict):
-        raise ValueError("a frame must hold a JSON object")
-    return message
 
 
 class _ChildGoneError(Exception):
@@ -222,7 +183,6 @@ def _main_not_rerun() -> Iterator[None]:
 
 
 def _serve(connection: Any, memory: int, output: int) -> None:
-    from .child import serve
 
     serve(connection, memory, output)
 

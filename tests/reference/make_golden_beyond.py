@@ -162,6 +162,12 @@ OPTAX_CASES = [
     _case("lamb_b", "lamb", {"learning_rate": 0.05, "b1": 0.8, "b2": 0.95, "eps": 1e-8, "weight_decay": 0.1},
           "lamb", {"lr": 0.05, "beta1": 0.8, "beta2": 0.95, "eps": 1e-8, "weight_decay": 0.1}),
     _case("lars_default", "lars", {"learning_rate": 1.0, "weight_decay": 5e-4}, "lars", {}),
+    _case("schedule_free_default", "contrib.schedule_free_adamw", {"learning_rate": 0.0025}, "schedule_free", {}),
+    _case("schedule_free_b", "contrib.schedule_free_adamw",
+          {"learning_rate": 0.05, "b1": 0.8, "b2": 0.95, "eps": 1e-6, "weight_decay": 0.1},
+          "schedule_free", {"lr": 0.05, "beta": 0.8, "beta2": 0.95, "eps": 1e-6, "weight_decay": 0.1}),
+    _case("schedule_free_sgd", "contrib.schedule_free_sgd", {"learning_rate": 0.05, "b1": 0.8, "weight_decay": 0.1},
+          "schedule_free", {"lr": 0.05, "beta": 0.8, "weight_decay": 0.1, "adam": False}),
     _case("lars_b", "lars", {"learning_rate": 0.5, "weight_decay": 0.01, "trust_coefficient": 0.01, "momentum": 0.5},
           "lars", {"lr": 0.5, "weight_decay": 0.01, "trust_coefficient": 0.01, "momentum": 0.5}),
 ]
@@ -232,7 +238,8 @@ def optax_stepper(case: dict) -> Callable[[list], Step]:
         lr = kwargs.pop("learning_rate")
         transform = optax.chain(optax.scale_by_yogi(**kwargs), optax.scale_by_learning_rate(lr))
     else:
-        transform = getattr(optax, name)(**kwargs)
+        module, _, function = name.rpartition(".")
+        transform = getattr(getattr(optax, module) if module else optax, function)(**kwargs)
 
     def make_step(params: list) -> Step:
         state = transform.init([jnp.asarray(p) for p in params])
