@@ -12,6 +12,13 @@ constructor check its keyword names first (:func:`check_keywords`) and raise a
 
 Only the names are checked here; the values are checked as before
 (:mod:`numopt.hyperparameters`). No algorithm module knows about this table.
+
+This is numopt's one table of foreign names: the command line's ``--hp``
+(:func:`numopt.cli.parse_hp`) reads a name through :func:`meaning` too, and
+the grader binds a student's argument names with it. A name that means
+different things in different algorithms has an entry in
+:data:`BY_ALGORITHM` (torch's RMSprop ``alpha`` is numopt's ``beta``; elsewhere
+``alpha`` is the step size of Kingma & Ba and Keras).
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["ALIASES", "check_keywords", "unexpected_keyword"]
+__all__ = ["ALIASES", "BY_ALGORITHM", "check_keywords", "meaning", "unexpected_keyword"]
 
 ALIASES: dict[str, tuple[tuple[tuple[str, ...], ...], str]] = {
     "learning_rate": ((("lr",),), "Keras's and optax's learning_rate is lr here"),
@@ -34,7 +41,7 @@ ALIASES: dict[str, tuple[tuple[tuple[str, ...], ...], str]] = {
     "epsilon": ((("eps",),), "Keras's epsilon is eps here"),
     "momentum": ((("mu",), ("beta",)), "the momentum coefficient of torch.optim and Keras is mu in the Funnel, "
                  "beta elsewhere here"),
-    "alpha": ((("beta",),), "torch.optim.RMSprop's alpha is beta here"),
+    "alpha": ((("lr",),), "Kingma & Ba's and Keras's alpha is lr here"),
     "rho": ((("beta",),), "Keras's RMSprop rho is beta here"),
     "decay": ((("rho",), ("beta",)), "optax's decay is rho in AdaDelta, beta elsewhere here"),
     "initial_accumulator": ((("initial_accumulator_value",),), "optax's name"),
@@ -45,6 +52,22 @@ ALIASES: dict[str, tuple[tuple[tuple[str, ...], ...], str]] = {
 What it may mean is a list of alternatives, each a tuple of numopt's names; the
 first alternative that the class takes all of is suggested.
 """
+
+BY_ALGORITHM: dict[str, dict[str, tuple[tuple[tuple[str, ...], ...], str]]] = {
+    "rmsprop": {"alpha": ((("beta",),), "torch.optim.RMSprop's alpha is beta here")},
+}
+"""Registry key -> the names whose meaning in that algorithm is not :data:`ALIASES`'s."""
+
+
+def meaning(name: str, key: str, accepted: tuple[str, ...]) -> tuple[tuple[str, ...] | None, str]:
+    """What another library's ``name`` is in algorithm ``key``, which takes ``accepted``: (numopt's names, a note).
+
+    The names are None when the table knows no alternative that ``key`` takes
+    all of; the note says what the name is elsewhere ("" for an unknown name).
+    """
+    alternatives, note = BY_ALGORITHM.get(key, {}).get(name) or ALIASES.get(name, ((), ""))
+    meant = next((names for names in alternatives if set(names) <= set(accepted)), None)
+    return meant, note if (meant or not alternatives) else ""
 
 
 def parameters(init: Callable[..., Any]) -> tuple[str, ...] | None:
@@ -57,16 +80,19 @@ def parameters(init: Callable[..., Any]) -> tuple[str, ...] | None:
 
 def unexpected_keyword(cls: type, name: str, accepted: tuple[str, ...]) -> TypeError:
     """The error for ``cls(name=...)``: what numopt calls it, and the names ``cls`` takes."""
-    alternatives, note = ALIASES.get(name, ((), ""))
-    meant = next((list(names) for names in alternatives if set(names) <= set(accepted)), None)
-    show_note = note and (meant or not alternatives)
-    meant = meant or sorted(difflib.get_close_matches(name, accepted), key=accepted.index)
+    meant, note = meaning(name, getattr(cls, "key", ""), accepted)
+    meant = meant or close_matches(name, accepted)
     return TypeError(
         f"{cls.__name__}() got an unexpected keyword argument {name!r}"
-        + (f" ({note})" if show_note else "")
+        + (f" ({note})" if note else "")
         + (f"; did you mean {', '.join(meant)}?" if meant else ";")
         + f" {cls.__name__} takes: {', '.join(accepted)}"
     )
+
+
+def close_matches(name: str, accepted: tuple[str, ...]) -> tuple[str, ...]:
+    """The names of ``accepted`` that look like ``name`` (a typo), in ``accepted``'s order."""
+    return tuple(sorted(difflib.get_close_matches(name, accepted), key=accepted.index))
 
 
 def check_keywords(cls: type) -> None:

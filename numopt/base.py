@@ -218,7 +218,7 @@ class Optimizer:
             slots = self._slots if self._structure else [self._initial_state(theta) for theta in thetas]
             gs = check_grads(kind, keys, thetas, gs, t, [a for slot in slots for a in slot.values()])
             lr = learning_rate(self.lr, t)
-            check_dtypes(self.hyperparameters, self.ranges, [theta.dtype for theta in thetas])
+            check_dtypes(self, [theta.dtype for theta in thetas])
             if self._undo_buffers is None or not self._structure:  # (a failed first step may leave some)
                 self._undo_buffers = Undo.buffers_for(thetas, slots)
             undo = Undo(self._undo_buffers)
@@ -227,13 +227,15 @@ class Optimizer:
                 for i, (theta, g, state) in enumerate(zip(thetas, gs, slots, strict=True)):
                     for theta_block, g_block, state_block in undo.blocks(i, theta, g, state, self.elementwise):
                         self._update(theta_block, g_block, t, lr, **state_block)  # the algorithm box
-                labels = [array_name(kind, "params", key) for key in keys]
-                found = undo.warnings(type(self).__name__, labels, t, thetas, slots, self._warned, self.second_moments)
-                for _, message in found:
-                    warnings.warn(message, NumericalWarning, stacklevel=2)
-                self._warned = self._warned | {key for key, _ in found}  # commit: nothing can fail after this
-                self._structure = self._structure or Structure.of(kind, keys, thetas)
-                self._slots = slots
+                if undo.suspects:  # some array holds inf or NaN: say so if this step made it so
+                    labels = [array_name(kind, "params", key) for key in keys]
+                    found = undo.warnings(type(self).__name__, labels, t, thetas, slots, self._warned,
+                                          self.second_moments)
+                    for _, message in found:
+                        warnings.warn(message, NumericalWarning, stacklevel=2)
+                    self._warned = self._warned | {key for key, _ in found}
+                if self._structure is None:  # commit: nothing can fail after this
+                    self._structure, self._slots = Structure.of(kind, keys, thetas), slots
                 self.t = t
             except BaseException:  # Ctrl-C included: put everything back as it was
                 undo.rollback()

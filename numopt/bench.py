@@ -52,6 +52,9 @@ from .registry import OPTIMIZERS
 
 __all__ = ["GOALS", "interleaved", "measure", "measure_overhead", "register", "torch_optimizer"]
 
+MAX_SIZE = 10**8
+"""The largest ``--sizes``: a float64 step keeps about ten arrays of it (8 GB at 10⁸)."""
+
 DEFAULT_SIZES = (10**4, 10**5, 10**6, 10**7)
 DTYPES = ("float32", "float64")
 MIN_RUN_SECONDS = 0.02
@@ -292,7 +295,8 @@ def _parse_list(text: str, what: str, allowed: tuple[str, ...] | None = None) ->
 
 
 def _parse_sizes(text: str) -> list[int]:
-    return [count("--sizes", x) for x in _parse_list(text, "sizes")]
+    why = "a step's arrays would not fit in memory"
+    return [count("--sizes", x, high=MAX_SIZE, why=why) for x in _parse_list(text, "sizes")]
 
 
 def _ms(seconds: float | None) -> str:
@@ -340,7 +344,7 @@ def _run(args: argparse.Namespace) -> int:
     sizes = _parse_sizes(args.sizes)
     dtypes = _parse_list(args.dtypes, "dtypes", DTYPES)
     algorithms = _parse_list(args.algorithms, "algorithms", tuple(OPTIMIZERS))
-    repeats = count("--repeats", args.repeats)
+    repeats = count("--repeats", args.repeats, high=1000, why="the median of more says nothing new")
     torch = _import_torch()
     if torch is None:
         print("numopt bench: torch is not installed, so the torch columns are left out", file=sys.stderr)

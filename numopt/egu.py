@@ -6,10 +6,17 @@ Given η and θ_0 > 0 elementwise, step t = 1, 2, …
 receives g_t = ∇J(θ_{t-1}) and runs::
 
     θ_t ← θ_{t-1} ⊙ exp(−η g_t)
+    θ_t ← max(θ_t, θ_min)
 
 The update multiplies instead of adding, so a positive parameter stays
-positive. Taking logarithms shows what it is: log θ_t = log θ_{t-1} − η g_t,
-a gradient step **in log-space that uses the θ-gradient**. It is *not* plain
+positive. In floating point the product rounds to 0 once η g is large
+(exp(−η g) underflows past η g ≈ 745 in float64, ≈ 104 in float32), and a
+step from 0 is refused; the second line keeps such an entry at θ_min, the
+smallest positive number of θ's dtype (the representable value nearest the
+true, positive one), so θ stays > 0 and the run goes on.
+
+Taking logarithms shows what it is: log θ_t = log θ_{t-1} − η g_t, a
+gradient step **in log-space that uses the θ-gradient**. It is *not* plain
 gradient descent on φ = log θ, whose gradient is ∇_φ L = θ ⊙ ∇_θ L; doc 004
 absorbs that factor θ into a "η'" that is then not a constant.
 
@@ -21,6 +28,7 @@ symbol  variable   meaning
 η       ``lr``     step size
 θ       ``theta``  the parameter array, every entry > 0
 g_t     ``g``      its gradient
+θ_min   (none)     the smallest positive float of θ's dtype
 ======  =========  ===================================
 
 EGU keeps no state.
@@ -74,3 +82,4 @@ class EGU(Optimizer):
 
     def _update(self, theta, g, t, lr):
         theta *= np.exp(-lr * g)  # θ_t ← θ_{t-1} ⊙ exp(−η g_t)
+        theta[...] = np.maximum(theta, np.finfo(theta.dtype).smallest_subnormal)  # θ_t ← max(θ_t, θ_min)

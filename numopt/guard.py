@@ -12,8 +12,8 @@
   are bitwise as they were; a second Ctrl-C during the rollback does not stop
   it halfway;
 * after a block is updated, θ and every state array are checked for
-  finiteness, one read pass each of the block still in cache (``a.sum()`` is
-  finite iff every entry is, unless it overflows); an array that fails is
+  finiteness, one read pass each of the block still in cache
+  (:func:`numopt.structure.all_finite`); an array that fails is
   counted entry by entry against its undo copy, and :meth:`Undo.warnings`
   reports what became inf or NaN as a :class:`NumericalWarning`, once per
   optimizer and array.
@@ -101,30 +101,32 @@ class Undo:
         """
         arrays, backup = {"theta": theta, **state}, self.buffers[index]
         size = max(1, BLOCK_BYTES // theta.itemsize)
-        cut_whole = theta.size <= size or not blocked or not theta.flags.c_contiguous
-        if cut_whole:
-            cuts, flat_g = [Ellipsis], g
-        else:
-            cuts = (slice(j, j + size) for j in range(0, theta.size, size))
-            arrays = {k: a.reshape(-1) for k, a in arrays.items()}
-            backup = {k: a.reshape(-1) for k, a in backup.items()}
-            flat_g = np.ascontiguousarray(g).reshape(-1)
-        self.written.append(Written(arrays, backup, None if cut_whole else 0))
-        for cut in cuts:
+        if theta.size <= size or not blocked or not theta.flags.c_contiguous:  # whole
+            for name, a in arrays.items():
+                backup[name][...] = a
+            self.written.append(Written(arrays, backup, None))  # only once saved: a rollback writes it back
+            yield theta, g, state
+            self._check(index, arrays)
+            return
+        arrays = {k: a.reshape(-1) for k, a in arrays.items()}
+        backup = {k: a.reshape(-1) for k, a in backup.items()}
+        flat_g = np.ascontiguousarray(g).reshape(-1)
+        self.written.append(Written(arrays, backup, 0))
+        for start in range(0, theta.size, size):
+            cut = slice(start, start + size)
             block = {k: a[cut] for k, a in arrays.items()}
             for name, a in block.items():
-                np.copyto(backup[name][cut], a)
-            if not cut_whole:
-                self.written[-1] = self.written[-1]._replace(end=cut.stop)
+                backup[name][cut] = a
+            self.written[-1] = self.written[-1]._replace(end=cut.stop)  # only once saved
             theta_block = block.pop("theta")
             yield theta_block, flat_g[cut], block
-            self._check(index, "theta", theta_block)
-            for name, a in block.items():
-                self._check(index, name, a)
+            self._check(index, {"theta": theta_block, **block})
 
-    def _check(self, index: int, name: str, a: np.ndarray) -> None:
-        if not all_finite(a):
-            self.suspects.add((index, name))
+    def _check(self, index: int, arrays: dict[str, np.ndarray]) -> None:
+        """Note which of ``arrays`` (θ and the state of parameter ``index``, or a block of them) hold inf or NaN."""
+        for name, a in arrays.items():
+            if not all_finite(a):
+                self.suspects.add((index, name))
 
     def rollback(self) -> None:
         """Write every block handed out back to its value before the step; finish even if interrupted."""

@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from .checks import as_real, shown
+
 __all__ = ["LR_RANGE", "Interval", "LearningRate", "check", "check_dtypes", "check_lr_value", "inequalities",
            "learning_rate", "vanishing"]
 
@@ -108,13 +110,14 @@ def check(name: str, value: Any, facts: type) -> Any:
     interval = LR_RANGE if name == "lr" else facts.ranges.get(name)
     if interval is None:
         return value
-    if not _is_real(value):
+    number = as_real(value)
+    if number is None:
         expected = "a float or a callable lr(t)" if name == "lr" else "a real number"
         raise TypeError(f"{name}={value!r} is a {type(value).__name__}; expected {expected}")
-    value = float(value)
-    if value not in interval:
-        raise ValueError(f"{name}={value!r} is out of range; expected {interval.describe(name)}")
-    return value
+    if number not in interval:
+        given = repr(number) if math.isfinite(number) else shown(value)
+        raise ValueError(f"{name}={given} is out of range; expected {interval.describe(name)}")
+    return number
 
 
 def vanishing(ranges: Mapping[str, Interval]) -> tuple[str, ...]:
@@ -126,11 +129,18 @@ def vanishing(ranges: Mapping[str, Interval]) -> tuple[str, ...]:
     return tuple(name for name, interval in ranges.items() if interval.low == 0 and interval.low_open)
 
 
-def check_dtypes(hyperparameters: Mapping[str, Any], ranges: Mapping[str, Interval], dtypes: list[np.dtype]) -> None:
-    """Refuse a strictly positive hyperparameter (:func:`vanishing`) that rounds to 0 in one of the ``dtypes``."""
-    for name in vanishing(ranges):
-        value = hyperparameters[name]
-        for dtype in dict.fromkeys(dtypes):
+def check_dtypes(optimizer: Any, dtypes: list[np.dtype]) -> None:
+    """Refuse a strictly positive hyperparameter (:func:`vanishing`) that rounds to 0 in one of the ``dtypes``.
+
+    ``optimizer`` holds the hyperparameters as attributes and their ``ranges``.
+    A float64 parameter needs no check: the value is a float64 already.
+    """
+    narrower = [dtype for dtype in dict.fromkeys(dtypes) if dtype != np.float64]
+    if not narrower:
+        return
+    for name in vanishing(optimizer.ranges):
+        value = getattr(optimizer, name)
+        for dtype in narrower:
             if dtype.type(value) == 0:
                 raise ValueError(
                     f"{name}={value!r} rounds to 0 in {dtype}, the dtype of the parameters; expected "
@@ -145,26 +155,25 @@ def learning_rate(lr: LearningRate, t: int) -> float:
 
 def check_lr_value(t: int, value: Any) -> float:
     """Return the value a schedule ``lr(t)`` gave, checked like a constant ``lr``."""
-    if not _is_real(value):
-        raise TypeError(f"lr({t}) returned {value!r}, a {type(value).__name__}; expected a float >= 0")
-    value = float(value)
-    if value not in LR_RANGE:
-        raise ValueError(f"lr({t}) returned {value!r}; expected a finite float >= 0")
-    return value
-
-
-def _is_real(value: Any) -> bool:
-    """Whether ``value`` is a real number that is not a bool (a Python or NumPy scalar)."""
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+    number = as_real(value)
+    if number is None:
+        raise TypeError(
+            f"lr({t}) returned {value!r}, a {type(value).__name__}; expected a float >= 0 (any real scalar)"
+        )
+    if number not in LR_RANGE:
+        given = repr(number) if math.isfinite(number) else shown(value)
+        raise ValueError(f"lr({t}) returned {given}; expected a finite float >= 0")
+    return number
 
 
 def _check_bounds(name: str, value: Any) -> tuple[float, float] | None:
     if value is None:
         return None
-    try:
-        low, high = (float(x) for x in value)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name}={value!r}; expected None or a pair (low, high)") from None
+    sequence = isinstance(value, (list, tuple)) or (isinstance(value, np.ndarray) and value.ndim == 1)
+    pair = list(value) if sequence else []
+    low, high = (as_real(x) for x in pair) if len(pair) == 2 else (None, None)  # not a str, dict or set
+    if low is None or high is None:
+        raise TypeError(f"{name}={value!r}; expected None or a pair (low, high) of real numbers")
     if not (0.0 < low < high < math.inf):
         raise ValueError(f"{name}={value!r} is not a valid interval; expected 0 < low < high (finite)")
     return (low, high)

@@ -36,8 +36,9 @@ from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
 from . import theory
+from .checks import real, whole
 from .problems import Problem
-from .runner import Trajectory
+from .runner import Trajectory, make_problem
 
 __all__ = ["COLORS", "DPI", "contours", "curves", "ewma_bars", "figure", "loss_curves", "save", "style"]
 
@@ -55,6 +56,10 @@ COLORS = {
 }
 """A fixed colour per algorithm key, so that every figure uses the same one."""
 
+MAX_BARS = 2000
+"""The most bars :func:`ewma_bars` draws (more would take minutes and show nothing more)."""
+
+
 def _axes(ax: Axes | None) -> Axes:
     if ax is not None:
         return ax
@@ -66,12 +71,26 @@ def _axes(ax: Axes | None) -> Axes:
 def _labelled(
     trajectories: Trajectory | Mapping[str, Trajectory] | Sequence[Trajectory],
 ) -> list[tuple[str, Trajectory]]:
-    """(label, trajectory) pairs: the mapping's keys, or each trajectory's key (one trajectory alone too)."""
+    """(label, trajectory) pairs: the mapping's keys, or each trajectory's key (one trajectory alone too).
+
+    Raises
+    ------
+    TypeError
+        If an entry is not a :class:`~numopt.runner.Trajectory` (what :func:`numopt.run` returns).
+    """
     if isinstance(trajectories, Trajectory):
         return [(trajectories.key, trajectories)]
     if isinstance(trajectories, Mapping):
-        return list(trajectories.items())
-    return [(tr.key, tr) for tr in trajectories]
+        pairs = list(trajectories.items())
+    elif isinstance(trajectories, (list, tuple)):
+        pairs = [(getattr(tr, "key", i), tr) for i, tr in enumerate(trajectories)]
+    else:
+        pairs = [(None, trajectories)]
+    for label, tr in pairs:
+        if not isinstance(tr, Trajectory):
+            where = "trajectories" if label is None else f"trajectories[{label!r}]"
+            raise TypeError(f"{where} is a {type(tr).__name__}; expected a Trajectory, as numopt.run returns")
+    return pairs
 
 
 def _color(label: str, tr: Trajectory | None, i: int) -> Any:
@@ -91,8 +110,8 @@ def contours(
 
     Parameters
     ----------
-    problem : Problem
-        A problem with 2-D array params.
+    problem : Problem or str
+        A problem with 2-D array params, or its name in ``numopt.PROBLEMS``.
     trajectories : Trajectory, mapping label -> Trajectory, or sequence of Trajectory
         Paths to draw; a sequence (or one trajectory) is labelled by the optimizers' keys.
     ax : Axes, optional
@@ -111,8 +130,9 @@ def contours(
     Raises
     ------
     ValueError
-        If ``problem`` does not have 2-D array params.
+        If ``problem`` does not have 2-D array params, or a trajectory is another problem's.
     """
+    problem = make_problem(problem)
     start = problem.init()
     if isinstance(start, Mapping) or np.shape(start) != (2,):
         given = "a dict of arrays" if isinstance(start, Mapping) else f"an array of shape {np.shape(start)}"
@@ -121,6 +141,13 @@ def contours(
             "plot its loss with plot.loss_curves instead"
         )
     pairs = _labelled(trajectories)
+    for label, tr in pairs:
+        if tr.problem != problem.name or np.shape(tr.params)[1:] != (2,):
+            raise ValueError(
+                f"trajectory {label!r} is a run on {tr.problem!r} with params of shape {np.shape(tr.params)[1:]}; "
+                f"expected runs on {problem.name!r}, whose params have shape (2,)"
+            )
+    levels, resolution = whole("levels", levels, 2, 1000), whole("resolution", resolution, 2, 2000)
     ax = _axes(ax)
     (x0, x1), (y0, y1) = bounds or problem.bounds or ((-2.0, 2.0), (-2.0, 2.0))
     xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
@@ -224,6 +251,8 @@ def curves(
     -------
     Axes
     """
+    if not isinstance(series, Mapping):
+        raise TypeError(f"series is a {type(series).__name__}; expected a mapping label -> array of values")
     ax = _axes(ax)
     colors = colors or {}
     for i, (label, values) in enumerate(series.items()):
@@ -256,7 +285,7 @@ def ewma_bars(beta: float, t: int, ax: Axes | None = None, corrected: bool = Tru
     beta : float
         Decay rate, 0 < beta < 1.
     t : int
-        Number of inputs, >= 1.
+        Number of inputs, 1 <= t <= ``MAX_BARS`` (one bar each).
     ax : Axes, optional
     corrected : bool, default True
         Also draw the bias-corrected weights (1 − β) β^{t−i} / (1 − βᵗ).
@@ -265,10 +294,10 @@ def ewma_bars(beta: float, t: int, ax: Axes | None = None, corrected: bool = Tru
     -------
     Axes
     """
-    if not 0.0 < beta < 1.0:
+    beta = real("beta", beta, 0.0, 1.0, strict=True)
+    if beta == 1.0:
         raise ValueError(f"beta={beta!r}; expected 0 < beta < 1")
-    if isinstance(t, bool) or not isinstance(t, (int, np.integer)) or t < 1:
-        raise ValueError(f"t={t!r}; expected an int >= 1")
+    t = whole("t", t, 1, MAX_BARS)
     ax = _axes(ax)
     i = np.arange(1, t + 1)
     raw = theory.ewma_weights(beta, t)  # (1 − β) β^{t−i}
@@ -312,6 +341,9 @@ def save(fig: Figure, path: str | Path) -> Path:
     No time stamp or software version goes into the file and the dpi is fixed
     (:data:`DPI`), so regenerating a figure does not change the file.
     """
+    if not str(path).strip() or Path(path).is_dir():
+        what = "blank" if not str(path).strip() else "a folder"
+        raise ValueError(f"path={str(path)!r} is {what}; expected a file name")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     FigureCanvasAgg(fig)

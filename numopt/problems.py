@@ -36,6 +36,9 @@ from typing import Any
 
 import numpy as np
 
+from . import checks
+from .checks import real, whole
+
 __all__ = [
     "MLP", "PROBLEMS", "Beale", "DriftingStream", "Flattened", "LogisticRegression", "Problem", "Quadratic",
     "Reddi", "Rosenbrock", "Scaled", "two_moons",
@@ -47,26 +50,22 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
+LARGEST = 10**7
+"""The most numbers a problem's data or params may hold (80 MB of float64): a size beyond is refused."""
+
+LARGEST_QUADRATIC = 2000
+"""The largest dimension of :class:`Quadratic` (its dense matrix A holds dim² numbers)."""
+
+
+def _rng(value: Any, name: str = "seed") -> np.random.Generator:
+    """NumPy's generator of a seed checked first (an int >= 0), so that a bad seed is named."""
+    return np.random.default_rng(checks.seed(value, name))
+
+
 def _floats(params: Any) -> np.ndarray:
     """``params`` as a float array: ``loss`` and ``grad`` also take a list such as ``[1.0, 2.0]``."""
     params = np.asarray(params)
     return params if params.dtype.kind == "f" else params.astype(float)
-
-
-def _check_int(name: str, value: Any, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name}={value!r}; expected an int >= {low}")
-    return int(value)
-
-
-def _check_real(name: str, value: Any, low: float, *, strict: bool = False) -> float:
-    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-    if ok:
-        value = float(value)
-        ok = math.isfinite(value) and (value > low if strict else value >= low)
-    if not ok:
-        raise ValueError(f"{name}={value!r}; expected a finite real number {'>' if strict else '>='} {low:g}")
-    return value
 
 
 class Problem:
@@ -150,9 +149,9 @@ class Quadratic(Problem):
     bounds = ((-1.0, 2.0), (-0.5, 3.0))
 
     def __init__(self, condition: float = 10.0, dim: int = 2, angle: float = math.pi / 6) -> None:
-        self.condition = _check_real("condition", condition, 1.0)
-        self.dim = _check_int("dim", dim, 1)
-        self.angle = float(angle)
+        self.condition = real("condition", condition, 1.0)
+        self.dim = whole("dim", dim, 1, LARGEST_QUADRATIC)
+        self.angle = real("angle", angle)
         eigenvalues = np.geomspace(1.0, self.condition, self.dim)
         if self.dim == 2:
             c, s = math.cos(self.angle), math.sin(self.angle)
@@ -175,7 +174,7 @@ class Quadratic(Problem):
     def init(self, seed: int | None = None) -> np.ndarray:
         if seed is None:
             return self.minimizer + np.resize([-0.8, 1.5], self.dim)
-        return self.minimizer + np.random.default_rng(seed).uniform(-1.5, 1.5, self.dim)
+        return self.minimizer + _rng(seed).uniform(-1.5, 1.5, self.dim)
 
     def __repr__(self) -> str:
         return f"Quadratic(condition={self.condition:g}, dim={self.dim})"
@@ -198,7 +197,7 @@ class Rosenbrock(Problem):
     bounds = ((-2.0, 2.0), (-1.0, 3.0))
 
     def __init__(self, dim: int = 2) -> None:
-        self.dim = _check_int("dim", dim, 2)
+        self.dim = whole("dim", dim, 2, LARGEST)
         self.name = "rosenbrock" if self.dim == 2 else f"rosenbrock{self.dim}"
         self.minimizer = np.ones(self.dim)
         self.min_value = 0.0
@@ -220,7 +219,7 @@ class Rosenbrock(Problem):
     def init(self, seed: int | None = None) -> np.ndarray:
         if seed is None:
             return np.resize([-1.2, 1.0], self.dim)
-        return np.random.default_rng(seed).uniform(-2.0, 2.0, self.dim)
+        return _rng(seed).uniform(-2.0, 2.0, self.dim)
 
     def __repr__(self) -> str:
         return f"Rosenbrock(dim={self.dim})"
@@ -259,7 +258,7 @@ class Beale(Problem):
     def init(self, seed: int | None = None) -> np.ndarray:
         if seed is None:
             return np.array([1.0, 1.5])
-        return np.random.default_rng(seed).uniform(-2.0, 2.0, 2)
+        return _rng(seed).uniform(-2.0, 2.0, 2)
 
 
 class Reddi(Problem):
@@ -297,9 +296,9 @@ class Reddi(Problem):
     stochastic = True
 
     def __init__(self, C: float = 3.0, period: int = 3, slope: float = 1.0) -> None:
-        self.period = _check_int("period", period, 2)
-        self.slope = _check_real("slope", slope, 0.0, strict=True)
-        self.C = _check_real("C", C, self.slope * (self.period - 1), strict=True)
+        self.period = whole("period", period, 2)
+        self.slope = real("slope", slope, 0.0, strict=True)
+        self.C = real("C", C, self.slope * (self.period - 1), strict=True)
         self.minimizer = np.array([-1.0])
         self.min_value = -self._mean_slope()
 
@@ -322,7 +321,7 @@ class Reddi(Problem):
     def init(self, seed: int | None = None) -> np.ndarray:
         if seed is None:
             return np.zeros(1)
-        return np.random.default_rng(seed).uniform(-1.0, 1.0, 1)
+        return _rng(seed).uniform(-1.0, 1.0, 1)
 
     def batches(self, seed: int | None = None) -> Iterator[int]:
         """Step t gets the batch t (1, 2, 3, ...); the seed plays no role."""
@@ -346,7 +345,7 @@ class _FiniteSum(Problem):
     y: np.ndarray
 
     def _checked_batch_size(self, batch_size: Any) -> int:
-        value = _check_int("batch_size", batch_size, 1)
+        value = whole("batch_size", batch_size, 1)
         if value > self.n:
             raise ValueError(f"batch_size={batch_size!r}; expected an int <= n = {self.n}")
         return value
@@ -357,7 +356,7 @@ class _FiniteSum(Problem):
 
     def batches(self, seed: int | None = None) -> Iterator[np.ndarray]:
         """Sorted index arrays of ``batch_size`` distinct samples, seeded (``None`` means 0)."""
-        rng = np.random.default_rng(0 if seed is None else seed)
+        rng = _rng(0 if seed is None else seed)
         while True:
             yield np.sort(rng.choice(self.n, self.batch_size, replace=False))
 
@@ -387,10 +386,10 @@ class LogisticRegression(_FiniteSum):
     name = "logistic"
 
     def __init__(self, n: int = 400, batch_size: int = 32, lam: float = 0.01, data_seed: int = 0) -> None:
-        self.n = _check_int("n", n, 2)
+        self.n = whole("n", n, 2, LARGEST)
         self.batch_size = self._checked_batch_size(batch_size)
-        self.lam = _check_real("lam", lam, 0.0, strict=True)
-        rng = np.random.default_rng(data_seed)
+        self.lam = real("lam", lam, 0.0, strict=True)
+        rng = _rng(data_seed, "data_seed")
         self.y = np.where(np.arange(self.n) % 2 == 0, 1.0, -1.0)
         points = self.y[:, None] * np.array([1.0, 0.5]) + rng.standard_normal((self.n, 2))
         self.X = np.column_stack([points, np.ones(self.n)])
@@ -420,7 +419,7 @@ class LogisticRegression(_FiniteSum):
     def init(self, seed: int | None = None) -> np.ndarray:
         if seed is None:
             return np.array([-2.0, 2.0, 1.0])
-        return np.random.default_rng(seed).uniform(-2.0, 2.0, 3)
+        return _rng(seed).uniform(-2.0, 2.0, 3)
 
 
 def two_moons(n: int, noise: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -433,7 +432,7 @@ def two_moons(n: int, noise: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     y : ndarray, shape (n,)
         1.0 for the upper moon, 0.0 for the lower one.
     """
-    rng = np.random.default_rng(seed)
+    rng = _rng(seed)
     y = (np.arange(n) % 2).astype(float)
     angle = rng.uniform(0.0, math.pi, n)
     upper = np.column_stack([np.cos(angle), np.sin(angle)])
@@ -466,10 +465,10 @@ class MLP(_FiniteSum):
     def __init__(
         self, n: int = 200, hidden: int = 16, batch_size: int = 32, noise: float = 0.15, data_seed: int = 0
     ) -> None:
-        self.n = _check_int("n", n, 2)
-        self.hidden = _check_int("hidden", hidden, 1)
+        self.n = whole("n", n, 2, LARGEST)
+        self.hidden = whole("hidden", hidden, 1, LARGEST // self.n)
         self.batch_size = self._checked_batch_size(batch_size)
-        self.noise = _check_real("noise", noise, 0.0)
+        self.noise = real("noise", noise, 0.0)
         self.X, self.y = two_moons(self.n, self.noise, data_seed)
 
     def _forward(self, params: Mapping[str, np.ndarray], X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -495,7 +494,7 @@ class MLP(_FiniteSum):
         return float(np.mean((z > 0) == (self.y == 1.0)))
 
     def init(self, seed: int | None = None) -> dict[str, np.ndarray]:
-        rng = np.random.default_rng(0 if seed is None else seed)
+        rng = _rng(0 if seed is None else seed)
         H = self.hidden
         return {
             "W1": rng.standard_normal((2, H)) / math.sqrt(2.0),
@@ -543,15 +542,15 @@ class DriftingStream(Problem):
         self, dim: int = 10, period: int = 200, drifts: int = 4, angle: float = 60.0, batch_size: int = 16,
         label_noise: float = 0.05, data_seed: int = 0,
     ) -> None:
-        self.dim = _check_int("dim", dim, 2)
-        self.period = _check_int("period", period, 1)
-        self.drifts = _check_int("drifts", drifts, 0)
-        self.angle = _check_real("angle", angle, -math.inf)
-        self.batch_size = _check_int("batch_size", batch_size, 1)
-        self.label_noise = _check_real("label_noise", label_noise, 0.0)
+        self.dim = whole("dim", dim, 2, LARGEST // 500)
+        self.period = whole("period", period, 1)
+        self.drifts = whole("drifts", drifts, 0, 1000)
+        self.angle = real("angle", angle)
+        self.batch_size = whole("batch_size", batch_size, 1)
+        self.label_noise = real("label_noise", label_noise, 0.0)
         if self.label_noise >= 0.5:
             raise ValueError(f"label_noise={label_noise!r}; expected 0 <= label_noise < 0.5")
-        self.X_eval = np.random.default_rng(data_seed).standard_normal((500, self.dim))
+        self.X_eval = _rng(data_seed, "data_seed").standard_normal((500, self.dim))
 
     def phase(self, t: int) -> int:
         """The phase of step t (t = 1, 2, ...): ⌊(t − 1)/period⌋, at most ``drifts``."""
@@ -590,7 +589,7 @@ class DriftingStream(Problem):
 
     def batches(self, seed: int | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Fresh samples (X, y) for steps 1, 2, ...; labels of the step's phase, with noise."""
-        rng = np.random.default_rng(0 if seed is None else seed)
+        rng = _rng(0 if seed is None else seed)
         for t in itertools.count(1):
             X = rng.standard_normal((self.batch_size, self.dim))
             y = np.where(X @ self.normal(self.phase(t)) >= 0.0, 1.0, -1.0)
@@ -613,9 +612,15 @@ class DriftingStream(Problem):
     def init(self, seed: int | None = None) -> dict[str, np.ndarray]:
         if seed is None:
             return {"w": np.zeros(self.dim), "b": np.zeros(1)}
-        rng = np.random.default_rng(seed)
+        rng = _rng(seed)
         return {"w": 0.1 * rng.standard_normal(self.dim), "b": np.zeros(1)}
 
+
+def _wrapped(wrapper: str, problem: Any) -> Problem:
+    """Refuse anything but a :class:`Problem` (a name such as ``"mlp"`` included) as the problem of ``wrapper``."""
+    if not isinstance(problem, Problem):
+        raise TypeError(f"{wrapper}(problem={problem!r}); expected a Problem, e.g. numopt.problems.MLP()")
+    return problem
 
 
 class Scaled(Problem):
@@ -626,7 +631,8 @@ class Scaled(Problem):
     """
 
     def __init__(self, problem: Problem, c: float) -> None:
-        self.problem, self.c, self.name = problem, _check_real("c", c, 0.0, strict=True), f"{c:g} × {problem.name}"
+        self.problem, self.c = _wrapped("Scaled", problem), real("c", c, 0.0, strict=True)
+        self.name = f"{self.c:g} × {problem.name}"
         self.min_value = None if problem.min_value is None else self.c * problem.min_value
 
     def loss(self, params: Any, batch: Any = None) -> float:
@@ -650,8 +656,14 @@ class Flattened(Problem):
     """
 
     def __init__(self, problem: Problem) -> None:
-        self.problem, self.name = problem, f"{problem.name} as one array"
-        self.shapes = {k: v.shape for k, v in problem.init().items()}
+        self.problem, self.name = _wrapped("Flattened", problem), f"{problem.name} as one array"
+        start = problem.init()
+        if not isinstance(start, Mapping):
+            raise ValueError(
+                f"Flattened({problem!r}): its params are {type(start).__name__}, one array already; expected a "
+                "problem whose params are a dict of arrays (such as MLP())"
+            )
+        self.shapes = {k: np.shape(v) for k, v in start.items()}
 
     def split(self, x: np.ndarray) -> dict[str, np.ndarray]:
         """The vector ``x`` cut back into the problem's named arrays."""
@@ -674,6 +686,7 @@ class Flattened(Problem):
 
     def batches(self, seed: int | None = None) -> Iterator[Any]:
         return self.problem.batches(seed)
+
 
 PROBLEMS: dict[str, Callable[[], Problem]] = {
     "quadratic": Quadratic,

@@ -27,6 +27,21 @@ from .runner import Trajectory, make_optimizer, make_problem, run
 __all__ = ["race", "register"]
 
 
+MAX_STEPS = 2_000_000
+"""The most steps a race takes in all (steps × optimizers): about 15 minutes on the slowest problem."""
+
+SECONDS_PER_STEP = 5e-4
+"""A step of the slowest problem (``drift``) with its recording, on a 2-core machine: for the estimate."""
+
+
+def _duration(seconds: float) -> str:
+    """``seconds`` in the largest unit that keeps the number >= 1 (for an estimate)."""
+    for unit, size in (("years", 3.15e7), ("days", 86400.0), ("hours", 3600.0), ("minutes", 60.0)):
+        if seconds >= size:
+            return f"{seconds / size:.3g} {unit}"
+    return f"{seconds:.3g} seconds"
+
+
 def _nonnegative_float(name: str, text: str) -> float:
     try:
         value = float(text)
@@ -103,6 +118,13 @@ def _run_race(args: argparse.Namespace) -> int:
         raise CLIError(f"unknown problem {args.problem!r}; expected one of: {', '.join(PROBLEMS)}")
     keys = _keys(args.optimizers)
     steps = count("--steps", args.steps)
+    total = steps * len(keys)
+    if total > MAX_STEPS:
+        raise CLIError(
+            f"--steps {args.steps!r} for {len(keys)} optimizer(s) is {total:.3g} steps in all, about "
+            f"{_duration(total * SECONDS_PER_STEP)} and a recorded point per step; expected at most {MAX_STEPS:_} "
+            f"steps in all (--steps {MAX_STEPS // len(keys):_} for {len(keys)} optimizer(s))"
+        )
     tol = _nonnegative_float("--tol", args.tol)
     seed = None if args.seed is None else count("--seed", args.seed, 0)
     plot_to = None if args.no_plot else args.out

@@ -30,14 +30,16 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from . import checks
 from .base import Optimizer
+from .checks import whole
 from .guard import NumericalWarning
 from .problems import MLP, PROBLEMS, Beale, DriftingStream, LogisticRegression, Problem, Quadratic, Reddi, Rosenbrock
 from .registry import OPTIMIZERS
 
 __all__ = [
-    "ADAPTIVE", "SELF_SCALED", "SUGGESTED", "Suggested", "Trajectory", "effective_rates", "final_loss", "learning_rate",
-    "make_optimizer", "make_problem", "run", "suggested",
+    "ADAPTIVE", "MAX_STEPS", "SELF_SCALED", "SUGGESTED", "Suggested", "Trajectory", "effective_rates", "final_loss",
+    "learning_rate", "make_optimizer", "make_problem", "run", "suggested",
 ]
 
 ADAPTIVE = frozenset(key for key, cls in OPTIMIZERS.items() if cls.adaptive)
@@ -45,6 +47,10 @@ ADAPTIVE = frozenset(key for key, cls in OPTIMIZERS.items() if cls.adaptive)
 
 SELF_SCALED = frozenset(key for key, cls in OPTIMIZERS.items() if cls.self_scaled)
 """Keys that need no learning rate (the classes' ``self_scaled``: AdaDelta keeps its default lr=1)."""
+
+
+MAX_STEPS = 10**7
+"""The most steps :func:`run` takes: it keeps the params, loss and gradient norm of every step."""
 
 
 class Suggested(NamedTuple):
@@ -178,7 +184,7 @@ def make_problem(problem: Problem | str) -> Problem:
     """
     if isinstance(problem, Problem):
         return problem
-    if problem not in PROBLEMS:
+    if not isinstance(problem, str) or problem not in PROBLEMS:
         raise ValueError(f"problem={problem!r} is unknown; expected one of {', '.join(PROBLEMS)}")
     return PROBLEMS[problem]()
 
@@ -212,6 +218,36 @@ def _copy(x: Any) -> Any:
     if isinstance(x, (list, tuple)):
         return [_copy(v) for v in x]
     return np.array(x, copy=True)
+
+
+def _checked_start(start: Any, like: Any) -> Any:
+    """A copy of ``start`` (integers as floats), refused unless it has the keys and shapes of the problem's ``like``."""
+    if isinstance(like, Mapping):
+        if not isinstance(start, Mapping) or set(start) != set(like):
+            raise ValueError(
+                f"start is {_described(start)}; expected a dict with the keys {sorted(like)}, like the problem's params"
+            )
+        return {k: _checked_array(f"start[{k!r}]", start[k], np.shape(like[k])) for k in like}
+    return _checked_array("start", start, np.shape(like))
+
+
+def _described(x: Any) -> str:
+    return f"a dict with the keys {sorted(map(str, x))}" if isinstance(x, Mapping) else f"a {type(x).__name__}"
+
+
+def _checked_array(name: str, value: Any, shape: tuple) -> np.ndarray:
+    try:
+        array = np.array(value)
+    except (TypeError, ValueError):  # a ragged list
+        array = np.array(None)
+    if array.dtype.kind in "biu":
+        array = array.astype(float)
+    if array.dtype.kind != "f" or array.shape != shape:
+        raise ValueError(
+            f"{name} is {_described(value)} of shape {array.shape} and dtype {array.dtype}; expected real numbers "
+            f"of shape {shape}, like the problem's params"
+        )
+    return array
 
 
 def _stack(snapshots: list) -> Any:
@@ -252,7 +288,7 @@ def run(
     problem : Problem or str
         A problem, or a name in :data:`numopt.problems.PROBLEMS`.
     steps : int
-        Number of steps, ``>= 0``.
+        Number of steps, ``0 <= steps <= MAX_STEPS``.
     record_state : bool, default False
         Record the optimizer's state after every step.
     seed : int or None, default None
@@ -269,17 +305,18 @@ def run(
     Raises
     ------
     ValueError
-        For a negative or non-integer ``steps``, or an unknown name.
+        For a negative or non-integer ``steps``, a seed that is not an int >= 0,
+        an unknown name, or a ``start`` unlike the problem's params (another
+        structure, keys or shapes).
     """
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
-        raise ValueError(f"steps={steps!r}; expected an int >= 0")
+    steps, seed = whole("steps", steps, 0, MAX_STEPS), checks.seed(seed)
     problem = make_problem(problem)
     if isinstance(optimizer, str):
         optimizer = make_optimizer(optimizer, problem)
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer={optimizer!r}; expected a numopt Optimizer or a registry key")
     began = time.perf_counter()
-    params = _copy(problem.init(seed) if start is None else start)
+    params = problem.init(seed) if start is None else _checked_start(start, problem.init())
     batches = problem.batches(seed)
     points, losses, norms, states = [_copy(params)], [problem.loss(params)], [], []
     metrics = [problem.metrics(params, 0)]
@@ -316,6 +353,9 @@ def effective_rates(optimizer: Optimizer, grads: np.ndarray) -> np.ndarray:
     cancellation of a difference θ_t − θ_{t−1}. The optimizer's state carries
     over from step to step as usual.
     """
+    grads = np.asarray(grads)
+    if grads.ndim != 2 or grads.dtype.kind != "f":
+        raise ValueError(f"grads has shape {grads.shape} and dtype {grads.dtype}; expected floats of shape (T, d)")
     theta = np.zeros(grads.shape[1], grads.dtype)
     rates = np.empty_like(grads)
     for k, g in enumerate(grads):
@@ -333,6 +373,7 @@ def final_loss(optimizer: Optimizer, problem: Problem, steps: int, seed: int | N
     refusing a non-positive parameter), counts as inf instead of stopping the
     sweep, and the :class:`~numopt.guard.NumericalWarning` of a blow-up is not shown.
     """
+    steps, seed = whole("steps", steps, 0, MAX_STEPS), checks.seed(seed)
     params, batches = problem.init(seed), problem.batches(seed)
     try:
         with np.errstate(over="ignore", invalid="ignore"), warnings.catch_warnings():

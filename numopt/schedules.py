@@ -15,7 +15,10 @@ class whose docstring gives its formula in that convention::
 | ``Cosine(lr, steps, lr_min)`` | lr_min + ½(lr − lr_min)(1 + cos(π · min(t − 1, steps)/steps)) |
 | ``Warmup(after, steps)`` | after(t) · min(1, t/steps) |
 
-All start at η_1 = lr (``Warmup`` at after(1)/steps). Lesson 01 shows why a decaying
+All start at η_1 = lr (``Warmup`` at after(1)/steps). The arguments are checked
+when the schedule is made (``lr >= 0`` finite, whole ``every`` and ``steps >= 1``,
+``factor`` and ``gamma`` in [0, 1], ``decay >= 0``, ``0 <= lr_min <= lr``), so every
+value η_t is a finite float >= 0 for every t >= 1. Lesson 01 shows why a decaying
 schedule matters: with a constant η, SGD's expected loss stalls at a floor
 proportional to η (``theory.sgd_noise_floor``); a schedule with η_t → 0 goes below it.
 """
@@ -24,6 +27,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+
+from .checks import real, whole
 
 __all__ = ["Cosine", "Exponential", "InverseTime", "StepDecay", "Warmup"]
 
@@ -35,7 +40,8 @@ class StepDecay:
     """
 
     def __init__(self, lr: float, every: int, factor: float = 0.1) -> None:
-        self.lr, self.every, self.factor = lr, every, factor
+        self.lr, self.every = real("lr", lr, 0.0), whole("every", every, 1)
+        self.factor = real("factor", factor, 0.0, 1.0)
 
     def __call__(self, t: int) -> float:
         return self.lr * self.factor ** ((t - 1) // self.every)
@@ -51,7 +57,7 @@ class Exponential:
     """
 
     def __init__(self, lr: float, gamma: float) -> None:
-        self.lr, self.gamma = lr, gamma
+        self.lr, self.gamma = real("lr", lr, 0.0), real("gamma", gamma, 0.0, 1.0)
 
     def __call__(self, t: int) -> float:
         return self.lr * self.gamma ** (t - 1)
@@ -68,7 +74,7 @@ class InverseTime:
     """
 
     def __init__(self, lr: float, decay: float) -> None:
-        self.lr, self.decay = lr, decay
+        self.lr, self.decay = real("lr", lr, 0.0), real("decay", decay, 0.0)
 
     def __call__(self, t: int) -> float:
         return self.lr / (1 + self.decay * (t - 1))
@@ -87,7 +93,8 @@ class Cosine:
     """
 
     def __init__(self, lr: float, steps: int, lr_min: float = 0.0) -> None:
-        self.lr, self.steps, self.lr_min = lr, steps, lr_min
+        self.lr, self.steps = real("lr", lr, 0.0), whole("steps", steps, 1)
+        self.lr_min = real("lr_min", lr_min, 0.0, self.lr)
 
     def __call__(self, t: int) -> float:
         progress = min(t - 1, self.steps) / self.steps
@@ -107,7 +114,8 @@ class Warmup:
     """
 
     def __init__(self, after: float | Callable[[int], float], steps: int) -> None:
-        self.after, self.steps = after, steps
+        self.after = after if callable(after) else real("after", after, 0.0)
+        self.steps = whole("steps", steps, 1)
 
     def __call__(self, t: int) -> float:
         base = self.after(t) if callable(self.after) else self.after

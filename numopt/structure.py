@@ -117,14 +117,31 @@ def _split(obj: Any, what: str) -> tuple[str, tuple, list]:
 
 
 def all_finite(a: np.ndarray) -> bool:
-    """Whether every entry of ``a`` is finite, in one read-only pass and no temporary.
+    """Whether every entry of ``a`` is finite, by the fastest exact test for its size.
 
-    Σ a is NaN or ±inf if any entry is NaN or ±inf, and finite otherwise unless
-    it overflows; only then are the entries tested one by one. (``np.vdot(a, a)``
-    would do the same, but it calls BLAS, whose threads made float64 steps
-    several times slower on a busy machine; ``sum`` stays on one thread.)
+    * up to :data:`FEW` entries, entry by entry in Python: a tenth of the time
+      of any NumPy call there;
+    * up to :data:`BOUNDED` entries (a block of a step), ``np.isfinite(a).all()``:
+      a vectorised pass whose boolean temporary stays small, 2.5 times faster
+      than a float32 ``sum``;
+    * larger arrays (whole, unblocked ones), Σ a, which is NaN or ±inf if any
+      entry is and finite otherwise, without a temporary of the array's size;
+      only if it overflows are the entries tested one by one. (``np.vdot(a, a)``
+      would be faster, but it calls BLAS, whose threads made float64 steps
+      several times slower on a busy machine; ``sum`` stays on one thread.)
     """
+    if a.size <= FEW:
+        return all(map(math.isfinite, a.reshape(-1).tolist()))
+    if a.size <= BOUNDED:
+        return bool(np.isfinite(a).all())
     return math.isfinite(a.sum()) or bool(np.isfinite(a).all())
+
+
+FEW = 64
+"""Arrays up to this many entries are checked for finiteness in Python (see :func:`all_finite`)."""
+
+BOUNDED = 65536
+"""Arrays up to this many entries are checked by ``np.isfinite``, whose temporary is then at most 64 KiB."""
 
 
 _TOO_HARD = getattr(getattr(np, "exceptions", np), "TooHardError", Exception)

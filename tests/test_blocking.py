@@ -172,12 +172,24 @@ def test_extra_memory_during_a_step_is_a_few_blocks_not_the_array(monkeypatch, k
 
 
 def test_finite_check_falls_back_when_the_sum_overflows():
-    """Σg overflows for g = (3e38, 3e38, 1) in float32 although every entry is finite."""
-    theta = np.zeros(3, np.float32)
-    numopt.SGD(lr=1e-40).step(theta, np.array([3e38, 3e38, 1.0], np.float32))
+    """Σg overflows for 70000 entries of 3e37 in float32 although every entry is finite (a whole Funnel array)."""
+    n = 70000
+    assert n > numopt.structure.BOUNDED  # so the sum, not np.isfinite, is tried first
+    theta = np.zeros(n, np.float32)
+    numopt.Funnel(lr=1e-40).step(theta, np.full(n, 3e37, np.float32))
     assert np.all(np.isfinite(theta))
     with np.errstate(over="ignore"):
-        assert math.isinf(float(np.float32([3e38, 3e38]).sum()))
+        assert math.isinf(float(np.full(n, 3e37, np.float32).sum()))
+        assert numopt.structure.all_finite(np.full(n, 3e37, np.float32))
+
+
+@pytest.mark.parametrize("size", [1, 2, 64, 65, 1000, 65536, 65537])
+@pytest.mark.parametrize("bad", [np.inf, -np.inf, np.nan])
+def test_finite_check_finds_one_bad_entry_in_small_and_large_arrays(size, bad):
+    a = np.ones(size)
+    assert numopt.structure.all_finite(a) and numopt.structure.all_finite(a.reshape(size, 1)[:, 0])
+    a[size // 2] = bad
+    assert not numopt.structure.all_finite(a) and not numopt.structure.all_finite(np.array(a[size // 2]))
 
 
 def test_numopt_bench_reports_every_algorithm_as_json(capsys):

@@ -98,7 +98,8 @@ def test_an_output_file_that_cannot_be_written_is_one_line_with_exit_status_2(ca
     blocker.write_text("")
     assert main(["race", "quadratic", "--steps", "3", "--optimizers", "sgd", "--out", str(blocker / "x.png")]) == 2
     err = capsys.readouterr().err
-    assert err == f"numopt: error: {blocker}: File exists\n"  # the folder of --out cannot be made
+    assert err == (f"numopt: error: --out {blocker / 'x.png'}: {blocker} is a file, not a folder; "
+                   "expected a path through folders\n")  # the folder of --out cannot be made
 
 
 def test_a_closed_pipe_ends_the_command_quietly():

@@ -191,7 +191,8 @@ def test_assert_matches_raises_the_one_line_summary():
 def test_hidden_seed():
     good = grade(fixture("adam_class.py:Adam"), "adam", seed=7)
     bad = grade(fixture("wrong_adam.py:Adam"), "adam", seed=7)
-    assert good.passed and "checks with seed 7 passed" in good.summary()
+    assert good.passed and "hidden checks passed" in good.summary()
+    assert "seed" not in good.summary()  # the students see the summary: the seed is the instructor's secret
     assert "public" not in good.summary()
     assert bad.diagnosis.name == "no_bias_correction_m"
 

@@ -80,3 +80,43 @@ def test_the_benchmark_runs_as_a_module(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "7 submissions graded in" in done.stdout and ": 1 passed, 6 failed" in done.stdout
     assert "7 submissions on" in done.stdout
+
+
+HOSTILE = Path(__file__).parent / "hostile"
+HOSTILE_IN_CLASS = ("imports_reference", "exec_source", "clones_code_object", "copies_classmate", "rewrites_scores",
+                    "forges_half_frame", "forges_wrong_shape", "forges_garbage", "prints_into_output", "fork_bomb",
+                    "setsid_grandchild", "kills_grader")
+
+
+def test_a_class_of_40_with_12_hostile_submissions_grades_every_honest_one_as_alone(tmp_path):
+    """28 honest submissions (4 of each benchmark kind) graded in a batch beside 12 attacks get exactly the
+    result each gets graded alone; every attack gets 0; the results are the grader's."""
+    from numopt.grading import grade
+    from numopt.grading.batch import _MISTAKES, _RIGHT
+
+    sub = tmp_path / "class"
+    sub.mkdir()
+    alone = {}
+    for kind, (old, new) in _MISTAKES.items():
+        source = _RIGHT.replace(old, new) if old else _RIGHT
+        (tmp_path / f"{kind}.py").write_text(source)
+        alone[kind] = grade(f"{tmp_path / kind}.py:Adam", "adam", time_limit=1).to_gradescope()
+        for i in range(4):
+            (sub / f"{kind}_{i}.py").write_text(source)
+    for attack in HOSTILE_IN_CLASS:
+        (sub / f"{attack}.py").write_text((HOSTILE / f"{attack}.py").read_text())
+    status = main(["grade", str(sub), "-a", "adam", "--out", str(tmp_path / "out"), "--time-limit", "1"])
+    assert status == 0
+    with open(tmp_path / "out" / "scores.csv", newline="") as handle:
+        rows = {r["student"]: r for r in csv.DictReader(handle)}
+    assert len(rows) == 40
+    for kind, expected in alone.items():
+        for i in range(4):
+            student = f"{kind}_{i}"
+            text = (tmp_path / "out" / student / "results.json").read_text()
+            text = text.replace(f"{student}/{student}.py", f"{kind}.py:Adam").replace(f"{student}.py", f"{kind}.py")
+            assert json.loads(text) == expected, student
+            assert rows[student]["score"] == str(expected["score"])
+    assert {kind for kind, data in alone.items() if data["score"] == 9} == {"right"}
+    for attack in HOSTILE_IN_CLASS:
+        assert rows[attack]["score"] == "0", attack

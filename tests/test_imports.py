@@ -24,8 +24,9 @@ COMMANDS = ("numopt.cli", "numopt.race", "numopt.figures", "numopt.bench", "numo
 
 
 def test_import_numopt_loads_no_command_line():
+    """And ``numopt.schedules`` is there without importing it (its docstring's example)."""
     code = (
-        "import sys, numopt, numopt.schedules; "
+        "import sys, numopt; numopt.SGD(lr=numopt.schedules.InverseTime(0.1, decay=0.01)); "
         "print(sorted(m for m in sys.modules if m == 'argparse' or m.startswith('numopt')))"
     )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

@@ -259,7 +259,7 @@ def test_cli_variants_and_three_steps_of_adam(capsys, monkeypatch):
         (["explain", "adamm", "--grads", "1"], "algorithm 'adamm' is unknown"),
         (["explain", "adam", "--grads", "1,x"], "--grads '1,x' is not valid"),
         (["explain", "adam", "--grads", "1,2", "--params", "1"], "expected the same number"),
-        (["explain", "adam", "--grads", "1", "--hp", "betaa=0.5"], "--hp betaa is not a hyperparameter of adam"),
+        (["explain", "adam", "--grads", "1", "--hp", "betaa=0.5"], "'betaa' is not a hyperparameter of adam"),
         (["explain", "adam", "--grads", "1", "--hp", "beta1=2"], "--hp beta1=2.0 is out of range"),
         (["explain", "adam", "--grads", "1", "--steps", "0"], "--steps '0' is not valid"),
         (["explain", "egu", "--grads", "1", "--params", "-1"], "positive"),

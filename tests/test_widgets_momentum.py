@@ -56,3 +56,16 @@ def test_widget_callback_follows_the_sliders():
     condition.value = 30.0
     assert w.result.rate == pytest.approx(_spectral_radius(0.06, 0.3, Quadratic(condition=30.0).A), rel=1e-9)
     assert len(w.result.distances) == 101
+
+
+def test_sliders_hold_exact_values_so_the_browser_sends_nothing_back():
+    # a FloatSlider's value is redrawn on min + k·step in the browser (0.9 -> 0.9000000000000001)
+    # and sent back, a second redraw that put a figure in JupyterLab's log console
+    import ipywidgets
+
+    lr, beta, condition = momentum.widget().children[:3]
+    for slider, value in ((lr, 0.02), (beta, 0.9), (condition, 20.0)):
+        assert isinstance(slider, ipywidgets.SelectionSlider)
+        assert slider.value == value and value in slider.options
+        assert slider.style.description_width == "initial"
+    assert lr.options[0] == 0.002 and lr.options[-1] == 0.2 and beta.options[-1] == 0.99

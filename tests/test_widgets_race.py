@@ -108,3 +108,63 @@ def test_widget_redraws_on_every_control():
     )
     controls["lr_adaptive"].value = 0.1
     assert box.result.optimizers["adam"] == repr(numopt.Adam(lr=0.1, beta1=0.6))
+
+
+def test_labels_are_shown_in_full():
+    # ipywidgets cuts a description at its default width of 80 px ("lr (adaptiv…" in JupyterLab);
+    # description_width "initial" lets the label take the width its text needs
+    pytest.importorskip("ipywidgets")
+    box = race.widget()
+    for name, control in box.controls.items():
+        assert control.style.description_width == "initial", name
+        assert "…" not in control.description, name
+
+
+def test_a_problem_change_redraws_once_and_writes_nothing(monkeypatch, capsys):
+    """Changing the problem draws once, into the image widget, and sends no output anywhere else.
+
+    Output that a callback displays (or prints, or warns) outside an Output widget goes to
+    JupyterLab's log console; and a value the browser must round to a slider's grid comes back
+    as a second change, which redrew while the first drawing was still being shown.
+    """
+    pytest.importorskip("ipywidgets")
+    import warnings
+
+    import IPython.display
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the widget displayed output from a callback")
+
+    monkeypatch.setattr(IPython.display, "display", refuse)
+    monkeypatch.setattr(IPython.display, "publish_display_data", refuse)
+    drawn = []
+    monkeypatch.setattr(race, "draw", lambda **kwargs: drawn.append(kwargs) or race_draw(**kwargs))
+    box = race.widget()
+    capsys.readouterr()
+    images = [bytes(box.image.value)]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for problem in ("beale", "quadratic", "rosenbrock"):
+            drawn.clear()
+            box.controls["problem"].value = problem
+            assert len(drawn) == 1 and drawn[0]["problem"] == problem
+            settings = numopt.runner.suggested(numopt.runner.make_problem(problem))
+            # the suggested rates exactly, as options of the sliders: nothing for the browser to round
+            for name, rate in (("lr_gradient", settings.gradient), ("lr_adaptive", settings.adaptive)):
+                assert box.controls[name].value == rate and rate in box.controls[name].options
+            image = bytes(box.image.value)  # the new figure, 12 × 4.8 inches at numopt.plot.DPI = 100
+            assert image.startswith(b"\x89PNG\r\n\x1a\n") and image != images[-1]
+            assert int.from_bytes(image[16:20], "big") == 1200 and int.from_bytes(image[20:24], "big") == 480
+            images.append(image)
+    assert caught == []
+    assert capsys.readouterr() == ("", "")
+
+
+def test_slider_values_are_exact():
+    # k / 100 is the double nearest to each two-decimal β, so β = 0.9 is 0.9, not 0.9000000000000001
+    assert race.BETAS[90] == 0.9 and race.BETAS[99] == 0.99 and len(race.BETAS) == 100
+    assert race.LEARNING_RATES[0] == 1e-5 and race.LEARNING_RATES[-1] == 1.0
+    assert 0.02 in race.LEARNING_RATES and 0.05 in race.LEARNING_RATES and 1e-3 in race.LEARNING_RATES
+
+
+race_draw = race.draw

@@ -13,8 +13,10 @@ or from the shell, ``numopt grade student.py:Adam --algorithm adam`` (a folder
 of submissions with ``--out RESULTS``: :mod:`~numopt.grading.batch`). A
 starter file for students comes from ``numopt assignment adam -o adam.py``, a
 Gradescope autograder from ``numopt assignment adam --gradescope DIR``
-(:mod:`~numopt.grading.gradescope`). File submissions run in a child process
-of their own (:mod:`~numopt.grading.sandbox`, :mod:`~numopt.grading.child`).
+(:mod:`~numopt.grading.gradescope`). File submissions run in a sandbox of
+their own (:mod:`~numopt.grading.sandbox`, :mod:`~numopt.grading.child`); an
+object passed to :func:`grade` or :func:`assert_matches` runs in the calling
+process and must be trusted code.
 
 Modules, by concern: loading and forms, :mod:`~numopt.grading.candidates` (the
 candidate forms and the adapter) and :mod:`~numopt.grading.forms` (course functions

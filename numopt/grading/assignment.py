@@ -19,9 +19,9 @@ The starter is a module with one class in the "step" form the grader accepts:
 
 from __future__ import annotations
 
-import inspect
 import sys
 import textwrap
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +106,18 @@ def _initial_value(cls: type, hp: dict[str, Any], name: str) -> str:
     return f"np.full_like(params, {constant!r})"
 
 
+def _summary(name: str, key: str, takes: Iterable[str], keeps: Iterable[str], fixed: str) -> str:
+    """The starter class's docstring: what this class takes and keeps, written from the class itself.
+
+    (numopt's own first docstring line may name variants, "with optional ... AMSGrad",
+    that the starter fixes instead of taking.)
+    """
+    summary = f"{name}, numopt's {key} as this assignment sets it: takes {', '.join(takes) or 'nothing'}; keeps " \
+              f"{', '.join(keeps)}"
+    summary += f"; fixed: {fixed}." if fixed else "."
+    return textwrap.fill(summary, 110, subsequent_indent="    ")
+
+
 def starter_source(algorithm: str, class_name: str | None = None, filename: str = "student.py") -> str:
     """The source of a starter file for ``algorithm``.
 
@@ -134,14 +146,10 @@ def starter_source(algorithm: str, class_name: str | None = None, filename: str 
     switches = {k: v for k, v in hp.items() if k in cls.switches}
     kept = {k: v for k, v in hp.items() if k not in cls.switches}
     states = reference._initial_state(np.zeros(3))
-    variants = ""
-    if switches:
-        fixed = ", ".join(f"{k}={v}" for k, v in switches.items())
-        variants = (
-            f"\nThis assignment is numopt's default form ({fixed}): lines of the box\n"
-            "marked with another variant do not apply.\n"
-        )
-    first_line = inspect.getdoc(cls).splitlines()[0]
+    fixed = ", ".join(f"{k}={v}" for k, v in switches.items())
+    variants = "\n" + textwrap.fill(
+        f"This assignment is numopt's default form ({fixed}): lines of the box marked with another variant "
+        "do not apply.", 79) + "\n" if switches else ""
     return _TEMPLATE.format(
         name=name,
         key=algorithm,
@@ -150,7 +158,7 @@ def starter_source(algorithm: str, class_name: str | None = None, filename: str 
         variants=variants,
         state_names=f" ({', '.join(['t', *states])})" if states else " (t)",
         filename=filename,
-        summary=first_line,
+        summary=_summary(name, algorithm, kept, ["t", *states], fixed),
         signature=", ".join(f"{k}={v!r}" for k, v in kept.items()),
         assignments="\n".join(f"        self.{k} = {k}" for k in kept),
         state_attributes="".join(

@@ -9,44 +9,58 @@ first of numopt's class name, the key and CS231n's function name
 (``Adam``, ``adam``; ``sgd_momentum`` for momentum) that the file defines.
 
 Each submission is graded by :func:`~numopt.grading.grade` in a pool of
-worker processes, one per CPU core (each submission still runs in a child of
-its own, see :mod:`~numopt.grading.sandbox`); a progress line goes to stderr.
-Written:
+worker processes, one per CPU core; each submission runs in a sandbox of its
+own (:mod:`~numopt.grading.sandbox`), and without one the batch is refused
+unless ``unsafe=True`` (``--unsafe-no-sandbox``). A progress line goes to
+stderr. Written by the grader alone, as each result comes in, each file
+replaced whole (written beside it, then renamed):
 
 * ``RESULTS/scores.csv``: student, score, max_score, first failing case, diagnosis;
 * ``RESULTS/<student>/results.json``: Gradescope's results.json;
 
 and a class summary is printed: how many passed, and how many made each mistake.
+A worker that dies while grading (it should not: the submission runs
+elsewhere) costs only the submissions it held: they are graded once more in a
+new pool, and fail with the reason if it dies again.
 
 ``python -m numopt.grading.batch [N]`` is the benchmark: it writes N synthetic
 submissions (correct ones, catalogue mistakes, a few that do not import) to a
-temporary folder, grades them and prints the time.
+temporary folder, grades them and prints the time, and what the sandbox
+costs a submission (the same file graded with and without it).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
 import multiprocessing
 import os
+import shutil
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .. import OPTIMIZERS
 from .grader import default_names
-from .sandbox import PRELOAD, _main_not_rerun
+from .sandbox import isolation, require_isolation
 
 __all__ = ["BatchResult", "find_submissions", "grade_folder"]
 
 PREFERRED_FILES = ("student.py", "optim.py", "submission.py")
 """File names chosen, in this order, in a student folder with several ``.py`` files."""
+
+PRELOAD = ["numopt.grading.grader"]
+"""Modules the workers' forkserver imports once, before it forks any worker."""
+
 
 @dataclass
 class BatchResult:
@@ -123,7 +137,8 @@ def _grade_one(student: str, source: Path | str, algorithm: str, name: str, opti
 
 def grade_folder(
     submissions: str | Path, algorithm: str, out: str | Path, *, name: str | None = None, file: str | None = None,
-    workers: int | None = None, progress: Callable[[int, int], None] | None = None, **options: Any,
+    workers: int | None = None, progress: Callable[[int, int], None] | None = None, unsafe: bool = False,
+    **options: Any,
 ) -> list[BatchResult]:
     """Grade every submission in ``submissions`` and write ``out/scores.csv`` and ``out/<student>/results.json``.
 
@@ -143,6 +158,8 @@ def grade_folder(
         Worker processes; the number of CPU cores by default.
     progress : callable, optional
         ``progress(done, total)`` after each submission.
+    unsafe : bool, default False
+        Grade even where submissions cannot be sandboxed (:func:`~numopt.grading.sandbox.isolation`).
     **options
         Passed to :func:`~numopt.grading.grade` (``hp``, ``seed``, ``allow``, ``time_limit``, ...).
 
@@ -150,35 +167,111 @@ def grade_folder(
     -------
     list of BatchResult
         In the order of the students' names.
+
+    Raises
+    ------
+    ValueError
+        For an unknown algorithm or a ``submissions`` that is not a folder.
+    UnsafeGradingError
+        If submissions cannot be sandboxed here and ``unsafe`` is False.
     """
     if algorithm not in OPTIMIZERS:
         raise ValueError(f"algorithm {algorithm!r} is unknown; expected one of {', '.join(OPTIMIZERS)}")
+    require_isolation(unsafe, "batch grading")
     found = find_submissions(submissions, algorithm, file)
     name = name or default_names(algorithm)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="numopt-batch-") as staging:
+        for student, source in found.items():
+            if isinstance(source, Path) and source.parent == Path(submissions):
+                found[student] = _alone(source, Path(staging) / student)
+        return _grade_all(found, algorithm, name, out, workers, progress, options)
+
+
+def _alone(source: Path, folder: Path) -> Path:
+    """A copy of a student's loose file in a folder of its own, so that no classmate's file is beside it."""
+    folder.mkdir()
+    return Path(shutil.copy(source, folder / source.name))
+
+
+def _grade_all(found: dict[str, Path | str], algorithm: str, name: str, out: Path, workers: int | None,
+               progress: Callable[[int, int], None] | None, options: Mapping[str, Any]) -> list[BatchResult]:
+    """Grade each submission in a pool of workers, writing each result as it comes."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
-    results: list[BatchResult] = []
-    with ProcessPoolExecutor(workers or os.cpu_count() or 1, mp_context=context) as pool:
-        with _main_not_rerun():  # the workers start here; they need numopt, not the caller's script
-            futures = [pool.submit(_grade_one, student, source, algorithm, name, options)
-                       for student, source in found.items()]
-        for future in as_completed(futures):
-            results.append(future.result())
-            if progress is not None:
-                progress(len(results), len(futures))
-    results.sort(key=lambda r: r.student)
-    with open(out / "scores.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["student", "score", "max_score", "first_failing_case", "diagnosis"])
-        for r in results:
-            writer.writerow([r.student, r.score, r.max_score, r.first_failure, r.diagnosis])
-    for r in results:
-        (out / r.student).mkdir(exist_ok=True)
-        (out / r.student / "results.json").write_text(json.dumps(r.results, indent=2, ensure_ascii=False),
-                                                      encoding="utf-8")
-    return results
+    done: dict[str, BatchResult] = {}
+    tries = dict.fromkeys(found, 0)
+    while len(done) < len(found):
+        pending = [s for s in found if s not in done]
+        with ProcessPoolExecutor(workers or os.cpu_count() or 1, mp_context=context) as pool:
+            with _main_not_rerun():  # the workers start here; they need numopt, not the caller's script
+                futures = {pool.submit(_grade_one, student, found[student], algorithm, name, options): student
+                           for student in pending}
+            for future in as_completed(futures):
+                student = futures[future]
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    tries[student] += 1
+                    if tries[student] < 2:
+                        continue  # graded again in a new pool
+                    result = _failed(student, "the grading worker died twice while grading this submission")
+                done[student] = result
+                _write_result(out, result, done)
+                if progress is not None:
+                    progress(len(done), len(found))
+    return sorted(done.values(), key=lambda r: r.student)
+
+
+def _failed(student: str, why: str) -> BatchResult:
+    """A result for a submission that could not be graded at all."""
+    data = {"score": 0, "output": f"not graded: {why}", "tests": []}
+    return BatchResult(student, 0, 0, False, "all", why, "could not be graded", data)
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write ``path`` whole or not at all: a file beside it, then renamed over it."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8", newline="")
+    os.replace(temporary, path)
+
+
+def _write_result(out: Path, result: BatchResult, done: Mapping[str, BatchResult]) -> None:
+    """The student's results.json, and scores.csv with every result so far."""
+    (out / result.student).mkdir(exist_ok=True)
+    _replace(out / result.student / "results.json", json.dumps(result.results, indent=2, ensure_ascii=False))
+    table = io.StringIO()
+    writer = csv.writer(table)
+    writer.writerow(["student", "score", "max_score", "first_failing_case", "diagnosis"])
+    for r in sorted(done.values(), key=lambda r: r.student):
+        writer.writerow([r.student, r.score, r.max_score, r.first_failure, r.diagnosis])
+    _replace(out / "scores.csv", table.getvalue())
+
+
+@contextlib.contextmanager
+def _main_not_rerun() -> Iterator[None]:
+    """Start the workers without multiprocessing's re-import of ``__main__`` in them.
+
+    They need only numopt; re-running the caller's script there (a TA's
+    grading script without a ``__main__`` guard, or code read from stdin)
+    would be slow at best.
+    """
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    saved = {name: vars(main)[name] for name in ("__file__", "__spec__") if name in vars(main)}
+    if "__file__" in saved:
+        del main.__file__
+    main.__spec__ = None
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(main, name, value)
+        if "__spec__" not in saved:
+            del main.__spec__
 
 
 def class_summary(results: list[BatchResult], seconds: float | None = None) -> str:
@@ -231,9 +324,36 @@ def write_benchmark_submissions(folder: Path, n: int) -> None:
         (folder / f"student{i:03d}_{kind}.py").write_text(_RIGHT.replace(old, new) if old else _RIGHT)
 
 
+def sandbox_cost(submission: Path, repeat: int = 10) -> tuple[float, float]:
+    """Seconds to start and end one sandbox, and one plain child process (the same Python, NumPy and file)."""
+    from .sandbox import Sandbox
+
+    costs = []
+    for sandboxed in (True, False):
+        start = time.perf_counter()
+        for _ in range(repeat):
+            Sandbox(submission, sandboxed=sandboxed).close()
+        costs.append((time.perf_counter() - start) / repeat)
+    return costs[0], costs[1]
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Grade N synthetic submissions (default 200) and print the time."""
-    n = int((argv or sys.argv[1:] or ["200"])[0])
+    """Grade N synthetic submissions (default 200), print the time and what the sandbox costs each."""
+    from ..cli import Parser, counted
+
+    parser = Parser(
+        prog="python -m numopt.grading.batch",
+        description="Benchmark batch grading: write N synthetic Adam submissions (right ones and each known "
+        "mistake) into a temporary folder, grade them on every core and print the time.",
+    )
+    parser.add_argument("n", nargs="?", default=200, metavar="N",
+                        type=counted("N", 1, 10_000, "about 0.3 s each on 2 cores"),
+                        help="how many submissions (default 200)")
+    n = parser.parse_args(argv).n
+    found = isolation()
+    if not found.available:
+        print(f"no sandbox on this machine ({found.reason}): the benchmark needs one")
+        return 1
     with tempfile.TemporaryDirectory() as tmp:
         submissions, out = Path(tmp) / "submissions", Path(tmp) / "results"
         submissions.mkdir()
@@ -241,8 +361,11 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         results = grade_folder(submissions, "adam", out)
         seconds = time.perf_counter() - start
+        sandboxed, plain = sandbox_cost(next(submissions.iterdir()), repeat=max(2, min(10, n // 20)))
     print(class_summary(results, seconds))
     print(f"{n} submissions on {os.cpu_count()} cores: {seconds:.1f} s ({seconds / n:.2f} s each)")
+    print(f"sandbox per submission: {sandboxed:.3f} s to start and end (bubblewrap, Python, NumPy), "
+          f"{sandboxed - plain:.3f} s more than a plain child process")
     return 0
 
 

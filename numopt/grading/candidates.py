@@ -67,12 +67,12 @@ import threading
 import traceback
 import warnings
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .. import OPTIMIZERS
 from .binding import Binding, bind, keyword_arguments, role_of
 from .forms import INITIALIZERS, Signature, course_signature, parse_signature
 
@@ -81,6 +81,7 @@ __all__ = [
     "Candidate",
     "CandidateError",
     "CandidateLoadError",
+    "Reference",
     "describe_candidate",
     "detect_form",
     "load_candidate",
@@ -120,6 +121,44 @@ CS231N_NAMES: dict[str, str] = {"lr": "learning_rate", "eps": "epsilon"}
 
 CS231N_BETA: dict[str, str] = {"momentum": "momentum", "nag": "momentum", "rmsprop": "decay_rate"}
 """What CS231n calls numopt's ``beta``, by algorithm."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What the adapter knows of the algorithm it grades against: plain data, no numopt code.
+
+    This module runs inside the sandbox, where numopt's algorithms are not
+    (:mod:`~numopt.grading.sandbox`), so the grader reads these facts from the
+    reference's class (:meth:`of`) and sends them with the request.
+
+    Attributes
+    ----------
+    key : str
+        The registry key (``"adam"``): names CS231n's ``config`` keys.
+    name : str
+        The class's name (``"Adam"``), for messages.
+    state : tuple of str
+        The state arrays the reference keeps at these hyperparameters, in order: a
+        course function's states are named by position as these (Coursera's ``v, s``
+        are Adam's ``m, v``).
+    switches : tuple of str
+        The variant switches: they choose the reference's form, a candidate need not take them.
+    """
+
+    key: str
+    name: str
+    state: tuple[str, ...] = ()
+    switches: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, algorithm: type, hp: Mapping[str, Any]) -> Reference:
+        """The facts of numopt's optimizer class ``algorithm`` built with ``hp`` (in the grader, where it is)."""
+        return cls(algorithm.key, algorithm.__name__, tuple(algorithm(**hp)._kept_state()), tuple(algorithm.switches))
+
+    @classmethod
+    def from_message(cls, message: Mapping[str, Any]) -> Reference:
+        """The facts as :func:`dataclasses.asdict` sent them (the protocol's JSON has lists for tuples)."""
+        return cls(str(message["key"]), str(message["name"]), tuple(message["state"]), tuple(message["switches"]))
 
 
 class CandidateLoadError(ValueError):
@@ -443,9 +482,9 @@ class Candidate:
     ----------
     obj : object or str
         The candidate, or ``"FILE.py:NAME"``.
-    key : str
-        The registry key of the algorithm it implements (``"adam"``); used to
-        name CS231n's ``config`` keys and to bind hyperparameters by role.
+    reference : Reference
+        The algorithm it implements (:meth:`Reference.of`); names CS231n's
+        ``config`` keys, the course states and the messages.
     hp : mapping
         The reference's hyperparameters, under numopt's names.
     explicit : collection of str, optional
@@ -464,7 +503,7 @@ class Candidate:
     def __init__(
         self,
         obj: Any,
-        key: str,
+        reference: Reference,
         hp: Mapping[str, Any],
         explicit: frozenset[str] | set[str] = frozenset(),
         form: str | None = None,
@@ -475,10 +514,10 @@ class Candidate:
         self.label = label or describe_candidate(obj)
         self.time_limit = time_limit
         self.notes: list[str] = []  # bindings, hyperparameters set on the reference only
-        self.args = (key, dict(hp), frozenset(explicit), form, label, time_limit)
+        self.args = (dict(hp), frozenset(explicit), form, label, time_limit)
         self.overran = False  # set by a step that overran: the candidate is not called again
         obj = load_candidate(obj, time_limit)
-        self.obj, self.key = obj, key
+        self.obj, self.reference = obj, reference
         self.signature: Signature | None = None
         if form is not None and form.startswith(SIGNATURE):
             try:
@@ -494,11 +533,8 @@ class Candidate:
             if self.signature is None:
                 raise CandidateLoadError(f"{_label(obj)} is not a course function; expected one (or --signature)")
         self.method = (_method_of(obj) or "step") if self.form in OBJECT_FORMS else None
-        self.reference_state: tuple[str, ...] = ()  # a course function's states are the reference's, by position
-        if self.form == "course":
-            self.reference_state = OPTIMIZERS[key](**hp)._kept_state()
         self.what = WHAT[self.form].format(method=self.method or (self.signature and self.signature.describe()))
-        binding = Binding(OPTIMIZERS[key].__name__)
+        binding = Binding(reference.name)
         hp = dict(hp)
         if self.form in OBJECT_FORMS:
             self.kwargs = self._keywords(obj, hp, binding) if inspect.isclass(obj) else {}
@@ -507,7 +543,7 @@ class Candidate:
         elif self.form == "course":
             self.kwargs = self._positional_hyperparameters(hp, binding)
         else:
-            beta_name = CS231N_BETA.get(key, "beta")
+            beta_name = CS231N_BETA.get(reference.key, "beta")
             self.kwargs = {
                 (beta_name if name == "beta" else CS231N_NAMES.get(name, name)): value
                 for name, value in hp.items()
@@ -549,7 +585,7 @@ class Candidate:
                 binding.left.append((name, values[name]))
             else:
                 raise CandidateLoadError(
-                    f"{self.signature.describe()}: argument {name!r} takes none of {OPTIMIZERS[self.key].__name__}'s "
+                    f"{self.signature.describe()}: argument {name!r} takes none of {self.reference.name}'s "
                     f"hyperparameters ({', '.join(hp)}) and has no default; expected an argument of that "
                     "algorithm (or give --signature)"
                 )
@@ -561,7 +597,7 @@ class Candidate:
             return
         label = _label(self.obj)
         for name, value in hp.items():
-            if name in self.accepted or name in OPTIMIZERS[self.key].switches:
+            if name in self.accepted or name in self.reference.switches:
                 continue
             if name in explicit:
                 self.notes.append(f"{label} takes no argument for {name}, so {name}={value!r} was set on the "
@@ -570,10 +606,13 @@ class Candidate:
                 self.notes.append(f"the reference uses {name}={value!r}, which {label} cannot accept (it takes "
                                   f"no argument for {name}); expected an implementation with {name}")
 
-    def with_hp(self, hp: Mapping[str, Any]) -> Candidate:
-        """The same candidate built with other hyperparameters (CandidateLoadError if its constructor refuses)."""
-        key, _, _, form, label, time_limit = self.args
-        return Candidate(self.obj, key, hp, frozenset(), form or self.form, label, time_limit)
+    def with_hp(self, hp: Mapping[str, Any], reference: Reference) -> Candidate:
+        """The same candidate built with other hyperparameters ``hp``, the reference's facts at them.
+
+        Raises CandidateLoadError if its constructor refuses them.
+        """
+        _, _, form, label, time_limit = self.args
+        return Candidate(self.obj, reference, hp, frozenset(), form or self.form, label, time_limit)
 
     def construct(self) -> None:
         """Build or copy the candidate once (object forms), raising CandidateLoadError if that fails."""
@@ -773,10 +812,12 @@ class Session:
             params: Any = self.params
         else:
             params = self._wrap(theta.copy())
-        returned = self._invoke(params, self._wrap(grads))
+        returned = _listed(self._invoke(params, self._wrap(grads)))
         if self.candidate.steps_sign:
             steps = np.asarray(self._unwrap(returned), dtype=float)
             return theta - self.candidate.steps_sign * steps
+        if self.candidate.form == "step" and isinstance(returned, list):
+            return returned  # one array's new values as a list of numbers
         if isinstance(returned, np.ndarray):
             return returned
         if isinstance(returned, (dict, list)) and len(returned) == 1:
@@ -865,6 +906,11 @@ class Session:
                 f"{what} produced None as the new parameters at step {t}; expected an array of "
                 f"shape {theta.shape}"
             )
+        if _complex(new):
+            raise CandidateError(
+                f"{what} produced complex numbers as the new parameters at step {t}; expected real numbers "
+                "(a complex value, from cmath or a negative number to a fractional power, has no place in the step)"
+            )
         try:
             array = np.array(new, dtype=float)
         except (TypeError, ValueError):
@@ -907,7 +953,7 @@ class Session:
         sig = self.candidate.signature
         if sig is None or not isinstance(self.memory, Mapping):
             return {}
-        ours = self.candidate.reference_state
+        ours = self.candidate.reference.state
         found = {}
         for i, name in enumerate(sig.states):
             value = self.memory.get(name)
@@ -926,6 +972,19 @@ def _first_is_holder(method: Any) -> bool:
     except (TypeError, ValueError):
         return False
     return bool(params) and params[0].lower() in HOLDERS
+
+
+def _listed(returned: Any) -> Any:
+    """What a step returned, with a generator of the new values read into a list (read once, now)."""
+    return list(returned) if isinstance(returned, Iterator) else returned
+
+
+def _complex(value: Any) -> bool:
+    """Whether ``value`` holds complex numbers (``np.array(value, dtype=float)`` would drop their imaginary parts)."""
+    try:
+        return bool(np.iscomplexobj(value))
+    except (TypeError, ValueError):  # ragged: refused as not an array afterwards
+        return False
 
 
 def _is_numeric(value: Any) -> bool:

@@ -1,52 +1,58 @@
-r"""The child process of :mod:`numopt.grading.sandbox`: :func:`serve`.
+r"""The submission's side of :mod:`numopt.grading.sandbox`: the protocol and :func:`main`.
 
-Imported by the forkserver before any student code exists, this module notes
-the code of every numopt algorithm's ``_update``. A child forked from it
-limits its own address space, keeps at most a few thousand characters of
-printed output, tells the grader it is ready, and then answers requests on
-its pipe until the grader closes it:
+This module runs inside the sandbox, where it is one of the few numopt files
+there are (:data:`~numopt.grading.sandbox.ADAPTERS`: with
+:mod:`~numopt.grading.candidates`, which adapts the candidate's form, and the
+course forms and hyperparameter binding that it uses): numopt's algorithms, its
+package ``__init__`` and the rest of the grader are not in the sandbox, so a
+submission cannot import, call, copy or exec numopt's reference. What the
+adapter must know of the reference (its name, state arrays and switches)
+comes in the ``prepare`` request, as data
+(:class:`~numopt.grading.candidates.Reference`). It imports the standard
+library, NumPy and those modules only.
 
-``import``  load ``path:name`` (refused if it subclasses a numopt optimizer);
-``build``   detect the form, map the hyperparameters, run the constructor once;
-``step``    one step (``fresh``: on a new instance, for a new case), with a
-            profiler watching for numopt's own ``_update`` running inside it.
+:func:`main` limits its own process (address space, processes, file size,
+open files, no core dumps) before any student code runs, points file
+descriptors 0, 1 and 2 at ``/dev/null``, keeps at most a few thousand
+characters of what ``print`` writes, says it is ready and then answers the
+grader's requests on its socket until the grader closes it:
 
-Subclassing numopt's :class:`~numopt.base.Optimizer` for the bookkeeping is
-fine; running a numopt algorithm's ``_update`` (by subclassing or wrapping a
-numopt optimizer) fails the step with a message that says so.
+``import``     load ``path:name``;
+``prepare``    detect the form and map the hyperparameters;
+``construct``  run the constructor once;
+``step``       one step (``fresh``: on a new instance, for a new case).
 
-The protocol (:func:`encode`, :func:`decode`) lives here too, so that the
-sandbox imports the child and never the other way round.
+The protocol: a frame is a 4-byte big-endian length and that many bytes of
+UTF-8 JSON holding one object; arrays are ``{"__array__": base64 of the
+float64 bytes, "shape": [...], "dtype": "float64"}``. Never pickle: a reply
+cannot run code in the grader, which also checks every reply's shape.
 """
 
 from __future__ import annotations
 
 import base64
-import inspect
+import binascii
 import json
 import os
 import resource
+import socket
+import struct
 import sys
 import traceback
 from typing import Any
 
 import numpy as np
 
-from .. import OPTIMIZERS
-from ..base import Optimizer
-from .candidates import Candidate, CandidateError, CandidateLoadError, Session, _label, load_candidate
+from .candidates import Candidate, CandidateError, CandidateLoadError, Reference, Session, _label, load_candidate
 
-ALGORITHM_CLASSES = tuple(OPTIMIZERS.values())
-ALGORITHM_CODE = {
-    vars(klass)["_update"].__code__: f"{klass.__name__}._update"
-    for cls in ALGORITHM_CLASSES for klass in cls.__mro__
-    if klass is not Optimizer and "_update" in vars(klass) and klass.__module__.startswith("numopt.")
-}
-"""numopt's algorithm code, noted before any student code can replace it."""
+__all__ = ["HEADER", "decode", "encode", "main"]
 
-NUMOPT_CODE_MESSAGE = (
-    "{what} runs numopt's own {where} at step {t} (it subclasses or wraps a numopt optimizer); expected "
-    "your own implementation of the update (numopt.base.Optimizer may be used for the bookkeeping only)"
+HEADER = struct.Struct("!I")
+"""A frame's header: the length of its body."""
+
+NUMOPT_NOTE = (
+    "; submissions run without numopt's own modules (only NumPy and the standard library are there): "
+    "expected your own implementation"
 )
 
 
@@ -54,7 +60,8 @@ NUMOPT_CODE_MESSAGE = (
 def _to_json(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         array = np.array(value, dtype=np.float64, order="C")  # ascontiguousarray would make 0-d arrays 1-d
-        return {"__array__": base64.b64encode(array.tobytes()).decode("ascii"), "shape": list(array.shape)}
+        return {"__array__": base64.b64encode(array.tobytes()).decode("ascii"), "shape": list(array.shape),
+                "dtype": "float64"}
     if isinstance(value, dict):
         return {str(k): _to_json(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -67,8 +74,10 @@ def _to_json(value: Any) -> Any:
 def _from_json(value: Any) -> Any:
     if isinstance(value, dict):
         if "__array__" in value:
-            flat = np.frombuffer(base64.b64decode(value["__array__"]), dtype=np.float64)
-            return flat.reshape(value["shape"]).copy()
+            if value.get("dtype") != "float64" or not isinstance(value.get("shape"), list):
+                raise ValueError("an array must be float64 with a shape")
+            flat = np.frombuffer(base64.b64decode(value["__array__"], validate=True), dtype=np.float64)
+            return flat.reshape([int(n) for n in value["shape"]]).copy()
         return {k: _from_json(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_from_json(v) for v in value]
@@ -76,16 +85,36 @@ def _from_json(value: Any) -> Any:
 
 
 def encode(message: dict) -> bytes:
-    """A message as JSON bytes (arrays as base64 float64); sent as one multiprocessing frame."""
-    return json.dumps(_to_json(message), allow_nan=True).encode("utf-8")
+    """One frame: the header and the message as JSON (arrays as base64 float64)."""
+    body = json.dumps(_to_json(message), allow_nan=True).encode("utf-8")
+    return HEADER.pack(len(body)) + body
 
 
 def decode(body: bytes) -> dict:
-    """The message of a frame's body; ValueError if it is not a JSON object."""
-    message = _from_json(json.loads(body.decode("utf-8")))
+    """The message of a frame's body; ValueError if it is not the protocol's JSON object."""
+    try:
+        message = _from_json(json.loads(body.decode("utf-8")))
+    except (TypeError, KeyError, AttributeError, UnicodeDecodeError, binascii.Error) as err:
+        raise ValueError(f"not the protocol's JSON: {err}") from None
     if not isinstance(message, dict):
         raise ValueError("a frame must hold a JSON object")
     return message
+
+
+def _receive(connection: socket.socket) -> dict | None:
+    """The grader's next request, None once it has closed the socket."""
+    header = connection.recv(HEADER.size, socket.MSG_WAITALL)
+    if len(header) < HEADER.size:
+        return None
+    (size,) = HEADER.unpack(header)
+    body = connection.recv(size, socket.MSG_WAITALL)
+    return decode(body) if len(body) == size else None
+
+
+# ---------------------------------------------------------------------------- the requests
+def _load_error(err: CandidateLoadError) -> dict:
+    text = str(err)
+    return {"load_error": text + (NUMOPT_NOTE if "numopt" in text else "")}
 
 
 class _Bounded:
@@ -110,7 +139,7 @@ class _Bounded:
 
 
 class Server:
-    """The child's state: the loaded object, the candidate, the current session."""
+    """The child's state: the loaded object, the candidates built from it, the current session."""
 
     def __init__(self) -> None:
         self.obj: Any = None
@@ -122,25 +151,18 @@ class Server:
 
     def do_import(self, request: dict) -> dict:
         try:
-            obj = load_candidate(f"{request['path']}:{request['name']}")
+            self.obj = load_candidate(f"{request['path']}:{request['name']}")
         except CandidateLoadError as err:
-            return {"load_error": str(err)}
-        cls = obj if inspect.isclass(obj) else type(obj)
-        base = next((k for k in getattr(cls, "__mro__", ()) if k in ALGORITHM_CLASSES), None)
-        if base is not None:
-            return {"load_error": (
-                f"{_label(obj)} is a subclass of numopt's {base.__name__}: it would be graded against "
-                f"numopt's own code; expected your own implementation (numopt.base.Optimizer may be used "
-                "for the bookkeeping only)")}
-        self.obj = obj
-        return {"name": _label(obj)}
+            return _load_error(err)
+        return {"name": _label(self.obj)}
 
     def do_prepare(self, request: dict) -> dict:
         try:
-            c = Candidate(self.obj, request["key"], request["hp"], frozenset(request["explicit"]),
-                          request["form"], request["label"], construct=False)
+            reference = Reference.from_message(request["reference"])
+            c = Candidate(self.obj, reference, request["hp"], frozenset(request["explicit"]), request["form"],
+                          request["label"], construct=False)
         except CandidateLoadError as err:
-            return {"load_error": str(err)}
+            return _load_error(err)
         self.candidates[request["slot"]] = c
         return {"form": c.form, "what": c.what, "notes": list(c.notes), "arguments": c.arguments(),
                 "accepted": sorted(c.accepted)}
@@ -149,19 +171,12 @@ class Server:
         try:
             self.candidates[request["slot"]].construct()
         except CandidateLoadError as err:
-            return {"load_error": str(err)}
+            return _load_error(err)
         return {}
 
     def do_step(self, request: dict) -> dict:
         c = self.candidates[request["slot"]]
         theta, g, t = request["theta"], request["g"], int(request["t"])
-        seen: list[str] = []
-
-        def watch(frame: Any, event: str, arg: Any) -> None:
-            if event == "call" and frame.f_code in ALGORITHM_CODE:
-                seen.append(ALGORITHM_CODE[frame.f_code])
-
-        sys.setprofile(watch)
         try:
             if request["fresh"]:
                 self.session = None  # the last case's instance goes before the next one is built
@@ -171,18 +186,10 @@ class Server:
             return {"error": f"{err} (at step {t})"}
         except CandidateError as err:
             return {"error": err.message, "details": err.details}
-        finally:
-            watched = sys.getprofile() is watch
-            sys.setprofile(None)
-        if seen:
-            return {"error": NUMOPT_CODE_MESSAGE.format(what=c.what, where=seen[0], t=t)}
-        if not watched:
-            return {"error": f"{c.what} switched off the grader's profiler at step {t}; expected a step that "
-                             "leaves sys.setprofile alone"}
-        state = self.session.state(max_size=4 * max(1, theta.size))
-        return {"theta": new, "state": state}
+        return {"theta": new, "state": self.session.state(max_size=4 * max(1, theta.size))}
 
 
+# ---------------------------------------------------------------------------- the process
 def _address_space() -> int:
     """Bytes of address space this process has mapped (``VmSize``), 0 where /proc is missing."""
     try:
@@ -195,24 +202,30 @@ def _address_space() -> int:
     return 0
 
 
-def serve(connection: Any, memory: int, output: int) -> None:
-    """Serve the grader on ``connection`` (a multiprocessing pipe end) until it closes it."""
-    os.setsid()  # a process group of its own: the grader kills whatever the student starts
+def limit_process(memory: int, processes: int, file_size: int) -> None:
+    """Limit this process and what it starts: memory beyond what is mapped now, processes, file size, files."""
+    limits = {resource.RLIMIT_CORE: 0, resource.RLIMIT_FSIZE: file_size, resource.RLIMIT_NOFILE: 64}
+    if processes > 0:
+        limits[resource.RLIMIT_NPROC] = processes
+    if memory > 0:  # on top of what is mapped already (NumPy's buffers depend on the machine)
+        limits[resource.RLIMIT_AS] = _address_space() + memory
+    for kind, value in limits.items():
+        resource.setrlimit(kind, (value, value))
+
+
+def main(fd: int, memory: int, processes: int, file_size: int, output: int) -> None:
+    """Serve the grader on the socket ``fd`` until it closes it; the sandbox runs this."""
+    connection = socket.socket(fileno=fd)
     null = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(null, fd)
+    for standard in (0, 1, 2):
+        os.dup2(null, standard)
+    os.close(null)
     sys.stdout = sys.stderr = _Bounded(output)
     np.seterr(all="ignore")
-    if memory > 0:  # on top of what is mapped already (NumPy's thread buffers depend on the machine)
-        limit = _address_space() + memory
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    limit_process(memory, processes, file_size)
     server = Server()
-    connection.send_bytes(encode({"ready": True}))
-    while True:
-        try:
-            request = decode(connection.recv_bytes())
-        except (EOFError, OSError):
-            break
+    connection.sendall(encode({"ready": True}))
+    while (request := _receive(connection)) is not None:
         try:
             reply = server.handle(request)
         except Exception as err:  # a bug here, or student code that broke the child's own modules
@@ -222,5 +235,5 @@ def serve(connection: Any, memory: int, output: int) -> None:
             body = encode(reply)
         except (TypeError, ValueError) as err:
             body = encode({"error": f"the candidate's result could not be sent back ({err})"})
-        connection.send_bytes(body)
+        connection.sendall(body)
     os._exit(0)

@@ -8,68 +8,44 @@ with ``--json``, a results.json), 2 for a mistake in the command itself.
 from __future__ import annotations
 
 import argparse
-import ast
 import json
-import re
+import math
 import sys
 import time
 from pathlib import Path
 
 from .. import OPTIMIZERS
-from ..cli import CLIError
+from ..cli import CLIError, add_hp_option, algorithm_help, check_name, parse_hp
 from .assignment import write_starter
 from .batch import class_summary, grade_folder
 from .candidates import FORMS, SIGNATURE
 from .forms import SignatureError, parse_signature
-from .grader import grade, grade_module, resolve_hyperparameters
+from .grader import DEFAULT_VARIANTS, grade, grade_module, resolve_hyperparameters
 from .gradescope import write_autograder
+from .mutants import CATALOGUE
+from .sandbox import UnsafeGradingError, isolation
 
-__all__ = ["parse_hyperparameters", "register"]
+__all__ = ["register"]
 
-_ITEM = re.compile(r"\s*([A-Za-z_]\w*)\s*=\s*(\([^()]*\)|[^,]*)\s*(?:,|$)")
+def variants_help() -> str:
+    """The legitimate variants ``--allow`` takes, each with its algorithms, from the catalogue the grader checks."""
+    keys: dict[str, list[str]] = {}
+    for mutant in CATALOGUE:
+        if mutant.variant:
+            found = keys.setdefault(mutant.variant, [])
+            found += [key for key in mutant.keys if key not in found]
+    return "; ".join(f"{variant} ({', '.join(found)})" for variant, found in keys.items())
 
 
-def parse_hyperparameters(text: str) -> dict[str, object]:
-    """Parse ``"lr=1e-2,beta1=0.8,eps_in_sqrt=true,p_bounds=(0.1,10)"``.
-
-    Values are numbers, ``true``/``false``, ``none`` or a pair in parentheses.
-
-    Raises
-    ------
-    CLIError
-        On anything else, naming the offending item.
-    """
-    result: dict[str, object] = {}
-    position, text = 0, text.strip()
-    while position < len(text):
-        match = _ITEM.match(text, position)
-        if match is None or match.end() == position:
-            raise CLIError(
-                f"--hp {text[position:]!r} is not NAME=VALUE; expected e.g. --hp lr=1e-2,beta1=0.8"
-            )
-        name, raw = match.group(1), match.group(2).strip()
-        words = {"true": True, "false": False, "none": None}
-        if raw.lower() in words:
-            value = words[raw.lower()]
-        else:
-            try:
-                value = ast.literal_eval(raw)
-            except (ValueError, SyntaxError):
-                value = raw
-            if isinstance(value, bool) or not isinstance(value, (int, float, tuple)):
-                raise CLIError(
-                    f"--hp {name}={raw!r} is not a value; expected a number, true/false, none or (low, high)"
-                )
-        result[name] = value
-        position = match.end()
-    return result
+MAX_WORKERS = 256
+"""The most ``--workers``: one process per core is fastest, and each holds a copy of NumPy."""
 
 
 def _memory(megabytes: float | None) -> int | None:
     if megabytes is None:
         return None
-    if not megabytes > 0:
-        raise CLIError(f"--memory-limit {megabytes:g} is not allowed; expected a number of MB > 0")
+    if not 0 < megabytes < math.inf:  # (nan and inf too: int(inf) overflows)
+        raise CLIError(f"--memory-limit {megabytes:g} is not allowed; expected a number of MB > 0 (finite)")
     return int(megabytes * (1 << 20))
 
 
@@ -86,6 +62,20 @@ def _form(args: argparse.Namespace) -> str | None:
     return SIGNATURE + args.signature if args.signature else args.form
 
 
+def _budget(seconds: float) -> float | None:
+    if not seconds >= 0:
+        raise CLIError(f"--time-budget {seconds:g} is not allowed; expected a number of seconds > 0, or 0 for none")
+    return seconds or None
+
+
+def _warn_if_unsandboxed() -> None:
+    """Say loudly on stderr that a file submission will run without a sandbox, if it will."""
+    found = isolation()
+    if not found.available:
+        print(f"WARNING: submissions are NOT sandboxed on this machine ({found.reason}); the submission can read "
+              "and write whatever you can. Grade only code you trust here.", file=sys.stderr)
+
+
 def _names(text: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in text.split(",") if item.strip())
 
@@ -93,17 +83,20 @@ def _names(text: str) -> tuple[str, ...]:
 def _run_batch(args: argparse.Namespace) -> int:
     if not args.out:
         raise CLIError(f"SUBMISSIONS={args.candidate!r} is a folder; expected --out RESULTS to write the results to")
-    if args.workers is not None and args.workers < 1:
-        raise CLIError(f"--workers {args.workers} is not allowed; expected a number of processes >= 1")
-    options = {"hp": parse_hyperparameters(args.hp), "seed": args.seed, "rtol": args.rtol, "atol": args.atol,
+    if args.workers is not None and not 1 <= args.workers <= MAX_WORKERS:
+        raise CLIError(
+            f"--workers {args.workers} is not allowed; expected a number of processes >= 1 and <= {MAX_WORKERS}"
+        )
+    options = {"hp": parse_hp(args.hp, args.algorithm), "seed": args.seed, "rtol": args.rtol, "atol": args.atol,
                "allow": _names(args.allow), "form": _form(args), "time_limit": args.time_limit,
-               "memory_limit": _memory(args.memory_limit), "strict": args.strict}
+               "memory_limit": _memory(args.memory_limit), "strict": args.strict,
+               "time_budget": _budget(args.time_budget)}
     try:
         resolve_hyperparameters(args.algorithm, options["hp"])  # checked once, before the pool starts
         start = time.perf_counter()
         results = grade_folder(args.candidate, args.algorithm, args.out, name=args.name, file=args.file,
-                               workers=args.workers, progress=_progress, **options)
-    except ValueError as err:
+                               workers=args.workers, progress=_progress, unsafe=args.unsafe_no_sandbox, **options)
+    except (ValueError, UnsafeGradingError) as err:
         raise CLIError(str(err)) from None
     print(file=sys.stderr)
     print(class_summary(results, time.perf_counter() - start))
@@ -118,11 +111,13 @@ def _progress(done: int, total: int) -> None:
 def _run_module(args: argparse.Namespace) -> int:
     """``numopt grade optim.py --algorithm momentum,rmsprop,adam``: each function against its algorithm."""
     if args.hp:
-        raise CLIError(f"--hp {args.hp!r} with several algorithms is ambiguous; expected one algorithm, or no --hp")
+        raise CLIError(f"--hp {','.join(args.hp)!r} with several algorithms is ambiguous; expected one algorithm, "
+                       "or no --hp")
     try:
         reports = grade_module(args.candidate, _names(args.algorithm), seed=args.seed, rtol=args.rtol,
                                atol=args.atol, allow=_names(args.allow), form=_form(args),
-                               time_limit=args.time_limit, strict=args.strict)
+                               time_limit=args.time_limit, strict=args.strict,
+                               time_budget=_budget(args.time_budget))
     except ValueError as err:
         raise CLIError(str(err)) from None
     passed = sum(r.passed for r in reports.values())
@@ -140,13 +135,14 @@ def _run_module(args: argparse.Namespace) -> int:
 def _run_grade(args: argparse.Namespace) -> int:
     if Path(args.candidate).is_dir():
         return _run_batch(args)
+    _warn_if_unsandboxed()
     if args.candidate.endswith(".py") and ":" not in args.candidate:
         return _run_module(args)
     try:
         report = grade(
-            args.candidate, args.algorithm, parse_hyperparameters(args.hp), seed=args.seed, rtol=args.rtol,
+            args.candidate, args.algorithm, parse_hp(args.hp, args.algorithm), seed=args.seed, rtol=args.rtol,
             atol=args.atol, allow=_names(args.allow), form=_form(args), time_limit=args.time_limit,
-            memory_limit=_memory(args.memory_limit), strict=args.strict,
+            memory_limit=_memory(args.memory_limit), strict=args.strict, time_budget=_budget(args.time_budget),
         )
     except ValueError as err:
         raise CLIError(str(err)) from None
@@ -158,11 +154,19 @@ def _run_grade(args: argparse.Namespace) -> int:
 
 
 def _run_assignment(args: argparse.Namespace) -> int:
-    if args.gradescope:
+    for option, name, folder in (("-o", args.output, False), ("--gradescope", args.gradescope, True)):
+        if name is not None:
+            check_name(option, name, folder)
+    if args.gradescope:  # the numbers grade() checks, checked before an autograder that would fail on them is written
+        if args.seed < 0:
+            raise CLIError(f"--seed {args.seed} is not allowed; expected a whole number >= 0 (0: the public cases)")
+        if not 0 < args.time_limit < math.inf:
+            raise CLIError(f"--time-limit {args.time_limit:g} is not allowed; expected a number of seconds > 0")
         try:
-            folder = write_autograder(args.algorithm, args.gradescope, parse_hyperparameters(args.hp),
+            folder = write_autograder(args.algorithm, args.gradescope, parse_hp(args.hp, args.algorithm),
                                       name=args.name, allow=_names(args.allow), seed=args.seed,
-                                      time_limit=args.time_limit, overwrite=args.force)
+                                      time_limit=args.time_limit, overwrite=args.force,
+                                      unsafe=args.unsafe_no_sandbox)
         except (ValueError, FileExistsError) as err:
             raise CLIError(str(err)) from None
         print(f"wrote the Gradescope autograder to {folder}; zip its contents and upload them")
@@ -195,14 +199,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="the student's file and the class or function in it, or a folder with one file or "
                         "folder per student (batch grading, with --out)")
     p.add_argument("--algorithm", "-a", required=True, metavar="KEY",
-                   help="numopt registry key, e.g. adam; for FILE.py without :NAME, several (momentum,rmsprop,adam)")
-    p.add_argument("--hp", default="", metavar="NAME=VALUE,...",
-                   help="hyperparameters that differ from numopt's defaults, e.g. lr=1e-2,beta1=0.8")
+                   help=algorithm_help() + "; for FILE.py without :NAME, several (momentum,rmsprop,adam)")
+    add_hp_option(p, "hyperparameters that differ from numopt's defaults")
     p.add_argument("--seed", type=int, default=0, help="seed of the cases; 0 (default) gives the public ones")
     p.add_argument("--rtol", type=float, default=1e-6, help="pass if |x − y| <= atol + rtol·|y| (default 1e-6)")
     p.add_argument("--atol", type=float, default=1e-9, help="see --rtol (default 1e-9)")
     p.add_argument("--allow", default="", metavar="VARIANT,...",
-                   help="variants to accept: eps_in_sqrt, ewma, dozat (efficient is accepted unless --strict)")
+                   help=f"variants to accept: {variants_help()}; {', '.join(DEFAULT_VARIANTS)} accepted unless "
+                        "--strict")
     p.add_argument("--form", choices=FORMS, help="the candidate's form (detected by default)")
     p.add_argument("--signature", metavar="SPEC",
                    help="how to call a function the vocabulary does not recognise, echoed in the report, e.g. "
@@ -212,7 +216,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--time-limit", type=float, default=10.0, metavar="SECONDS",
                    help="seconds the candidate's import, constructor and each step may take (default 10)")
     p.add_argument("--memory-limit", type=float, metavar="MB",
-                   help="memory a file submission's process may use beyond its start (default 1024)")
+                   help="memory each process of a file submission may use beyond its start (default 1024)")
+    p.add_argument("--time-budget", type=float, default=60.0, metavar="SECONDS",
+                   help="seconds for everything a file submission runs, all cases together (default 60; 0: none)")
+    p.add_argument("--unsafe-no-sandbox", action="store_true",
+                   help="batch: grade even where submissions cannot be sandboxed (each can then read and rewrite "
+                        "the others' results)")
     p.add_argument("--json", action="store_true", help="print Gradescope's results.json instead of the report")
     p.add_argument("--visibility", default="visible",
                    choices=("visible", "hidden", "after_due_date", "after_published"),
@@ -232,15 +241,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "state set-up, a step() that raises NotImplementedError, and the command that grades it."
         ),
     )
-    a.add_argument("algorithm", metavar="ALGORITHM", help="numopt registry key, e.g. adam")
+    a.add_argument("algorithm", metavar="ALGORITHM", help=algorithm_help())
     a.add_argument("-o", "--output", metavar="FILE", help="the starter file to write")
     a.add_argument("--gradescope", metavar="DIR",
                    help="write a Gradescope autograder (setup.sh, run_autograder, autograder.json) into DIR")
-    a.add_argument("--hp", default="", metavar="NAME=VALUE,...", help="--gradescope: the assignment's hyperparameters")
-    a.add_argument("--allow", default="", metavar="VARIANT,...", help="--gradescope: legitimate variants to accept")
+    add_hp_option(a, "--gradescope: the assignment's hyperparameters")
+    a.add_argument("--allow", default="", metavar="VARIANT,...",
+                   help=f"--gradescope: legitimate variants to accept: {variants_help()}")
     a.add_argument("--seed", type=int, default=0, help="--gradescope: seed of the cases (default 0, public)")
     a.add_argument("--time-limit", type=float, default=10.0, metavar="SECONDS",
                    help="--gradescope: seconds per import, constructor and step (default 10)")
+    a.add_argument("--unsafe-no-sandbox", action="store_true",
+                   help="--gradescope: grade even where the autograder cannot sandbox the submission")
     a.add_argument("--name", help="class name (default: numopt's, e.g. Adam)")
     a.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     a.set_defaults(func=_run_assignment)

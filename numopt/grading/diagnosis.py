@@ -38,7 +38,7 @@ import numpy as np
 
 from .. import OPTIMIZERS
 from ..stepthrough import explain
-from .candidates import Candidate, CandidateError, Session
+from .candidates import Candidate, CandidateError, Reference, Session
 from .cases import SHAPE
 from .compare import Tolerance
 from .mutants import CORRECTIONS, FAMILY, Mutant, _textbook, catalogue_for, correction
@@ -179,7 +179,8 @@ def explains(build: Callable[[str, dict], Any], key: str, hps: Mapping[str, dict
             optimizer = build(key, hps[trace.hp_key])
         except (TypeError, ValueError):
             return False  # the hypothesis makes no sense at these hyperparameters
-        session = Candidate(optimizer, key, hps[trace.hp_key], form="step", construct=False).session()
+        reference = Reference.of(OPTIMIZERS[key], hps[trace.hp_key])
+        session = Candidate(optimizer, reference, hps[trace.hp_key], form="step", construct=False).session()
         for k, theta, g, x in trace.steps:
             try:
                 y = session.step(theta, g, k)

@@ -27,6 +27,7 @@ from .candidates import (
     Candidate,
     CandidateError,
     CandidateLoadError,
+    Reference,
     describe_candidate,
     parse_spec,
     source_of,
@@ -37,7 +38,7 @@ from .diagnosis import STATE_NAMES, diagnose, first_differing_line, probe_traces
 from .mutants import Mutant, catalogue_for
 from .report import GradeReport
 from .results import CaseResult
-from .sandbox import RemoteCandidate
+from .sandbox import TIME_BUDGET, RemoteCandidate
 
 __all__ = [
     "DEFAULT_VARIANTS", "STATE_NAMES", "CaseResult", "assert_matches", "grade", "grade_module",
@@ -144,6 +145,12 @@ def run_case(
                         f"step {k} left the parameters unchanged; expected the parameters to be updated in place "
                         "(params -= ..., not params = params - ...) or the new ones returned"
                     )
+                if _float32(x) and not _float32(y):
+                    result.failure = result.failure or (
+                        f"step {k} produced parameters that are all float32 numbers (7 significant digits) where the "
+                        f"reference computes in float64; float32 rounding of θ is larger than the rule "
+                        f"{tol.describe()} allows: keep params and state in float64 (no astype(np.float32))"
+                    )
                 if (~np.isfinite(x) & np.isfinite(y)).any():
                     result.failure = result.failure or f"step {k} produced NaN or inf where the reference is finite"
                 if closed:
@@ -163,6 +170,13 @@ def run_case(
     return result
 
 
+def _float32(x: np.ndarray) -> bool:
+    """Whether every finite entry of ``x`` is a float32 number (the mark of a step computed in float32)."""
+    with np.errstate(all="ignore"):
+        finite = x[np.isfinite(x)]
+        return bool(finite.size) and bool((finite.astype(np.float32).astype(float) == finite).all())
+
+
 Pair = dict
 """``{"assignment": (reference, candidate), "other": (reference, candidate)}``: who runs each kind of case."""
 
@@ -180,7 +194,8 @@ def _run_all(cases: list[Case], pairs: Pair, tol: Tolerance, key: str) -> list:
 
 def _pairs(build: Any, candidates: dict, key: str, hps: dict, label: str) -> Pair:
     """Reference (``build(key, hp)``) and candidate for each kind of case."""
-    return {kind: (Candidate(build(key, hps[kind]), key, hps[kind], form="step", label=label), candidates[kind])
+    return {kind: (Candidate(build(key, hps[kind]), Reference.of(OPTIMIZERS[key], hps[kind]), hps[kind], form="step",
+                             label=label), candidates[kind])
             for kind in hps}
 
 
@@ -198,6 +213,7 @@ def grade(
     time_limit: float | None = 10.0,
     memory_limit: int | None = None,
     strict: bool = False,
+    time_budget: float | None = TIME_BUDGET,
 ) -> GradeReport:
     """Grade ``candidate`` against ``numopt.OPTIMIZERS[algorithm](**hp)``.
 
@@ -228,26 +244,28 @@ def grade(
         may take before it fails with "did not return within"; ``None`` for no
         limit.
     memory_limit : int, optional
-        Bytes of address space for the child process of a file submission
+        Bytes of address space for each process of a file submission
         (:data:`numopt.grading.sandbox.MEMORY_LIMIT` by default).
     strict : bool, default False
         Require the plain form: accept no variant but those in ``allow``.
+    time_budget : float or None, default 60
+        Seconds for everything a file submission runs, all cases together
+        (:data:`numopt.grading.sandbox.TIME_BUDGET`); ``None`` for no budget.
 
     Notes
     -----
     Isolation applies to file submissions. A ``"FILE.py:NAME"`` string, and a
     class or function that :func:`~numopt.grading.candidates.load_candidate`
-    imported from a file, run in a child process of their own
-    (:mod:`numopt.grading.sandbox`): the time limit kills the process, the
-    memory is limited, and nothing the student's code does reaches this
-    process, where the reference runs. Such a candidate that runs numopt's own
-    algorithm code (a subclass or a wrapper of a numopt optimizer) fails.
-    Any other object (a class defined in a notebook cell or a test, an
-    instance, numopt's own classes) cannot be sent to another process and runs
-    in this one: then the time limit is ``SIGALRM`` (POSIX, main thread, and
-    not reliable against every loop on Python 3.10), and the candidate can
-    reach the grader; a subclass of a numopt optimizer is still refused
-    (numopt's own classes and the catalogue's mutants are not).
+    imported from a file, run in a sandbox of their own
+    (:mod:`numopt.grading.sandbox`; docs/grading.md has the threat model):
+    they see no numopt algorithm, no other file and no other process, the
+    time limits kill the sandbox, and nothing the student's code does reaches
+    this process, where the reference runs. Any other object (a class defined
+    in a notebook cell or a test, an instance, numopt's own classes) runs in
+    this process, trusted: then the time limit is ``SIGALRM`` (POSIX, main
+    thread, not reliable against every loop on Python 3.10) and the code can
+    do anything the grader can; a subclass of a numopt optimizer is still
+    refused (numopt's own classes and the catalogue's mutants are not).
 
     Returns
     -------
@@ -289,7 +307,8 @@ def grade(
     if form is not None and form not in FORMS and not form.startswith(SIGNATURE):
         raise ValueError(f"form={form!r} is not a candidate form; expected one of {', '.join(FORMS)}")
     try:
-        cand = _load(candidate, algorithm, full, explicit, form, report.label, time_limit, memory_limit)
+        cand = _load(candidate, algorithm, full, explicit, form, report.label, time_limit, memory_limit,
+                     time_budget, redact=seed != 0)
     except CandidateLoadError as err:
         report.load_error = str(err)
         return report
@@ -303,7 +322,7 @@ def grade(
         candidates = {"assignment": cand, "other": cand}
         if hps["other"] != full:
             try:
-                candidates["other"] = cand.with_hp(hps["other"])
+                candidates["other"] = cand.with_hp(hps["other"], Reference.of(cls, hps["other"]))
             except CandidateLoadError as err:
                 candidates["other"] = f"at other hyperparameters: {err}"
         reference = _pairs(lambda key, hp: cls(**hp), candidates, algorithm, hps, f"numopt {algorithm}")
@@ -389,12 +408,15 @@ def _has_other_hyperparameters(cls: type) -> bool:
 
 
 def _load(candidate: Any, key: str, hp: dict, explicit: frozenset[str], form: str | None, label: str,
-          time_limit: float | None, memory_limit: int | None) -> Candidate | RemoteCandidate:
-    """A file submission in its own process, any other object in this one (see :func:`grade`)."""
+          time_limit: float | None, memory_limit: int | None, time_budget: float | None = TIME_BUDGET,
+          redact: bool = False) -> Candidate | RemoteCandidate:
+    """A file submission in its own sandbox, any other object in this process (see :func:`grade`)."""
     explicit = explicit - set(OPTIMIZERS[key].switches)  # a switch chooses the reference's form, not the candidate's
+    reference = Reference.of(OPTIMIZERS[key], hp)  # sent as data: the sandbox has no numopt algorithm to look at
     source = parse_spec(candidate) if isinstance(candidate, str) else source_of(candidate)
     if source is not None:
-        return RemoteCandidate(source[0], source[1], key, hp, explicit, form, label, time_limit, memory_limit)
+        return RemoteCandidate(source[0], source[1], reference, hp, explicit, form, label, time_limit, memory_limit,
+                               time_budget=time_budget, redact=redact)
     cls = candidate if isinstance(candidate, type) else type(candidate)
     base = next((k for k in cls.__mro__ if k in OPTIMIZERS.values()), None)
     if base is not None and not cls.__module__.startswith("numopt."):  # numopt's own classes and mutants are fine
@@ -402,7 +424,7 @@ def _load(candidate: Any, key: str, hp: dict, explicit: frozenset[str], form: st
             f"{cls.__qualname__} is a subclass of numopt's {base.__name__}: it would be graded against numopt's "
             "own code; expected your own implementation (numopt.base.Optimizer may be used for the bookkeeping only)"
         )
-    return Candidate(candidate, key, hp, explicit, form, label, time_limit)
+    return Candidate(candidate, reference, hp, explicit, form, label, time_limit)
 
 
 def assert_matches(candidate: Any, algorithm: str, hp: Mapping[str, Any] | None = None, **options: Any) -> GradeReport:

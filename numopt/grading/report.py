@@ -88,7 +88,7 @@ class GradeReport:
         return self.passed and self.diagnosis is not None
 
     def _checks(self) -> str:
-        return "public checks" if self.seed == 0 else f"checks with seed {self.seed}"
+        return "public checks" if self.seed == 0 else "hidden checks"  # the seed is the instructor's secret
 
     def _diagnosis_sentence(self) -> str | None:
         if self.diagnosis is None:

@@ -22,7 +22,12 @@ them. What is shown is therefore: the assigned value of every executed box
 line, and its scalar sub-expressions; intermediate *array* sub-expressions
 (``lr * m_hat``) are not shown. Box lines of other variants are listed as
 skipped. The caller's optimizer, its state and the params are not changed
-unless ``advance=True``, which then copies the result back (the same bits).
+unless ``advance=True``: then, once every step has succeeded, the params and
+the optimizer's ``t`` and state become those of the copies (the same bits as
+``step``), all of them or, if a step raised, none. The gradients are handed to
+the copy's ``step`` as given, not copied, so that a strided or transposed
+gradient is read in the same order as by ``step`` (a sum over it, such as the
+Funnel's ⟨g, ν⟩, may round differently over a contiguous copy).
 
 Blocking. A real step hands a large array (more than a block,
 ``numopt.guard.BLOCK_BYTES``) to ``_update`` in blocks. The copy explained here is told to update whole

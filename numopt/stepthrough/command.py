@@ -9,40 +9,40 @@ import shutil
 
 import numpy as np
 
-from ..cli import CLIError, count
-from ..grading.cli import parse_hyperparameters
+from ..cli import CLIError, add_hp_option, algorithm_help, count, parse_hp
 from ..registry import OPTIMIZERS
 from .tracer import explain
 
 __all__ = ["register"]
 
 
-def _floats(option: str, text: str) -> list[float]:
+MAX_STEPS = 1000
+"""The most ``numopt explain --steps``: each step prints a table of every box line."""
+
+
+def _floats(option: str, text: str, dtype: str) -> np.ndarray:
+    """The comma-separated numbers of ``option`` as an array of ``dtype``, refused if one is not finite there."""
     try:
         values = [float(x) for x in text.split(",")]
     except ValueError:
         values = []
     if not values or not all(math.isfinite(v) for v in values):
         raise CLIError(f"{option} {text!r} is not valid; expected comma-separated finite numbers, e.g. 0.1,-0.2")
-    return values
+    largest = float(np.finfo(dtype).max)
+    too_large = [v for v in values if abs(v) > largest]
+    if too_large:
+        raise CLIError(f"{option} {text!r} has {too_large[0]:g}, which overflows {dtype}; expected numbers of "
+                       f"magnitude <= {largest:.4g} (or --dtype float64)")
+    with np.errstate(under="ignore"):  # a tiny number rounds to 0 or a subnormal, as NumPy rounds it
+        return np.array(values, dtype=dtype)
 
 
 def _run_explain(args: argparse.Namespace) -> int:
-    if args.algorithm not in OPTIMIZERS:
-        raise CLIError(f"algorithm {args.algorithm!r} is unknown; expected one of {', '.join(OPTIMIZERS)}")
-    cls = OPTIMIZERS[args.algorithm]
-    hp = parse_hyperparameters(",".join(args.hp))
-    unknown = sorted(set(hp) - set(cls().hyperparameters))
-    if unknown:
-        raise CLIError(f"--hp {unknown[0]} is not a hyperparameter of {args.algorithm}; "
-                       f"expected one of {', '.join(cls().hyperparameters)}")
-    try:
-        optimizer = cls(**hp)
-    except (TypeError, ValueError) as err:
-        raise CLIError(f"--hp {err}") from None
-    steps = count("--steps", args.steps)
-    grads = np.array(_floats("--grads", args.grads), dtype=args.dtype)
-    params = np.ones_like(grads) if args.params is None else np.array(_floats("--params", args.params), args.dtype)
+    hp = parse_hp(args.hp, args.algorithm)  # refuses an unknown algorithm too
+    optimizer = OPTIMIZERS[args.algorithm](**hp)
+    steps = count("--steps", args.steps, high=MAX_STEPS, why="a table per step")
+    grads = _floats("--grads", args.grads, args.dtype)
+    params = np.ones_like(grads) if args.params is None else _floats("--params", args.params, args.dtype)
     if params.shape != grads.shape:
         raise CLIError(f"--params {args.params!r} has {params.size} values and --grads {args.grads!r} has "
                        f"{grads.size}; expected the same number")
@@ -70,9 +70,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "step(), traced."
         ),
     )
-    p.add_argument("algorithm", metavar="ALGORITHM", help="numopt registry key, e.g. adam")
-    p.add_argument("--hp", action="append", default=[], metavar="NAME=VALUE,...",
-                   help="hyperparameters, e.g. lr=0.1,amsgrad=true (may be repeated)")
+    p.add_argument("algorithm", metavar="ALGORITHM", help=algorithm_help())
+    add_hp_option(p, "hyperparameters")
     p.add_argument("--grads", required=True, metavar="G1,G2,...", help="the gradient of every step, e.g. 0.1,-0.2")
     p.add_argument("--params", metavar="X1,X2,...", help="the starting parameters (default: ones)")
     p.add_argument("--steps", default="1", help="how many steps to show, e.g. 3 or 1e1 (default 1)")

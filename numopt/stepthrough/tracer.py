@@ -14,6 +14,7 @@ import numpy as np
 from ..base import Optimizer, Params
 from ..box import BoxStatement, box_statements
 from ..hyperparameters import learning_rate
+from ..structure import check_params
 from .record import Explanation, Line, Step
 
 __all__ = ["explain"]
@@ -39,13 +40,16 @@ def explain(
         As for :meth:`Optimizer.step`.
     grads : same structure as ``params``, or callable
         The gradient of every step, or a function ``grads(params)`` that is
-        called with the (copied) params before each step.
+        called with the (copied) params before each step. Handed to the
+        copy's ``step`` as given (never written), so that it is read in its
+        own memory layout, as by ``step``.
     steps : int, default 1
         How many steps to record.
     advance : bool, default False
-        If true, afterwards write the resulting params into ``params`` and the
-        resulting ``t`` and state into ``optimizer`` (as if ``step`` had been
-        called ``steps`` times). Otherwise neither changes.
+        If true, once every step has succeeded, write the resulting params into
+        ``params`` and the resulting ``t`` and state into ``optimizer`` (as if
+        ``step`` had been called ``steps`` times: the same bits). Otherwise, or
+        if a step raises, neither changes.
 
     Returns
     -------
@@ -60,13 +64,14 @@ def explain(
         raise TypeError(f"optimizer={optimizer!r} is not a numopt optimizer; expected e.g. numopt.Adam()")
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(f"steps={steps!r} is not valid; expected a whole number >= 1")
+    check_params(params, params, None, None)  # step's checks of the caller's params: [a, a] is refused here too
     statements = box_statements(type(optimizer))
     work = copy.deepcopy(optimizer)
     work.elementwise = False  # this copy only: whole arrays, so that every line records the whole array
     theta = _copy(params)
     record = Explanation(repr(optimizer), optimizer.key, dict(optimizer.hyperparameters))
     for _ in range(steps):
-        g = _copy(grads(_copy(theta)) if callable(grads) else grads)
+        g = grads(_copy(theta)) if callable(grads) else grads  # as given: a layout of its own gives step's bits
         calls = _traced_step(work, theta, g, statements)
         keys = work._structure.keys
         lines = [line for key, call in zip(keys, calls, strict=True) for line in _lines(call, key, work.t, statements)]
@@ -80,10 +85,20 @@ def explain(
 
 
 def _advance(optimizer: Optimizer, params: Params, work: Optimizer, theta: Params) -> None:
-    """Leave ``optimizer`` and ``params`` as the real steps would have: the copies' params, ``t`` and state."""
+    """Leave ``optimizer`` and ``params`` as the real steps would have: all of it, or nothing.
+
+    Runs only after every step on the copies succeeded, and nothing here can fail
+    halfway: the params were checked like a step's (writeable, not sharing memory,
+    the shapes and dtypes of ``theta``), and the optimizer takes over the copy's
+    bookkeeping (``t``, structure, state, warnings given) as it is, without a check
+    that could refuse what a step may leave. Its hyperparameters stay its own (the
+    same values; a schedule stays the caller's object).
+    """
+    keep = set(optimizer.hyperparameters) | {"elementwise"}  # (the copy's elementwise switch is explain's own)
+    bookkeeping = {name: value for name, value in vars(work).items() if name not in keep}
     for mine, result in zip(_arrays(params), _arrays(theta), strict=True):
         np.copyto(mine, result)
-    optimizer.load_state_dict(work.state_dict())
+    vars(optimizer).update(bookkeeping)
 
 
 @dataclass

@@ -20,6 +20,7 @@ import numpy as np
 from .. import theory
 from ..momentum import Momentum
 from ..problems import Quadratic
+from . import exact_slider
 
 __all__ = ["MomentumView", "momentum_map", "widget"]
 
@@ -88,7 +89,11 @@ def momentum_map(lr: float = 0.02, beta: float = 0.9, condition: float = 20.0, s
 
 
 def widget():
-    """Sliders for η, β and κ over :func:`momentum_map` (needs ipywidgets and a live kernel)."""
+    """Sliders for η, β and κ over :func:`momentum_map` (needs ipywidgets and a live kernel).
+
+    The sliders hold exact values (:func:`numopt.widgets.exact_slider`), so the browser sends
+    nothing back when the widget appears.
+    """
     import ipywidgets
     import matplotlib.pyplot as plt
 
@@ -100,8 +105,7 @@ def widget():
 
     return ipywidgets.interactive(
         show,
-        lr=ipywidgets.FloatSlider(value=0.02, min=0.002, max=0.2, step=0.002, readout_format=".3f",
-                                  description="η"),
-        beta=ipywidgets.FloatSlider(value=0.9, min=0.0, max=0.99, step=0.01, description="β"),
-        condition=ipywidgets.FloatSlider(value=20.0, min=2.0, max=100.0, step=1.0, description="κ"),
+        lr=exact_slider((k / 500 for k in range(1, 101)), 0.02, "η"),  # 0.002 to 0.2
+        beta=exact_slider((k / 100 for k in range(100)), 0.9, "β"),
+        condition=exact_slider((float(k) for k in range(2, 101)), 20.0, "κ"),
     )

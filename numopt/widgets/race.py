@@ -28,8 +28,10 @@ from typing import Any
 import numpy as np
 
 from ..runner import ADAPTIVE, SELF_SCALED, Trajectory, make_optimizer, make_problem, run, suggested
+from . import FULL_LABEL, exact_slider
 
-__all__ = ["MOMENTUM", "PROBLEMS", "RaceResult", "draw", "hyperparameters", "widget"]
+__all__ = ["BETAS", "LEARNING_RATES", "MOMENTUM", "PROBLEMS", "RaceResult", "draw", "hyperparameters", "png",
+           "widget"]
 
 PROBLEMS = ("rosenbrock", "beale", "quadratic")
 """The 2-D problems the widget offers (``numopt.PROBLEMS`` keys)."""
@@ -140,39 +142,65 @@ def draw(
     return result
 
 
+LEARNING_RATES = tuple(sorted({m * 10.0**e for e in range(-5, 1) for m in (1.0, 2.0, 5.0) if m * 10.0**e <= 1.0}))
+"""The learning rates the sliders offer (1, 2, 5 per decade, 1e-5 to 1), to which :func:`widget` adds the
+problems' suggested ones: a slider holds exact values, which the browser has no reason to round."""
+
+BETAS = tuple(k / 100 for k in range(100))
+"""The β slider's values, 0 to 0.99 (``k / 100``, the float nearest to each two-decimal number)."""
+
+
+def png(figure: Any) -> bytes:
+    """The figure as PNG bytes, at :data:`numopt.plot.DPI` (what the widget's image shows)."""
+    from io import BytesIO
+
+    from ..plot import DPI
+
+    buffer = BytesIO()
+    figure.savefig(buffer, dpi=DPI, format="png")
+    return buffer.getvalue()
+
+
 def widget() -> Any:
     """The race as an ipywidgets box: problem, optimizers, two learning rates, β and steps.
 
-    The returned box has ``controls`` (name -> control widget), ``output`` (where the figure
-    goes) and ``result`` (the latest :class:`RaceResult`); changing any control redraws.
-    Changing the problem resets the learning rates to its suggested values.
+    The returned box has ``controls`` (name -> control widget), ``image`` (the figure, as a PNG)
+    and ``result`` (the latest :class:`RaceResult`); changing any control redraws once.
+    Changing the problem sets the learning rates to its suggested values.
+
+    The learning rates and β are sliders over exact values (:func:`numopt.widgets.exact_slider`,
+    :data:`LEARNING_RATES`, :data:`BETAS`), so the browser never rounds a value the kernel set and
+    sends it back (a log slider snapped 0.02 to its grid, 10^-1.75, and that echo redrew the race a
+    second time while the first drawing was still being shown). The figure is the value of an ``Image`` widget, not
+    output displayed from a callback, so nothing of it can land in JupyterLab's log console.
+    Labels are shown in full (``description_width: initial``).
     """
     import ipywidgets as w
-    from IPython.display import display
 
     from .. import OPTIMIZERS
 
+    rates = set(LEARNING_RATES)
+    for name in PROBLEMS:
+        settings = suggested(make_problem(name))
+        rates |= {settings.gradient, settings.adaptive}
+    rates = sorted(rates)
     first = suggested(make_problem(PROBLEMS[0]))
     controls = {
-        "problem": w.Dropdown(options=PROBLEMS, value=PROBLEMS[0], description="problem"),
+        "problem": w.Dropdown(options=PROBLEMS, value=PROBLEMS[0], description="problem", **FULL_LABEL),
         "optimizers": w.SelectMultiple(
-            options=list(OPTIMIZERS), value=("sgd", "momentum", "adam"), rows=7, description="optimizers"
+            options=list(OPTIMIZERS), value=("sgd", "momentum", "adam"), rows=7, description="optimizers",
+            **FULL_LABEL,
         ),
-        "lr_gradient": w.FloatLogSlider(
-            value=first.gradient, base=10, min=-5, max=0, step=0.25, description="lr (SGD…)", readout_format=".1e"
-        ),
-        "lr_adaptive": w.FloatLogSlider(
-            value=first.adaptive, base=10, min=-4, max=0, step=0.25, description="lr (adaptive)",
-            readout_format=".1e",
-        ),
-        "beta": w.FloatSlider(value=0.9, min=0.0, max=0.99, step=0.01, description="β (momentum)"),
-        "steps": w.IntSlider(value=500, min=10, max=2000, step=10, description="steps"),
+        "lr_gradient": exact_slider(rates, first.gradient, "lr (gradient methods)"),
+        "lr_adaptive": exact_slider(rates, first.adaptive, "lr (adaptive methods)"),
+        "beta": exact_slider(BETAS, 0.9, "β (momentum)"),
+        "steps": w.IntSlider(value=500, min=10, max=2000, step=10, description="steps", **FULL_LABEL),
     }
-    output = w.Output()
+    image = w.Image(format="png")
     box = w.VBox([w.HBox([w.VBox([controls["problem"], controls["optimizers"]]),
                           w.VBox([controls[k] for k in ("lr_gradient", "lr_adaptive", "beta", "steps")])]),
-                  output])
-    box.controls, box.output, box.result = controls, output, None
+                  image])
+    box.controls, box.image, box.result = controls, image, None
     busy = {"resetting": False}
 
     def redraw(_change: Any = None) -> None:
@@ -181,15 +209,15 @@ def widget() -> Any:
         values = {name: control.value for name, control in controls.items()}
         values["optimizers"] = tuple(values["optimizers"])
         box.result = draw(**values)
-        output.clear_output(wait=True)
-        with output:
-            display(box.result.figure)
+        image.value = png(box.result.figure)
 
     def new_problem(change: Any) -> None:
         settings = suggested(make_problem(change["new"]))
         busy["resetting"] = True
-        controls["lr_gradient"].value, controls["lr_adaptive"].value = settings.gradient, settings.adaptive
-        busy["resetting"] = False
+        try:
+            controls["lr_gradient"].value, controls["lr_adaptive"].value = settings.gradient, settings.adaptive
+        finally:
+            busy["resetting"] = False
         redraw()
 
     for name, control in controls.items():

@@ -1,7 +1,8 @@
 """Hostile or crashing student submissions, each with a step that is otherwise plain SGD or Adam.
 
-Written for the isolation tests: the grader must give each a one-line verdict, keep
-its own process and results intact, and refuse numopt's own algorithm code.
+Written for the isolation tests: the grader must give each a one-line verdict and keep
+its own process and results intact. The attacks a student would write on purpose are in
+tests/hostile/, one file each.
 """
 
 import ctypes
@@ -9,33 +10,6 @@ import os
 import sys
 
 import numpy as np
-
-import numopt
-from numopt.base import Optimizer
-
-
-class SubclassAdam(numopt.Adam):
-    """Passes off numopt's Adam as its own."""
-
-
-class WrapsAdam:
-    """Hides numopt's Adam inside an object of its own."""
-
-    def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
-        self.inner = numopt.Adam(lr=lr, beta1=beta1, beta2=beta2, eps=eps)
-
-    def step(self, params, grads):
-        self.inner.step(params, grads)
-
-
-class OwnSGD(Optimizer):
-    """Uses numopt's base class for the bookkeeping and writes the update itself: allowed."""
-
-    def __init__(self, lr=0.01):
-        super().__init__(lr=lr)
-
-    def _update(self, theta, g, t, lr):
-        theta -= lr * g
 
 
 class ExitsHard:

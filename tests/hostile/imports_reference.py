@@ -1,0 +1,2 @@
+"""No optimizer of my own: numopt's Adam, imported."""
+from numopt import Adam  # noqa: F401
