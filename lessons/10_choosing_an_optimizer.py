@@ -2,7 +2,8 @@
 # # Lesson 10 — Choosing an optimizer
 #
 # **The question.** A new model, fourteen optimizers: which one? The tempting experiment runs each with its default
-# settings and ranks them. Below, every optimizer in `numopt.OPTIMIZERS` trains the two-moons MLP for 120 steps with
+# settings and ranks them. Below, every optimizer of the lecture notes (`numopt.registry.LECTURE_NOTES`; numopt has
+# more, listed by `numopt list`) trains the two-moons MLP for 120 steps with
 # the defaults from its module docstring. The ranking looks decisive, and it is mostly a ranking of default learning
 # rates. This lesson replaces it with a learning-rate sweep over several seeds on two problems, reads off the
 # practical advice the sweep supports, and says what a toy problem cannot show.
@@ -15,11 +16,12 @@ from IPython.display import display
 import numopt
 from numopt import plot, theory
 from numopt.problems import MLP, LogisticRegression, Scaled
+from numopt.registry import LECTURE_NOTES
 from numopt.runner import ADAPTIVE, final_loss, run
 from numopt.widgets import race
 
 mlp, logistic = MLP(), LogisticRegression()
-keys = list(numopt.OPTIMIZERS)
+keys = list(LECTURE_NOTES)
 
 defaults = {key: final_loss(numopt.OPTIMIZERS[key](), mlp, 120, seed=0) for key in keys}
 print("MLP, 120 steps, each optimizer with its own defaults (seed 0)")

@@ -2,8 +2,8 @@ r"""LAMB: the Adam step with weight decay, rescaled per parameter array by the t
 
 Algorithm (You et al. 2020, Alg. 2; optax.lamb)
 ----------------------------------------------
-For each parameter array, given η, β1, β2, ε, λ and m_0 = 0, v_0 = 0, step
-t = 1, 2, … receives g_t = ∇J(θ_{t-1}) and runs, in this order (a line marked
+For each parameter array, given η, β1, β2, ε, λ and m_0 = 0, v_0 = 0,
+step t = 1, 2, … receives g_t = ∇J(θ_{t-1}) and runs, in this order (a line marked
 ``(‖θ‖ ‖r‖ = 0)`` runs when either norm is zero)::
 
     m_t ← β1 m_{t-1} + (1 − β1) g_t

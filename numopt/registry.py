@@ -39,20 +39,24 @@ from .signum import Signum
 from .sparse_adam import SparseAdam
 from .yogi import Yogi
 
-__all__ = ["OPTIMIZERS", "variants"]
+__all__ = ["BEYOND_NOTES", "LECTURE_NOTES", "OPTIMIZERS", "variants"]
 
-OPTIMIZERS: dict[str, type[Optimizer]] = {
-    cls.key: cls
-    for cls in (
-        SGD, Momentum, NAG, AdaGrad, RMSProp, AdaDelta, Adam, AdamW, Nadam, AdaX, AdaXW,
-        EGU, EGSGD, Funnel,
-        # beyond the source documents: torch.optim's other algorithms (issue 24)
-        Adamax, RAdam, Rprop, ASGD, Adafactor, LBFGS, Muon, SparseAdam,
-        # and from optax and the papers courses teach now (issue 24)
-        Lion, Signum, AdaBelief, Yogi, LAMB, LARS, ScheduleFree,
-    )
-}
-"""Registry: key (``"sgd"``, ..., ``"funnel"``) -> optimizer class, in the order of the lessons."""
+_NOTES = (SGD, Momentum, NAG, AdaGrad, RMSProp, AdaDelta, Adam, AdamW, Nadam, AdaX, AdaXW, EGU, EGSGD, Funnel)
+_BEYOND = (
+    Adamax, RAdam, Rprop, ASGD, Adafactor, LBFGS, Muon, SparseAdam,  # torch.optim's others
+    Lion, Signum, AdaBelief, Yogi, LAMB, LARS, ScheduleFree,  # from optax and the papers courses teach now
+)
+
+OPTIMIZERS: dict[str, type[Optimizer]] = {cls.key: cls for cls in (*_NOTES, *_BEYOND)}
+"""Registry: key (``"sgd"``, ..., ``"funnel"``, ``"adamax"``, ..., ``"schedule_free"``) -> optimizer class,
+the source documents' algorithms in the order of the lessons, then those beyond them."""
+
+LECTURE_NOTES: tuple[str, ...] = tuple(cls.key for cls in _NOTES)
+"""The keys of the source documents' fourteen algorithms, the ones the lessons teach."""
+
+BEYOND_NOTES: tuple[str, ...] = tuple(cls.key for cls in _BEYOND)
+"""The keys of the algorithms beyond the source documents (issue 24): torch.optim's others, then optax's and
+the papers'."""
 
 
 def variants() -> dict[str, tuple[str, dict[str, Any]]]:

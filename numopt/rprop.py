@@ -2,8 +2,8 @@ r"""Rprop: a step size per coordinate, grown while the gradient keeps its sign a
 
 Algorithm (Riedmiller & Braun 1993; torch.optim.Rprop's variant)
 ---------------------------------------------------------------
-Given η, η_minus < 1 < η_plus, the bounds Δ_min, Δ_max and g_0 = 0, step
-t = 1, 2, … receives g_t = ∇J(θ_{t-1}) and runs, in this order (a line marked
+Given η, η_minus < 1 < η_plus, the bounds Δ_min, Δ_max and g_0 = 0,
+step t = 1, 2, … receives g_t = ∇J(θ_{t-1}) and runs, in this order (a line marked
 ``(t = 1)`` runs on the first step only)::
 
     (t = 1)   Δ_0 ← η

@@ -2,8 +2,8 @@ r"""Schedule-free SGD and AdamW: interpolate between a plain iterate z and its r
 
 Algorithm (Defazio et al. 2024, Alg. 1; optax.contrib.schedule_free_adamw and _sgd)
 ----------------------------------------------------------------------------------
-Given η, β, β2, ε, λ and z_0 = x_0 = θ_0, v_0 = 0, η_max = 0, S_0 = 0, step
-t = 1, 2, … receives g_t = ∇J(θ_{t-1}), the gradient at the interpolated point
+Given η, β, β2, ε, λ and z_0 = x_0 = θ_0, v_0 = 0, η_max = 0, S_0 = 0,
+step t = 1, 2, … receives g_t = ∇J(θ_{t-1}), the gradient at the interpolated point
 θ = y, and runs, in this order (a line marked ``(switch)`` runs only in that
 variant, ``(otherwise)`` only without it)::
 

@@ -2,8 +2,8 @@ r"""Yogi: Adam whose second moment moves towards g² by an additive, sign-contro
 
 Algorithm (Zaheer et al. 2018, Alg. 2, with optax.yogi's bias corrections and start)
 -----------------------------------------------------------------------------------
-Given η, β1, β2, ε, the initial value v_init and m_0 = v_0 = v_init, step
-t = 1, 2, … receives g_t = ∇J(θ_{t-1}) and runs, in this order::
+Given η, β1, β2, ε, the initial value v_init and m_0 = v_0 = v_init,
+step t = 1, 2, … receives g_t = ∇J(θ_{t-1}) and runs, in this order::
 
     m_t ← β1 m_{t-1} + (1 − β1) g_t
     v_t ← v_{t-1} − (1 − β2) sign(v_{t-1} − g_t²) g_t²

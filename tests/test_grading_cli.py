@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import numopt
 from numopt.cli import main
 from numopt.grading import grade
 
@@ -146,6 +147,23 @@ BODIES = {
         params -= self.lr * self.nu * grads
         self.g_prev = grads.copy()
 """,
+    "lion": """
+        self.t += 1
+        c = self.beta1 * self.m + (1 - self.beta1) * grads
+        params -= self.lr * (np.sign(c) + self.weight_decay * params)
+        self.m = self.beta2 * self.m + (1 - self.beta2) * grads
+""",
+    "schedule_free": """
+        self.t += 1
+        self.v = self.beta2 * self.v + (1 - self.beta2) * grads * grads
+        u = grads / (np.sqrt(self.v / (1 - self.beta2 ** self.t)) + self.eps) + self.weight_decay * params
+        self.z = self.z - self.lr * u
+        self.lr_max = np.maximum(self.lr_max, self.lr)
+        self.weight_sum = self.weight_sum + self.lr_max ** 2
+        c = self.lr_max ** 2 / self.weight_sum
+        self.x = (1 - c) * self.x + c * self.z
+        params[...] = self.beta * self.x + (1 - self.beta) * self.z
+""",
 }
 
 
@@ -168,6 +186,15 @@ def test_assignment_starter_imports_fails_then_passes(capsys, tmp_path, key):
     path.write_text(source.replace(raise_line, BODIES[key].lstrip("\n")))
     report = grade(f"{path}:{class_name}", key, {"lr": 0.05})
     assert report.passed, report.summary()
+
+
+@pytest.mark.parametrize("key", list(numopt.OPTIMIZERS))
+def test_every_algorithm_has_a_starter_that_imports_and_is_not_implemented(capsys, tmp_path, key):
+    path = tmp_path / f"{key}_homework.py"
+    status, _, _ = run(capsys, "assignment", key, "-o", path)
+    assert status == 0
+    class_name = re.search(r"^class (\w+):", path.read_text(), re.M).group(1)
+    assert "is not implemented yet" in grade(f"{path}:{class_name}", key).summary()
 
 
 def test_adagrad_starter_uses_the_initial_accumulator(tmp_path, capsys):

@@ -85,9 +85,18 @@ def _equations(cls: type) -> str:
 
 
 def _initial_value(cls: type, hp: dict[str, Any], name: str) -> str:
-    """Python source for the initial value of state ``name``, shaped like ``params``."""
-    probe = np.zeros(3)
+    """Python source for the initial value of state ``name``, shaped like ``params``.
+
+    State of another shape than the parameters (Adafactor's row and column means, L-BFGS's
+    history: their modules' docstrings give the shapes) is left for the student to create;
+    state that starts as a copy of the parameters (schedule-free's z and x) is ``params.copy()``.
+    """
+    probe = np.array([0.25, -0.5, 2.0])
     value = cls(**hp)._initial_state(probe)[name]
+    if value.shape not in ((), probe.shape):
+        return "None  # not shaped like params: create it here (its shape is in the docstring)"
+    if value.shape == probe.shape and np.array_equal(value, probe):
+        return "params.copy()"
     constant = float(value.flat[0])
     if value.shape == ():
         return f"np.full((), {constant!r}, params.dtype)"
