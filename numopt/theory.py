@@ -22,6 +22,7 @@ from numpy.typing import ArrayLike
 
 __all__ = [
     "adam_beta2_hat",
+    "adaptive_rate_variance",
     "adax_beta2_hat",
     "adax_bias_correction",
     "adax_weights",
@@ -38,8 +39,11 @@ __all__ = [
     "heavy_ball_matrix",
     "heavy_ball_optimal",
     "heavy_ball_rate",
+    "radam_rectification",
+    "sgd_averaged_loss",
     "sgd_expected_loss",
     "sgd_noise_floor",
+    "sma_length",
 ]
 
 
@@ -251,6 +255,25 @@ def sgd_expected_loss(lr, lam: ArrayLike, sigma2: ArrayLike, e0: ArrayLike, step
     return np.array(out)
 
 
+def sgd_averaged_loss(lr: float, lam: ArrayLike, sigma2: ArrayLike, e0: ArrayLike, steps: int) -> float:
+    """E[J(θ̄_n)] for the Polyak–Ruppert average θ̄_n = (θ_1 + … + θ_n)/n of constant-η SGD.
+
+    Same noisy diagonal quadratic as :func:`sgd_noise_floor`. With a = 1 − ηλ, the error
+    e_t = aᵗ e0 − η Σ_{k≤t} a^{t−k} ξ_k averages to
+
+        E[ē] = e0 a (1 − aⁿ)/(n (1 − a)),   Var[ē] = η² σ² Σ_{j=1}^{n} (1 − aʲ)² / (n² (1 − a)²),
+
+    and E[J(θ̄_n)] = ½ Σᵢ λᵢ (E[ē]² + Var[ē]). For large n it tends to Σᵢ σᵢ²/(2 λᵢ n),
+    whatever η (Polyak & Juditsky 1992): the average goes below the floor of every iterate.
+    """
+    lam, sigma2 = np.asarray(lam, dtype=float), np.asarray(sigma2, dtype=float)
+    a = 1.0 - lr * lam
+    j = np.arange(1, steps + 1)[:, None]
+    mean = np.asarray(e0, dtype=float) * a * (1.0 - a**steps) / (steps * (1.0 - a))
+    var = lr**2 * sigma2 * np.sum((1.0 - a**j) ** 2, axis=0) / (steps**2 * (1.0 - a) ** 2)
+    return float(0.5 * np.sum(lam * (mean**2 + var)))
+
+
 # --- Heavy-ball momentum on a quadratic (lesson 03) ------------------------------------------------
 #
 # numopt.Momentum's form b_t = β b_{t−1} + g_t, θ_t = θ_{t−1} − η b_t on f(θ) = ½ (θ − θ*)ᵀ A (θ − θ*).
@@ -312,3 +335,46 @@ def heavy_ball_optimal(lam_min: float, lam_max: float) -> tuple[float, float, fl
     s_min, s_max = math.sqrt(lam_min), math.sqrt(lam_max)
     rate = (s_max - s_min) / (s_max + s_min)
     return 4.0 / (s_max + s_min) ** 2, rate**2, rate
+
+
+# --- Warm-up and RAdam (lesson 11): how many squared gradients Adam's v̂_t averages ---------------
+
+
+def sma_length(beta2: float, t: ArrayLike) -> np.ndarray:
+    """ρ_t: the length of the simple moving average with the mean age of Adam's v̂_t.
+
+    The bias-corrected weights (1 − β2)β2^{t−i}/(1 − β2ᵗ) have mean age
+    β2/(1 − β2) − t β2ᵗ/(1 − β2ᵗ); an average of the last ρ samples has mean age
+    (ρ − 1)/2. Equating them (Liu et al. 2020, arXiv:1908.03265, eq. 6)::
+
+        ρ_t = ρ_∞ − 2 t β2ᵗ / (1 − β2ᵗ),   ρ_∞ = 2/(1 − β2) − 1.
+
+    ρ_1 = 1, ρ_t ≈ t while t(1 − β2) ≪ 1, and ρ_t → ρ_∞.
+    """
+    t = np.asarray(t, dtype=float)
+    return 2.0 / (1.0 - beta2) - 1.0 - 2.0 * t * beta2**t / bias_correction(beta2, t)
+
+
+def adaptive_rate_variance(rho: float) -> float:
+    """σ²·Var[1/√v̂] when ρ v̂/σ² is chi-squared with ρ degrees of freedom (ρ > 0, not only integers).
+
+    With X ~ χ²_ρ, E[1/X] = 1/(ρ − 2) for ρ > 2 and E[X^{−1/2}] = Γ((ρ − 1)/2)/(√2 Γ(ρ/2)),
+    so σ² Var[ψ] = ρ/(ρ − 2) − (ρ/2)(Γ((ρ − 1)/2)/Γ(ρ/2))². Infinite for ρ ≤ 2; ≈ 1/(2ρ)
+    for large ρ.
+    """
+    if rho <= 2:
+        return math.inf
+    log_ratio = math.lgamma((rho - 1) / 2) - math.lgamma(rho / 2)
+    return rho / (rho - 2) - rho / 2 * math.exp(2 * log_ratio)
+
+
+def radam_rectification(beta2: float, t: ArrayLike) -> np.ndarray:
+    """RAdam's r_t = √((ρ_t − 4)(ρ_t − 2)ρ_∞ / ((ρ_∞ − 4)(ρ_∞ − 2)ρ_t)), NaN where ρ_t ≤ 4.
+
+    r_t² is Var[ψ_∞]/Var[ψ_t] with the expansion Var[ψ] ≈ ρ/(2(ρ − 2)(ρ − 4)σ²) of
+    :func:`adaptive_rate_variance` (Liu et al. 2020, arXiv:1908.03265, eq. 7); ρ_t is
+    :func:`sma_length`. It rises from near 0 to 1.
+    """
+    rho, rho_inf = sma_length(beta2, t), 2.0 / (1.0 - beta2) - 1.0
+    with np.errstate(invalid="ignore"):
+        return np.sqrt((rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho))

@@ -27,7 +27,7 @@ PROSE_WORDS = 1500
 
 
 def test_there_are_lessons():
-    assert len(LESSON_SOURCES) >= 8, [p.name for p in LESSON_SOURCES]
+    assert len(LESSON_SOURCES) >= 12, [p.name for p in LESSON_SOURCES]
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=[p.stem for p in SOURCES])

@@ -53,3 +53,24 @@ def test_expected_loss_matches_a_simulation_and_a_schedule_goes_below_the_floor(
     assert abs(losses.mean() - expected) < 4 * losses.std() / math.sqrt(runs)
     decaying = theory.sgd_expected_loss(lambda t: eta / (1 + 0.01 * (t - 1)), lam, sigma2, [1.0, 1.0], 5000)
     assert decaying[-1] < 0.2 * theory.sgd_noise_floor(eta, lam, sigma2)
+
+
+def test_averaged_loss_against_the_covariance_of_the_whole_path():
+    # e = a^t e0 − η L ξ with L[t, k] = a^{t−k} (k ≤ t): the average is a linear map of ξ, its variance ‖1ᵀL‖² η²σ²/n²
+    lr, lam, sigma2, e0, n = 0.3, np.array([1.0, 0.2]), np.array([1.0, 4.0]), np.array([2.0, -1.0]), 60
+    want = 0.0
+    for lam_i, s2, e in zip(lam, sigma2, e0, strict=True):
+        a = 1 - lr * lam_i
+        t, k = np.meshgrid(np.arange(1, n + 1), np.arange(1, n + 1), indexing="ij")
+        L = np.where(k <= t, a ** (t - k).astype(float), 0.0)
+        mean = e * np.mean(a ** np.arange(1, n + 1))
+        var = lr**2 * s2 * np.sum(L.sum(axis=0) ** 2) / n**2
+        want += 0.5 * lam_i * (mean**2 + var)
+    assert theory.sgd_averaged_loss(lr, lam, sigma2, e0, n) == pytest.approx(want, rel=1e-12)
+    # one step: the average is θ_1, whose expected loss sgd_expected_loss gives
+    assert theory.sgd_averaged_loss(lr, lam, sigma2, e0, 1) == pytest.approx(
+        theory.sgd_expected_loss(lr, lam, sigma2, e0, 1)[1], rel=1e-12)
+    # many steps: σ²/(2λn) per coordinate, whatever η
+    for eta in (0.05, 0.5):
+        big = theory.sgd_averaged_loss(eta, lam, sigma2, [0.0, 0.0], 10**6)
+        assert big == pytest.approx(np.sum(sigma2 / (2 * lam * 10**6)), rel=1e-3)
