@@ -35,6 +35,7 @@ from .lamb import LAMB
 from .lars import LARS
 from .lbfgs import LBFGS
 from .lion import Lion
+from .lookahead import Lookahead
 from .momentum import Momentum
 from .muon import Muon
 from .nadam import Nadam
@@ -58,6 +59,7 @@ __all__ = [  # noqa: RUF022 (the order of the lessons)
     "OPTIMIZERS", "SGD", "Momentum", "NAG", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "AdamW",
     "Nadam", "AdaX", "AdaXW", "EGU", "EGSGD", "Funnel",
     "Adamax", "RAdam", "Rprop", "ASGD", "Adafactor", "LBFGS", "Muon", "SparseAdam",
-    "Lion", "Signum", "AdaBelief", "Yogi", "LAMB", "LARS", "ScheduleFree", "Optimizer",
+    "Lion", "Signum", "AdaBelief", "Yogi", "LAMB", "LARS", "ScheduleFree", "Lookahead",
+    "Optimizer",
     "PROBLEMS", "Trajectory", "run", "explain", "NumericalWarning", "schedules",
 ]

@@ -26,6 +26,7 @@ from .lamb import LAMB
 from .lars import LARS
 from .lbfgs import LBFGS
 from .lion import Lion
+from .lookahead import Lookahead
 from .momentum import Momentum
 from .muon import Muon
 from .nadam import Nadam
@@ -44,7 +45,7 @@ __all__ = ["BEYOND_NOTES", "LECTURE_NOTES", "OPTIMIZERS", "variants"]
 _NOTES = (SGD, Momentum, NAG, AdaGrad, RMSProp, AdaDelta, Adam, AdamW, Nadam, AdaX, AdaXW, EGU, EGSGD, Funnel)
 _BEYOND = (
     Adamax, RAdam, Rprop, ASGD, Adafactor, LBFGS, Muon, SparseAdam,  # torch.optim's others
-    Lion, Signum, AdaBelief, Yogi, LAMB, LARS, ScheduleFree,  # from optax and the papers courses teach now
+    Lion, Signum, AdaBelief, Yogi, LAMB, LARS, ScheduleFree, Lookahead,  # from optax and the papers courses teach now
 )
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {cls.key: cls for cls in (*_NOTES, *_BEYOND)}

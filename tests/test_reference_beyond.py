@@ -63,7 +63,7 @@ def test_stored_stream_follows_the_recorded_recipe():
 def test_every_key_has_a_default_case():
     torch_keys = {"adamax", "radam", "rprop", "asgd", "adafactor", "lbfgs", "muon", "sparse_adam"}
     assert {c["numopt"]["key"] for c in TORCH_CASES if not c["numopt"]["kwargs"]} == torch_keys
-    optax_keys = {"lion", "signum", "adabelief", "yogi", "lamb", "lars", "schedule_free"}
+    optax_keys = {"lion", "signum", "adabelief", "yogi", "lamb", "lars", "schedule_free", "lookahead"}
     assert {c["numopt"]["key"] for c in OPTAX_CASES if not c["numopt"]["kwargs"]} == optax_keys
 
 

@@ -170,12 +170,19 @@ OPTAX_CASES = [
           "schedule_free", {"lr": 0.05, "beta": 0.8, "weight_decay": 0.1, "adam": False}),
     _case("lars_b", "lars", {"learning_rate": 0.5, "weight_decay": 0.01, "trust_coefficient": 0.01, "momentum": 0.5},
           "lars", {"lr": 0.5, "weight_decay": 0.01, "trust_coefficient": 0.01, "momentum": 0.5}),
+    _case("lookahead_default", "lookahead", {"adam": {"learning_rate": 1e-3}, "sync_period": 5, "slow_step_size": 0.5},
+          "lookahead", {}),
+    _case("lookahead_b", "lookahead", {"adam": {"learning_rate": 0.05}, "sync_period": 3, "slow_step_size": 0.8},
+          "lookahead", {"lr": 0.05, "k": 3, "alpha": 0.8}),
 ]
 """Every optax configuration ("torch" holds the optax function and its arguments) with numopt's key and arguments.
 
 Each default case passes numopt's defaults to optax explicitly (optax has no default learning
 rate, and Lion's and LARS's weight decay defaults differ); ``scale_by_yogi`` is chained with
-``scale_by_learning_rate``, to set Yogi's initial accumulator, which ``optax.yogi`` fixes at 1e-6."""
+``scale_by_learning_rate``, to set Yogi's initial accumulator, which ``optax.yogi`` fixes at 1e-6.
+``lookahead`` wraps ``optax.adam`` with the arguments under ``"adam"`` (numopt's default inner
+optimizer, whose ``lr`` is Lookahead's); its params are the pair ``LookaheadParams(fast, slow)``,
+the gradient is taken at the fast ones and the fast ones are written back (numopt's θ)."""
 
 FOREACH = {"Adamax", "RAdam", "Rprop", "ASGD", "Adafactor"}
 """The classes that take ``foreach``: the plain per-tensor loop is asked for."""
@@ -237,6 +244,8 @@ def optax_stepper(case: dict) -> Callable[[list], Step]:
     if name == "scale_by_yogi":
         lr = kwargs.pop("learning_rate")
         transform = optax.chain(optax.scale_by_yogi(**kwargs), optax.scale_by_learning_rate(lr))
+    elif name == "lookahead":
+        return _optax_lookahead_stepper(optax.lookahead(optax.adam(**kwargs.pop("adam")), **kwargs))
     else:
         module, _, function = name.rpartition(".")
         transform = getattr(getattr(optax, module) if module else optax, function)(**kwargs)
@@ -249,6 +258,27 @@ def optax_stepper(case: dict) -> Callable[[list], Step]:
             current = [jnp.asarray(p) for p in params]
             updates, state = transform.update([jnp.asarray(g) for g in grads], state, current)
             for p, new in zip(params, optax.apply_updates(current, updates), strict=True):
+                p[...] = np.asarray(new)
+
+        return step
+
+    return make_step
+
+
+def _optax_lookahead_stepper(transform) -> Callable[[list], Step]:
+    """A ``make_step`` for ``optax.lookahead``: it keeps the (fast, slow) pair and writes the fast params back."""
+    import jax.numpy as jnp
+    import optax
+
+    def make_step(params: list) -> Step:
+        pair = optax.LookaheadParams.init_synced([jnp.asarray(p) for p in params])
+        state = transform.init(pair)
+
+        def step(params: list, grads: list) -> None:
+            nonlocal pair, state
+            updates, state = transform.update([jnp.asarray(g) for g in grads], state, pair)
+            pair = optax.apply_updates(pair, updates)
+            for p, new in zip(params, pair.fast, strict=True):
                 p[...] = np.asarray(new)
 
         return step
