@@ -24,7 +24,8 @@ symbol  variable          meaning
 A       ``inner``         the inner ("fast") optimizer, any numopt optimizer
 k       ``k``             steps between two synchronisations, whole, >= 1
 α       ``alpha``         slow step size, 0 < α <= 1
-η       ``lr``            the inner optimizer's learning rate (``inner.lr``)
+η       ``lr``            the inner optimizer's learning rate (``inner.lr``);
+                          the sync box receives α as its ``lr``
 θ_t     params            the fast weights (what ``step`` updates)
 φ_t     ``phi``           the slow weights (state; starts as a copy of θ_0)
 ======  ================  ==================================================
@@ -83,6 +84,16 @@ from .structure import check_params
 __all__ = ["Lookahead"]
 
 
+class _Kept:
+    """The default of ``Lookahead(lr=...)``: keep the inner optimizer's learning rate."""
+
+    def __repr__(self) -> str:
+        return "KEPT"
+
+
+KEPT = _Kept()
+
+
 class Lookahead(Optimizer):
     """Lookahead around any numopt optimizer (Zhang et al. 2019; ``optax.lookahead``).
 
@@ -95,8 +106,9 @@ class Lookahead(Optimizer):
         Steps between two synchronisations, a whole number ``>= 1``.
     alpha : float, default 0.5
         α, the slow step size, ``0 < alpha <= 1``.
-    lr : float or callable, optional
-        If given, replaces the inner optimizer's learning rate (``inner.lr``).
+    lr : float or callable, default KEPT
+        If given, replaces the inner optimizer's learning rate (``inner.lr``);
+        by default the inner optimizer keeps its own.
     """
 
     key = "lookahead"
@@ -104,24 +116,25 @@ class Lookahead(Optimizer):
     adaptive = True  # the default inner optimizer's (Adam)
 
     def __init__(
-        self, inner: Optimizer | None = None, k: int = 5, alpha: float = 0.5, lr: LearningRate | None = None
+        self, inner: Optimizer | None = None, k: int = 5, alpha: float = 0.5, lr: LearningRate | _Kept = KEPT
     ) -> None:
-        inner = Adam() if inner is None else inner
-        if not isinstance(inner, Optimizer):
-            raise TypeError(f"inner={inner!r} is a {type(inner).__name__}; expected a numopt optimizer such as Adam()")
-        object.__setattr__(self, "inner", inner)
-        super().__init__(lr=inner.lr if lr is None else lr, k=k, alpha=alpha)
+        object.__setattr__(self, "_hyperparameter_names", ())  # so that ``inner`` is checked before the others
+        self._syncing = False
+        self.inner = Adam() if inner is None else inner
+        super().__init__(lr=self.inner.lr if lr is KEPT else lr, k=k, alpha=alpha)
         self._starts: list[np.ndarray] = []  # θ_0 of each array, for φ_0, during the first step only
 
     def __setattr__(self, name: str, value: Any) -> None:
+        if name == "inner" and not isinstance(value, Optimizer):
+            raise TypeError(f"inner={value!r} is a {type(value).__name__}; expected a numopt optimizer such as Adam()")
         if name == "k" and isinstance(value, float) and math.isfinite(value) and not value.is_integer():
             raise ValueError(f"k={value!r} is not a whole number; expected an integer >= 1")
         super().__setattr__(name, value)
 
     @property
     def lr(self) -> LearningRate:
-        """The inner optimizer's learning rate (assigning it assigns ``inner.lr``)."""
-        return self.inner.lr
+        """The inner optimizer's learning rate (assigning it assigns ``inner.lr``); α while the sync box runs."""
+        return self.alpha if self._syncing else self.inner.lr
 
     @lr.setter
     def lr(self, value: LearningRate) -> None:
@@ -141,6 +154,7 @@ class Lookahead(Optimizer):
         saved = inner.t, inner._structure, [{k: v.copy() for k, v in s.items()} for s in inner._slots], inner._warned
         inner.step(params, grads)  # θ_t ← A(θ_{t-1}, g_t)
         self._starts = before if self._structure is None else []
+        self._syncing = True  # the box's step size is α, and a schedule lr(t) is called once, by the inner step
         try:
             super().step(params, grads)
         except BaseException:  # put θ and the inner optimizer back as they were before its step
@@ -150,16 +164,15 @@ class Lookahead(Optimizer):
             inner._undo_buffers = None
             raise
         finally:
-            self._starts = []
+            self._starts, self._syncing = [], False
 
     def _initial_state(self, theta: np.ndarray) -> dict[str, np.ndarray]:
         start = self._starts.pop(0) if self._starts else theta
         return {"phi": start.copy()}  # φ_0 = θ_0
 
     def _update(self, theta, g, t, lr, phi):
-        alpha = self.alpha
         if t % self.k == 0:
-            phi += alpha * (theta - phi)  # (k | t) φ_t ← φ_{t-1} + α (θ_t − φ_{t-1})
+            phi += lr * (theta - phi)  # (k | t) φ_t ← φ_{t-1} + α (θ_t − φ_{t-1})
             theta[...] = phi  # (k | t) θ_t ← φ_t
 
     def state_dict(self) -> dict[str, Any]:

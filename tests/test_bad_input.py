@@ -41,9 +41,17 @@ def assert_unchanged(opt: numopt.Optimizer, params, before: tuple) -> None:
     for old, new in zip(arrays, leaves(params), strict=True):
         assert new.dtype == old.dtype and new.shape == old.shape
         assert new.tobytes() == old.tobytes(), "a param array changed"
-    now = opt.state_dict()
     assert opt.t == t
-    assert {k: v for k, v in now.items() if k != "state"} == {k: v for k, v in saved.items() if k != "state"}
+    _assert_same_state_dict(opt.state_dict(), saved)
+
+
+def _assert_same_state_dict(now: dict, saved: dict) -> None:
+    """Bitwise the same, a wrapper's inner optimizer's (Lookahead's ``"inner"``) included."""
+    if "inner" in saved:
+        _assert_same_state_dict(now["inner"], saved["inner"])
+    assert {k: v for k, v in now.items() if k not in ("state", "inner")} == {
+        k: v for k, v in saved.items() if k not in ("state", "inner")
+    }
     assert len(now["state"]) == len(saved["state"])
     for old_slot, new_slot in zip(saved["state"], now["state"], strict=True):
         assert old_slot.keys() == new_slot.keys()
@@ -113,6 +121,8 @@ BAD_VALUES: dict[str, list[tuple[object, type[Exception]]]] = {
     "trust_coefficient": [(0.0, ValueError), (NAN, ValueError), ("0.001", TypeError)],
     "momentum": [(-0.1, ValueError), (1.0, ValueError), (None, TypeError)],
     "adam": [("yes", TypeError)],
+    "inner": [("adam", TypeError), (numopt.Adam, TypeError)],
+    "k": [(0, ValueError), (2.5, ValueError), (NAN, ValueError), ("5", TypeError)],
 }
 """Out of range (the issue's ranges: lr ≥ 0, betas in [0, 1), eps > 0, rho in [0, 1], λ ≥ 0,
 bounds 0 < low < high), NaN, and wrong types, by hyperparameter name."""
