@@ -141,7 +141,7 @@ class Lookahead(Optimizer):
         self.inner.lr = value
 
     def __repr__(self) -> str:
-        return f"Lookahead({self.inner!r}, k={self.k!r}, alpha={self.alpha!r})"
+        return f"Lookahead(inner={self.inner!r}, k={self.k!r}, alpha={self.alpha!r}, lr={self.lr!r})"
 
     def step(self, params: Params, grads: Params) -> None:
         """Let the inner optimizer step θ, then synchronise every k steps (all or nothing).

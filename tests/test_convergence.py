@@ -53,6 +53,7 @@ SUITABLE = {
     "lamb": {"lr": lambda t: 0.2 * 0.97**t, "weight_decay": 0.0},  # steps of η‖θ‖; λ moves the fixed point
     "lars": {"lr": lambda t: 50 * 0.98**t},  # steps of about ηκ‖θ‖ (κ = 0.001)
     "schedule_free": {"lr": 0.05},
+    "lookahead": {"lr": 0.05},  # Adam's, inside
 }
 
 SLOWER = {"schedule_free": 2e-3}

@@ -21,6 +21,7 @@ cases pass a callable ``lr(t)`` whose calls are recorded. Tolerance: rtol = 1e-1
 
 from __future__ import annotations
 
+import copy
 import functools
 import math
 from collections.abc import Callable
@@ -724,6 +725,45 @@ BEYOND_DEFAULTS["schedule_free"] = {
 BEYOND_REFERENCES["schedule_free"] = (ref_schedule_free, first_schedule_free)
 
 
+class DefaultAdam:
+    """Equal to an Adam with its defaults: Lookahead's default inner optimizer (an object, compared by value)."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is numopt.Adam and other.hyperparameters == numopt.Adam().hyperparameters
+
+    def __repr__(self) -> str:
+        return "Adam()"
+
+
+@elementwise
+def ref_lookahead(theta, grads, inner, k, alpha, lr):
+    """Lookahead over SGD or Adam (β1 0.9, β2 0.999, ε 1e-8): the inner step moves the fast θ; at t = k, 2k, ...
+    φ ← φ + α (θ − φ) and θ ← φ. The inner Adam's m and v carry on across synchronisations."""
+    out, phi, m, v = [], theta, 0.0, 0.0
+    for t, g in enumerate(grads, 1):
+        if isinstance(inner, numopt.SGD):
+            theta = theta - eta(lr, t) * g
+        else:
+            m = 0.9 * m + 0.1 * g
+            v = 0.999 * v + 0.001 * g * g
+            theta = theta - eta(lr, t) * (m / (1.0 - 0.9**t)) / (math.sqrt(v / (1.0 - 0.999**t)) + 1e-8)
+        if t % k == 0:
+            phi = phi + alpha * (theta - phi)
+            theta = phi
+        out.append(theta)
+    return out, {"phi": phi}
+
+
+def first_lookahead(th, g, hp):
+    """The inner first step d (SGD: −η g; Adam: −η g/(|g| + ε)); with k = 1 it is synchronised: θ + α d."""
+    d = -eta(hp["lr"], 1) * (g if isinstance(hp["inner"], numopt.SGD) else g / (abs(g) + 1e-8))
+    return th + (hp["alpha"] if hp["k"] == 1 else 1.0) * d
+
+
+BEYOND_DEFAULTS["lookahead"] = {"inner": DefaultAdam(), "k": 5, "alpha": 0.5, "lr": 1e-3}
+BEYOND_REFERENCES["lookahead"] = (ref_lookahead, first_lookahead)
+
+
 # ---------------------------------------------------------------------------- the cases
 
 SHEET_DEFAULTS = {
@@ -900,13 +940,19 @@ BEYOND_CASES += [
     Case("schedule_free-sgd", "schedule_free", {"lr": 0.05, "beta": 0.7, "adam": False}),
     Case("schedule_free-warmup", "schedule_free", {"lr": lambda t: 0.05 * min(1.0, t / 3)}),  # η_max follows it
 ]
+BEYOND_CASES += [
+    Case("lookahead-defaults", "lookahead"),
+    Case("lookahead", "lookahead", {"k": 2, "alpha": 0.8, "lr": 0.05}),
+    Case("lookahead-sgd", "lookahead", {"inner": numopt.SGD(), "k": 3, "alpha": 0.3, "lr": 0.2}),
+    Case("lookahead-every-step", "lookahead", {"k": 1, "alpha": 0.3, "lr": decaying}),
+]
 CASES += BEYOND_CASES
 
 
 def run_numopt(case: Case, steps: int) -> tuple[list[np.ndarray], numopt.Optimizer, list[int]]:
     """Run numopt on THETA0/GRADS; return θ after each step, the optimizer, the lr(t) calls."""
     calls: list[int] = []
-    kwargs = dict(case.kwargs)
+    kwargs = copy.deepcopy(case.kwargs)  # a fresh inner optimizer for every run of a Lookahead case
     if callable(kwargs.get("lr")):
         schedule = kwargs["lr"]
 

@@ -24,7 +24,7 @@ CLASS_NAMES = {
     "adamax": "Adamax", "radam": "RAdam", "rprop": "Rprop", "asgd": "ASGD", "adafactor": "Adafactor",
     "lbfgs": "LBFGS", "muon": "Muon", "sparse_adam": "SparseAdam",
     "lion": "Lion", "signum": "Signum", "adabelief": "AdaBelief", "yogi": "Yogi", "lamb": "LAMB", "lars": "LARS",
-    "schedule_free": "ScheduleFree",
+    "schedule_free": "ScheduleFree", "lookahead": "Lookahead",
 }
 """Registry key -> class name, as the issue's public contract lists them."""
 
