@@ -173,7 +173,7 @@ def _normal_code(segment: str) -> str:
 # ---------------------------------------------------------------------- LaTeX
 _SYMBOLS = {
     "β": r"\beta", "η": r"\eta", "ε": r"\varepsilon", "λ": r"\lambda", "ρ": r"\rho", "μ": r"\mu",
-    "γ": r"\gamma", "α": r"\alpha", "κ": r"\kappa", "ν": r"\nu", "θ": r"\theta", "Δ": r"\Delta",
+    "γ": r"\gamma", "α": r"\alpha", "κ": r"\kappa", "ν": r"\nu", "θ": r"\theta", "Δ": r"\Delta", "φ": r"\phi",
     "τ": r"\tau", "←": r"\leftarrow", "−": "-",
     "·": r"\cdot", "⊙": r"\odot", "⟨": r"\langle ", "⟩": r"\rangle", "‖": r"\Vert ", "ḡ": r"\bar{g}",
     "∞": r"\infty", "≥": r"\ge", "≤": r"\le",

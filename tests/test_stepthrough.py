@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import positive_params
+from conftest import VARIANTS, positive_params
 
 import numopt
 from numopt import guard
@@ -75,6 +75,14 @@ def _check_against_step(opt, params, grads, steps):
     return explanation
 
 
+BOXED = [v for v in VARIANTS if v.key != "lookahead"]
+"""The variants whose step is their box alone. Lookahead's θ moves in its inner optimizer's step, outside its own
+box (the synchronisation): explain records that box only, so "explain records exactly what step computes"
+cannot hold for a wrapper; its box lines are still explained (the tests on every box line run it)."""
+only_boxed = pytest.mark.parametrize("variant", BOXED, ids=[v.name for v in BOXED])
+
+
+@only_boxed
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_explain_records_exactly_what_step_computes_and_changes_nothing(variant, dtype, gradient):
     opt, params, grads = _warmed(variant, dtype, gradient)
@@ -82,6 +90,7 @@ def test_explain_records_exactly_what_step_computes_and_changes_nothing(variant,
     assert [s.t for s in explanation.steps] == [3, 4]
 
 
+@only_boxed
 def test_explain_from_a_fresh_optimizer_matches_step(variant, gradient):
     opt = variant.make()
     params = positive_params()
@@ -90,6 +99,7 @@ def test_explain_from_a_fresh_optimizer_matches_step(variant, gradient):
     assert opt.t == 0 and opt.state == {}
 
 
+@only_boxed
 def test_blocked_arrays_are_recorded_whole_and_exactly(variant, gradient, monkeypatch):
     monkeypatch.setattr(guard, "BLOCK_BYTES", 2 * 8)  # every float64 array of more than 2 elements is blocked
     opt, params, grads = _warmed(variant, np.float64, gradient)
