@@ -26,7 +26,16 @@ def _listed(doc: str, word: str) -> list[str]:
     return [] if found is None or found.group(1) == "nothing" else found.group(1).split(", ")
 
 
-@pytest.mark.parametrize("key", list(OPTIMIZERS))
+STANDALONE = [key for key, cls in OPTIMIZERS.items() if "inner" not in inspect.signature(cls).parameters]
+"""Every key but the wrappers (Lookahead): a starter is one class whose step is its own box."""
+
+
+def test_a_wrapper_has_no_starter_and_says_why():
+    with pytest.raises(ValueError, match=r"'lookahead' wraps another optimizer.*expected"):
+        starter_source("lookahead")
+
+
+@pytest.mark.parametrize("key", STANDALONE)
 def test_a_starter_says_what_it_takes_keeps_and_fixes(key):
     source = starter_source(key)
     namespace: dict = {}

@@ -19,6 +19,7 @@ The starter is a module with one class in the "step" form the grader accepts:
 
 from __future__ import annotations
 
+import inspect
 import sys
 import textwrap
 from collections.abc import Iterable
@@ -147,6 +148,11 @@ def starter_source(algorithm: str, class_name: str | None = None, filename: str 
     if algorithm not in OPTIMIZERS:
         raise ValueError(f"algorithm {algorithm!r} is unknown; expected one of {', '.join(OPTIMIZERS)}")
     cls = OPTIMIZERS[algorithm]
+    if "inner" in inspect.signature(cls).parameters:  # Lookahead: its step is another optimizer's, then its box
+        raise ValueError(
+            f"algorithm {algorithm!r} wraps another optimizer (inner=...); expected an algorithm whose step is its "
+            "own box (a starter is one standalone class)"
+        )
     name = class_name or cls.__name__
     if not name.isidentifier():
         raise ValueError(f"class name {name!r} is not a Python identifier; expected e.g. {cls.__name__!r}")
