@@ -488,6 +488,23 @@ def _parameters_at_z(base: type[Optimizer]) -> Callable:
     return _update
 
 
+def _lookahead_reset_first(base: type[Optimizer]) -> Callable:
+    def _update(self, theta, g, t, lr, phi):
+        if t % self.k == 0:
+            theta[...] = phi  # θ ← φ before the interpolation, which then sees θ = φ and leaves φ where it was
+            phi += lr * (theta - phi)
+
+    return _update
+
+
+def _lookahead_without_reset(base: type[Optimizer]) -> Callable:
+    def _update(self, theta, g, t, lr, phi):
+        if t % self.k == 0:
+            phi += lr * (theta - phi)  # φ ← φ + α(θ − φ), and θ is left where the fast steps took it
+
+    return _update
+
+
 def _lars_ratio(ratio: Callable[[Any, np.ndarray, np.ndarray], float]) -> Callable:
     """LARS with the trust ratio ``ratio(opt, θ, g)`` in place of κ‖θ‖/‖g + λθ‖ (the step scaled by their quotient)."""
 
@@ -601,6 +618,15 @@ BEYOND: tuple[Mutant, ...] = (
     Mutant("no_bias_correction_schedule_free", ("schedule_free",),
            "schedule-free AdamW without the bias correction of v (v̂ = v)", _override(_without_bias_correction),
            lambda hp: hp["adam"] and hp["beta2"] > 0),
+    Mutant("reset_before_interpolation", ("lookahead",),
+           "Lookahead with θ ← φ before φ ← φ + α(θ − φ): every k steps θ goes back to φ, which never moves",
+           _override(_lookahead_reset_first)),
+    Mutant("interpolates_every_step", ("lookahead",),
+           "Lookahead synchronising every step instead of every k = {k:g}: the inner step shortened by α each step",
+           _changed(k=1), lambda hp: hp["k"] != 1 and hp["alpha"] != 1),
+    Mutant("fast_weights_not_reset", ("lookahead",),
+           "Lookahead that moves φ ← φ + α(θ − φ) but leaves θ where it is: the inner optimizer alone",
+           _override(_lookahead_without_reset), lambda hp: hp["alpha"] != 1),
 )
 """The issue-24 entries, kept apart from the ones above so that the grading package's restructuring merges."""
 
