@@ -31,7 +31,8 @@ GROUPS = (
     ("adaptive step sizes", ("adagrad", "rmsprop", "adadelta", "adam", "nadam")),
     ("AdaX and decoupled weight decay", ("adam", "adamw", "adax", "adaxw")),
     ("torch.optim's others", ("adam", "adamax", "radam", "rprop", "asgd", "adafactor", "lbfgs", "muon", "sparse_adam")),
-    ("optax and recent papers", ("adam", "lion", "signum", "adabelief", "yogi", "lamb", "lars", "schedule_free")),
+    ("optax and recent papers", ("adam", "lion", "signum", "adabelief", "yogi", "lamb", "lars", "schedule_free",
+                                 "lookahead")),
 )
 """The algorithms of each panel of the trajectory and loss figures (Adam twice, as the reference)."""
 

@@ -52,7 +52,7 @@ COLORS = {
     "adamax": "#843c39", "radam": "#7b4173", "rprop": "#393b79", "asgd": "#637939", "adafactor": "#8c6d31",
     "lbfgs": "#5254a3", "muon": "#bd9e39", "sparse_adam": "#e7969c",
     "lion": "#e6550d", "signum": "#636363", "adabelief": "#31a354", "yogi": "#756bb1", "lamb": "#3182bd",
-    "lars": "#9c9ede", "schedule_free": "#a55194",
+    "lars": "#9c9ede", "schedule_free": "#a55194", "lookahead": "#6b6ecf",
 }
 """A fixed colour per algorithm key, so that every figure uses the same one."""
 

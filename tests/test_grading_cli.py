@@ -188,7 +188,13 @@ def test_assignment_starter_imports_fails_then_passes(capsys, tmp_path, key):
     assert report.passed, report.summary()
 
 
-@pytest.mark.parametrize("key", list(numopt.OPTIMIZERS))
+def test_a_wrapper_has_no_starter_and_the_command_says_why_in_one_line(capsys, tmp_path):
+    status, out, err = run(capsys, "assignment", "lookahead", "-o", tmp_path / "lookahead_homework.py")
+    assert status == 2 and not out and "wraps another optimizer" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "lookahead_homework.py").exists()
+
+
+@pytest.mark.parametrize("key", [k for k in numopt.OPTIMIZERS if k != "lookahead"])  # a wrapper: the test above
 def test_every_algorithm_has_a_starter_that_imports_and_is_not_implemented(capsys, tmp_path, key):
     path = tmp_path / f"{key}_homework.py"
     status, _, _ = run(capsys, "assignment", key, "-o", path)

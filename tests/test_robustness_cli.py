@@ -149,10 +149,10 @@ def test_the_batch_benchmark_has_help(capsys):
 
 
 def test_race_refuses_a_count_that_would_run_for_hours_with_an_estimate(capsys):
-    """1e12 steps × 29 optimizers at the 0.5 ms a step of the estimate: 1.45e10 s, 460 years."""
+    """1e12 steps × 30 optimizers at the 0.5 ms a step of the estimate: 1.5e10 s, 476 years."""
     status, err = run(["race", "rosenbrock", "--steps", "1e12"])
     assert status == 2
-    assert "is 2.9e+13 steps in all, about 460 years" in err and "--steps 68_965 for 29 optimizer(s)" in err
+    assert "is 3e+13 steps in all, about 476 years" in err and "--steps 66_666 for 30 optimizer(s)" in err
 
 
 def test_a_closed_stdout_is_no_traceback():

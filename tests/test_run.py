@@ -59,6 +59,7 @@ CONVERGING = {
     "lamb": {"lr": lambda t: 0.1 * 0.99**t, "weight_decay": 0.0},
     "lars": {"lr": lambda t: 100 * 0.99**t, "weight_decay": 0.0},
     "schedule_free": {"lr": 0.05},
+    "lookahead": {"lr": 0.05},  # the inner Adam's
 }
 
 
