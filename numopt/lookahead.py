@@ -32,8 +32,9 @@ k       ``k``             steps between two synchronisations, whole, >= 1
 
 Defaults and where they come from
 ---------------------------------
-``k=5, alpha=0.5``: the paper's defaults (its experiments use k ∈ {5, 10},
-α ∈ {0.5, 0.8}; the robustness study centres on k = 5, α = 0.5).
+``k=5, alpha=0.5``: within the paper's experimental range (k ∈ {5, 10},
+α ∈ {0.5, 0.8}) and the values of optax.lookahead's documented example
+(``sync_period=5, slow_step_size=0.5``).
 ``inner=Adam()``: the paper wraps SGD (image classification) and Adam
 (language modelling, translation); the registry needs a default that runs
 unattended on every problem with its own default learning rate, and Adam's
@@ -60,7 +61,9 @@ Differences from torch.optim and optax
   evaluates the slow ones); numopt's params are θ and φ is state. optax
   synchronises in the same step as the k-th inner update, as here, so after
   t steps its fast and slow params are numopt's θ_t and φ_t (numopt's φ is
-  synchronised only at multiples of k too).
+  synchronised only at multiples of k too). optax's ``reset_state=True``
+  (the inner state re-initialised at each synchronisation) has no numopt
+  counterpart: numopt keeps it, as optax's default does.
 
 References
 ----------
