@@ -74,14 +74,25 @@ def _skipped_note(ax: Any, skipped: Sequence[str]) -> None:
         )
 
 
+def _panels(plot: Any, size: tuple[float, float], **kwargs: Any) -> tuple[Any, list[Any]]:
+    """A figure with one panel per group of :data:`GROUPS`, three to a row (unused places removed)."""
+    rows = -(-len(GROUPS) // 3)
+    fig, grid = plot.figure(rows, 3, size=size, squeeze=False, **kwargs)
+    axes = list(grid.flat)
+    for ax in axes[len(GROUPS):]:
+        ax.remove()
+    return fig, axes[:len(GROUPS)]
+
+
 def _trajectories(problem: Problem, steps: int, small: bool) -> Any:
     from . import plot
 
-    fig, axes = plot.figure(1, len(GROUPS), size=(17.0, 7.0))
+    fig, axes = _panels(plot, size=(17.0, 14.0))
+    fig.suptitle(f"{problem.name}, {_steps(steps, small)} steps")
     for ax, (title, keys) in zip(axes, GROUPS, strict=True):
         runs, skipped = _runs(problem, keys, _steps(steps, small))
         plot.contours(problem, runs, ax=ax, resolution=40 if small else 250)
-        ax.set_title(f"{problem.name}, {_steps(steps, small)} steps: {title}")
+        ax.set_title(title)
         _skipped_note(ax, skipped)
     return fig
 
@@ -89,10 +100,11 @@ def _trajectories(problem: Problem, steps: int, small: bool) -> Any:
 def _loss_figure(problem: Problem, steps: int, small: bool, title: str) -> Any:
     from . import plot
 
-    fig, axes = plot.figure(1, len(GROUPS), size=(17.0, 4.8), sharey=True)
+    fig, axes = _panels(plot, size=(17.0, 10.0), sharey=True)
+    fig.suptitle(title)
     for ax, (group, keys) in zip(axes, GROUPS, strict=True):
         runs, skipped = _runs(problem, keys, _steps(steps, small))
-        plot.loss_curves(runs, ax=ax, title=f"{title}: {group}")
+        plot.loss_curves(runs, ax=ax, title=group)
         _skipped_note(ax, skipped)
     return fig
 
