@@ -30,7 +30,7 @@ The contract an algorithm module follows
   ``"not ewma"``). State is updated in place; no ``**kwargs``.
 * Facts are class attributes: ``key``, ``ranges = inequalities("0 <= beta1 < 1",
   "eps > 0", ...)`` (every hyperparameter but ``lr``, switches and bounds),
-  ``bounds``, ``adaptive``, ``self_scaled``, ``elementwise``,
+  ``bounds``, ``integers``, ``adaptive``, ``self_scaled``, ``elementwise``,
   ``positive_params``, ``second_moments``, ``state_bounds``, ``family`` and
   ``corrections``, ``named_variants``. ``switches`` are derived (the
   constructor's bool defaults). Every table elsewhere is derived from
@@ -88,6 +88,9 @@ class Optimizer:
 
     bounds: ClassVar[tuple[str, ...]] = ()
     """Hyperparameters that are ``None`` (no clipping) or a pair ``(low, high)``, 0 < low < high."""
+
+    integers: ClassVar[tuple[str, ...]] = ()
+    """Hyperparameters in ``ranges`` that count something (Lookahead's ``k``): whole numbers, stored as int."""
 
     switches: ClassVar[tuple[str, ...]] = ()
     """Hyperparameters that name a variant (``True``/``False``): derived, the constructor's bool defaults."""

@@ -82,7 +82,7 @@ def inequalities(*texts: str) -> dict[str, Interval]:
 
 
 def check(name: str, value: Any, facts: type) -> Any:
-    """Return ``value`` checked and normalised (Python float, bool or tuple).
+    """Return ``value`` checked and normalised (Python float, int, bool or tuple).
 
     Parameters
     ----------
@@ -92,7 +92,8 @@ def check(name: str, value: Any, facts: type) -> Any:
         The value given.
     facts : type
         The optimizer class: its ``switches``, ``bounds`` and ``ranges`` say
-        what ``name`` is (``lr`` is a float >= 0 or a schedule for every class).
+        what ``name`` is (``lr`` is a float >= 0 or a schedule for every class);
+        a name in its ``integers`` is a whole number (``5`` or ``5.0``), returned as int.
 
     Raises
     ------
@@ -117,6 +118,12 @@ def check(name: str, value: Any, facts: type) -> Any:
     if number not in interval:
         given = repr(number) if math.isfinite(number) else shown(value)
         raise ValueError(f"{name}={given} is out of range; expected {interval.describe(name)}")
+    if name in facts.integers:
+        if not number.is_integer():
+            raise ValueError(
+                f"{name}={number!r} is not a whole number; expected a whole number, {interval.describe(name)}"
+            )
+        return int(number)
     return number
 
 

@@ -96,6 +96,7 @@ import math
 import numpy as np
 
 from .base import LearningRate, Optimizer, inequalities
+from .hyperparameters import check
 
 __all__ = ["LBFGS", "append", "two_loop"]
 
@@ -136,6 +137,7 @@ class LBFGS(Optimizer):
 
     key = "lbfgs"
     ranges = inequalities("history_size >= 1", "tolerance_grad >= 0", "tolerance_change >= 0")
+    integers = ("history_size",)
     elementwise = False
 
     def __init__(
@@ -150,10 +152,9 @@ class LBFGS(Optimizer):
         )
 
     def __setattr__(self, name: str, value: object) -> None:
-        if name == "history_size" and isinstance(value, (int, float)) and not isinstance(value, bool):
-            if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
-                raise ValueError(f"history_size={value!r} is not a whole number; expected an integer >= 1")
-            if self._slots and value != self.history_size:
+        if name == "history_size" and self._slots:
+            value = check(name, value, type(self))  # a whole number >= 1 first, then the same one
+            if value != self.history_size:
                 raise ValueError(
                     f"history_size={value!r} after step {self.t} would change the history's length; expected "
                     f"history_size={self.history_size!r} (create a new optimizer to change it)"
@@ -161,7 +162,7 @@ class LBFGS(Optimizer):
         super().__setattr__(name, value)
 
     def _initial_state(self, theta: np.ndarray) -> dict[str, np.ndarray]:
-        m = int(self.history_size)
+        m = self.history_size
         return {
             "S": np.zeros((m, *theta.shape), theta.dtype),
             "Y": np.zeros((m, *theta.shape), theta.dtype),

@@ -73,7 +73,6 @@ forward, 1 step back. NeurIPS 2019, arXiv:1907.08610.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from copy import deepcopy
 from typing import Any
@@ -116,6 +115,7 @@ class Lookahead(Optimizer):
 
     key = "lookahead"
     ranges = inequalities("k >= 1", "0 < alpha <= 1")
+    integers = ("k",)
     adaptive = True  # the default inner optimizer's (Adam)
 
     def __init__(
@@ -130,8 +130,6 @@ class Lookahead(Optimizer):
     def __setattr__(self, name: str, value: Any) -> None:
         if name == "inner" and not isinstance(value, Optimizer):
             raise TypeError(f"inner={value!r} is a {type(value).__name__}; expected a numopt optimizer such as Adam()")
-        if name == "k" and isinstance(value, float) and math.isfinite(value) and not value.is_integer():
-            raise ValueError(f"k={value!r} is not a whole number; expected an integer >= 1")
         super().__setattr__(name, value)
 
     @property

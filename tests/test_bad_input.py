@@ -151,6 +151,23 @@ def test_bad_hyperparameter_assigned_later(cls, name, value, exc) -> None:
     assert_unchanged(opt, params, before)
 
 
+WHOLE = [(key, name) for key, cls in sorted(numopt.OPTIMIZERS.items()) for name in cls.integers]
+
+
+def test_the_hyperparameters_that_count_are_lookaheads_k_and_lbfgs_history() -> None:
+    assert WHOLE == [("lbfgs", "history_size"), ("lookahead", "k")]
+
+
+@pytest.mark.parametrize(("key", "name"), WHOLE)
+@pytest.mark.parametrize("given", [7, 7.0, np.int64(7), np.float32(7.0), np.array(7)], ids=repr)
+def test_a_hyperparameter_that_counts_is_stored_as_an_int(key, name, given) -> None:
+    """``k=7.0`` (or a NumPy 7) is the whole number 7: an int in the attribute, the repr and the saved state."""
+    opt = numopt.OPTIMIZERS[key](**{name: given})
+    assert type(getattr(opt, name)) is int and getattr(opt, name) == 7
+    assert f"{name}=7," in repr(opt)
+    assert type(opt.state_dict()["hyperparameters"][name]) is int
+
+
 def test_every_hyperparameter_has_bad_values(algorithm) -> None:
     assert set(inspect.signature(algorithm).parameters) <= set(BAD_VALUES)
 
