@@ -7,6 +7,7 @@ the development part is graded here, the held-out part only measured (docs/gradi
 
 from __future__ import annotations
 
+import ast
 import json
 import textwrap
 from pathlib import Path
@@ -19,6 +20,7 @@ from numopt.grading import grade
 from numopt.grading.binding import bind
 from numopt.grading.candidates import SIGNATURE, Candidate, Reference
 from numopt.grading.forms import SignatureError, course_signature, parse_signature
+from numopt.grading.grader import default_names
 
 DEV = Path(__file__).parent / "grading_coursework" / "dev"
 EXPECTED = json.loads((DEV / "expected.json").read_text(encoding="utf-8"))
@@ -32,6 +34,24 @@ def graded(file: str, **options):
     spec = EXPECTED[file]
     form = SIGNATURE + spec["signature"] if "signature" in spec else None
     return grade(dev(file), spec["algorithm"], spec.get("hp", {}), form=form, **options)
+
+
+NAMED_BY_THE_STUDENT = {"framework_momentum_delegating.py", "signature_adam_efficient_no_mhat.py",
+                        "signature_momentum_decay.py"}
+"""Coursework whose class or function has a name of the student's own (MomentumSGD, adam_step, heavy_ball)."""
+
+
+@pytest.mark.parametrize("part", ["dev", "heldout"])
+def test_batch_grading_finds_every_course_format_by_its_default_names(part):
+    """Coursera's, Holberton's, CS231n's, DLFS's and Keras' names are among the names a batch tries (no --name)."""
+    folder = DEV.parent / part
+    for file, spec in json.loads((folder / "expected.json").read_text(encoding="utf-8")).items():
+        if file in NAMED_BY_THE_STUDENT:
+            continue
+        tree = ast.parse((folder / file).read_text(encoding="utf-8"))
+        defined = {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+        tried = default_names(spec["algorithm"]).split("|")
+        assert next((name for name in tried if name in defined), None) == spec["name"], (file, tried)
 
 
 @pytest.mark.parametrize("file", sorted(EXPECTED))

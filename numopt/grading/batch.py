@@ -5,8 +5,10 @@ the file name without ``.py``) or a folder (the student is the folder's name)
 with the student's ``.py`` file in it; with several, the one given by
 ``--file``, else the one named ``student.py``, ``optim.py``, ``submission.py``
 or like the algorithm. The class or function graded is ``--name``, or the
-first of numopt's class name, the key and CS231n's function name
-(``Adam``, ``adam``; ``sgd_momentum`` for momentum) that the file defines.
+first of numopt's class name, the key and the names courses give it
+(``Adam``, ``adam``, Coursera's ``update_parameters_with_adam``, Holberton's
+``update_variables_Adam``: :data:`~numopt.grading.grader.COURSE_NAMES`) that
+the file defines.
 
 Each submission is graded by :func:`~numopt.grading.grade` in a pool of
 worker processes, one per CPU core; each submission runs in a sandbox of its

@@ -342,13 +342,21 @@ def grade(
     return report
 
 
-CS231N_FUNCTIONS = {"momentum": "sgd_momentum"}
-"""CS231n's function name where it is not the registry key."""
+COURSE_NAMES: dict[str, tuple[str, ...]] = {
+    "sgd": ("update_parameters_with_gd",),
+    "momentum": ("sgd_momentum", "update_parameters_with_momentum", "update_variables_momentum"),
+    "nag": ("Nesterov",),
+    "rmsprop": ("RMSprop", "update_variables_RMSProp"),
+    "adam": ("update_parameters_with_adam", "update_variables_Adam"),
+}
+"""The names courses give an algorithm where it is neither numopt's class name nor the key: CS231n's
+``sgd_momentum``; Coursera's Deep Learning Specialization's ``update_parameters_with_*``; Holberton's
+``update_variables_*``; "Deep Learning from Scratch"'s ``Nesterov`` and Keras' ``RMSprop``."""
 
 
 def default_names(algorithm: str) -> str:
-    """``"Adam|adam"``: the names tried, in order, in each student's file."""
-    names = [OPTIMIZERS[algorithm].__name__, algorithm, CS231N_FUNCTIONS.get(algorithm, algorithm)]
+    """``"Adam|adam|update_parameters_with_adam|update_variables_Adam"``: the names tried, in order, in a file."""
+    names = [OPTIMIZERS[algorithm].__name__, algorithm, *COURSE_NAMES.get(algorithm, ())]
     return "|".join(dict.fromkeys(names))
 
 
@@ -357,8 +365,8 @@ def grade_module(path: str, algorithms: Iterable[str], **options: Any) -> dict[s
 
     For a CS231n ``optim.py``: ``grade_module("optim.py", ["momentum", "rmsprop", "adam"])``
     grades ``sgd_momentum``, ``rmsprop`` and ``adam``. The name graded for
-    each algorithm is the first of numopt's class name, the key and CS231n's
-    name that the file defines (:func:`default_names`).
+    each algorithm is the first of numopt's class name, the key and the
+    courses' names that the file defines (:func:`default_names`).
 
     Parameters
     ----------
