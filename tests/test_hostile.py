@@ -19,6 +19,7 @@ import pytest
 
 from numopt.cli import main
 from numopt.grading import default_cases, grade
+from numopt.grading.sandbox import isolation
 
 HOSTILE = Path(__file__).parent / "hostile"
 RIGHT_ADAM = Path(__file__).parent / "grading_fixtures" / "adam_class.py"
@@ -48,6 +49,14 @@ def left_running(marker: str) -> list[int]:
             return []
         time.sleep(0.1)
     return found
+
+
+@pytest.fixture(autouse=True)
+def sandbox_or_nothing():
+    """Without a sandbox these attacks would run as the tester (a fork bomb, a sleeper that outlives the run,
+    a walk over /tmp that rewrites files): fail before any of them runs, never run them unsandboxed."""
+    if not isolation().available:
+        pytest.fail(f"hostile submissions are not run without a sandbox: {isolation().reason}", pytrace=False)
 
 
 # ---------------------------------------------------------------------------- no optimizer of their own
