@@ -7,7 +7,8 @@ For every algorithm, parameter count and dtype, one table row gives
 * ``whole`` and ``×whole``: the whole-array NumPy peer, the way pure-NumPy
   optimizers are usually written: the same algorithm box (``_update``) called
   directly on the whole arrays, without checks, undo copy or blocks, and
-  numopt's time over it;
+  numopt's time over it (not for Lookahead, whose ``step`` runs another
+  optimizer's step around its box: there is no such peer);
 * ``torch`` and ``×torch``: torch.optim's ``step`` on the same data, single
   threaded (``torch.set_num_threads(1)``) and ``foreach=False`` (one tensor at
   a time), and numopt's time over it, for the algorithms torch has (shown
@@ -126,7 +127,11 @@ def torch_optimizer(torch: Any, opt: Optimizer, param: Any) -> Any:
     """The torch.optim counterpart of ``opt`` (same hyperparameters, ``foreach=False``), or None.
 
     Nadam maps to torch's NAdam, whose default momentum schedule is a different
-    algorithm (see :mod:`numopt.nadam`) with the same cost per step.
+    algorithm (see :mod:`numopt.nadam`) with the same cost per step. The
+    algorithms beyond the source documents map as in
+    ``tests/reference/make_golden_beyond.py``, where torch has them and steps a
+    1-D tensor as numopt does (not L-BFGS, which takes a closure, SparseAdam,
+    which takes sparse gradients, or Muon, which needs a matrix).
     """
     hp, optim = opt.hyperparameters, torch.optim
     builders = {
@@ -151,6 +156,25 @@ def torch_optimizer(torch: Any, opt: Optimizer, param: Any) -> Any:
         ),
         "nadam": lambda: optim.NAdam(
             [param], lr=hp["lr"], betas=(hp["beta1"], hp["beta2"]), eps=hp["eps"], foreach=False
+        ),
+        "adamax": lambda: optim.Adamax(
+            [param], lr=hp["lr"], betas=(hp["beta1"], hp["beta2"]), eps=hp["eps"],
+            weight_decay=hp["weight_decay"], foreach=False,
+        ),
+        "radam": lambda: optim.RAdam(
+            [param], lr=hp["lr"], betas=(hp["beta1"], hp["beta2"]), eps=hp["eps"],
+            weight_decay=hp["weight_decay"], decoupled_weight_decay=hp["decoupled"], foreach=False,
+        ),
+        "rprop": lambda: optim.Rprop(
+            [param], lr=hp["lr"], etas=(hp["eta_minus"], hp["eta_plus"]), step_sizes=hp["step_sizes"], foreach=False
+        ),
+        "asgd": lambda: optim.ASGD(
+            [param], lr=hp["lr"], lambd=hp["lambd"], alpha=hp["alpha"], t0=hp["t0"],
+            weight_decay=hp["weight_decay"], foreach=False,
+        ),
+        "adafactor": lambda: optim.Adafactor(
+            [param], lr=hp["lr"], beta2_decay=hp["beta2_decay"], eps=(hp["eps1"], hp["eps2"]), d=hp["d"],
+            weight_decay=hp["weight_decay"], foreach=False,
         ),
     }
     build = builders.get(opt.key)
@@ -216,16 +240,14 @@ def measure(key: str, size: int, dtype: str, repeats: int = 5, torch: Any = None
         ``algorithm, dtype, size, seconds, whole_seconds, ratio_to_whole,
         torch_seconds, ratio_to_torch, floor_seconds, ratio_to_floor,
         extra_bytes`` (the torch fields are None without torch or a torch
-        counterpart).
+        counterpart, the whole fields without a whole-array peer).
     """
     theta, g = _problem(size, dtype)
     opt = OPTIMIZERS[key]()
     copy_dst = np.empty_like(theta)
-    contenders = {
-        "numopt": lambda: opt.step(theta, g),
-        "whole": _whole_array_step(key, theta, g),
-        "copy": lambda: np.copyto(copy_dst, g),
-    }
+    contenders = {"numopt": lambda: opt.step(theta, g), "copy": lambda: np.copyto(copy_dst, g)}
+    if type(opt).step is Optimizer.step:  # the box is the whole step
+        contenders["whole"] = _whole_array_step(key, theta, g)
     torch_step = None if torch is None else _torch_step(torch, key, theta, g)
     if torch_step is not None:
         contenders["torch"] = torch_step
@@ -240,8 +262,8 @@ def measure(key: str, size: int, dtype: str, repeats: int = 5, torch: Any = None
         "dtype": dtype,
         "size": size,
         "seconds": seconds["numopt"],
-        "whole_seconds": seconds["whole"],
-        "ratio_to_whole": seconds["numopt"] / seconds["whole"],
+        "whole_seconds": seconds.get("whole"),
+        "ratio_to_whole": _ratio_of(seconds["numopt"], seconds.get("whole")),
         "torch_seconds": torch_seconds,
         "ratio_to_torch": _ratio_of(seconds["numopt"], torch_seconds),
         "floor_seconds": floor,
@@ -312,22 +334,24 @@ def _bytes(n: int) -> str:
 
 
 def _print_tables(rows: list[dict], overheads: list[dict], with_torch: bool) -> None:
-    head = f"{'algorithm':<9} {'dtype':<7} {'size':>8} {'numopt ms':>10} {'whole ms':>9} {'×whole':>7}"
+    width = max(len("algorithm"), *(len(r["algorithm"]) for r in rows + overheads))
+    head = f"{'algorithm':<{width}} {'dtype':<7} {'size':>8} {'numopt ms':>10} {'whole ms':>9} {'×whole':>7}"
     if with_torch:
         head += f" {'torch ms':>9} {'×torch':>7}"
     print(head + f" {'floor ms':>9} {'×floor':>7} {'extra':>11}")
     for r in rows:
         line = (
-            f"{r['algorithm']:<9} {r['dtype']:<7} {r['size']:>8.0e} {_ms(r['seconds']):>10} "
+            f"{r['algorithm']:<{width}} {r['dtype']:<7} {r['size']:>8.0e} {_ms(r['seconds']):>10} "
             f"{_ms(r['whole_seconds']):>9} {_ratio(r['ratio_to_whole']):>7}"
         )
         if with_torch:
             line += f" {_ms(r['torch_seconds']):>9} {_ratio(r['ratio_to_torch']):>7}"
         print(line + f" {_ms(r['floor_seconds']):>9} {_ratio(r['ratio_to_floor']):>7} {_bytes(r['extra_bytes']):>11}")
     print()
-    print(f"{'algorithm':<9} {'2-element step µs':>18}" + (f" {'torch µs':>9} {'×torch':>7}" if with_torch else ""))
+    torch_head = f" {'torch µs':>9} {'×torch':>7}" if with_torch else ""
+    print(f"{'algorithm':<{width}} {'2-element step µs':>18}{torch_head}")
     for o in overheads:
-        line = f"{o['algorithm']:<9} {o['seconds'] * 1e6:>18.1f}"
+        line = f"{o['algorithm']:<{width}} {o['seconds'] * 1e6:>18.1f}"
         if with_torch:
             torch_us = "-" if o["torch_seconds"] is None else f"{o['torch_seconds'] * 1e6:.1f}"
             line += f" {torch_us:>9} {_ratio(o['ratio_to_torch']):>7}"

@@ -210,7 +210,10 @@ def test_numopt_bench_reports_every_algorithm_as_json(capsys):
         assert (row["size"], row["dtype"]) == (1000, "float32")
         assert row["seconds"] > 0 and row["floor_seconds"] > 0
         assert row["ratio_to_floor"] == pytest.approx(row["seconds"] / row["floor_seconds"])
-        assert row["ratio_to_whole"] == pytest.approx(row["seconds"] / row["whole_seconds"])
+        if row["algorithm"] == "lookahead":  # its step runs Adam's around its box: no whole-array peer
+            assert row["whole_seconds"] is None and row["ratio_to_whole"] is None
+        else:
+            assert row["ratio_to_whole"] == pytest.approx(row["seconds"] / row["whole_seconds"])
         assert row["extra_bytes"] >= 0
 
 

@@ -103,3 +103,41 @@ def test_optax_live(case):
     """Re-run optax (jax on CPU, float64) now: it must agree with numopt and with the committed golden data."""
     pytest.importorskip("optax")
     _live(case, golden.run_optax_case(case, _stream()))
+
+
+BENCH_TORCH = ["sgd", "momentum", "nag", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "adamax", "radam",
+               "rprop", "asgd", "adafactor"]
+"""The keys ``numopt bench`` times torch.optim for and whose update torch's is; its NAdam is timed too, but
+has a momentum schedule numopt's Nadam leaves out (numopt/nadam.py)."""
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("key", BENCH_TORCH)
+def test_the_bench_times_torchs_own_version_of_each_algorithm(key):
+    """``numopt bench`` compares like with like: its torch.optim counterpart takes numopt's steps.
+
+    In float64 throughout, as the golden data are made: torch's ASGD keeps its step sizes in the
+    default dtype, float32 unless told otherwise, which costs the same but rounds them.
+    """
+    torch = pytest.importorskip("torch")
+    from numopt.bench import torch_optimizer
+
+    default = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        _bench_counterpart_agrees(torch, torch_optimizer, key)
+    finally:
+        torch.set_default_dtype(default)
+
+
+def _bench_counterpart_agrees(torch, torch_optimizer, key: str) -> None:
+    rng = np.random.default_rng(7)
+    theta, grads = rng.uniform(0.5, 1.5, 6), rng.standard_normal((5, 6))
+    opt = numopt.OPTIMIZERS[key]()
+    param = torch.from_numpy(theta.copy())
+    counterpart = torch_optimizer(torch, opt, param)
+    for g in grads:
+        param.grad = torch.from_numpy(g.copy())
+        counterpart.step()
+        opt.step(theta, g.copy())
+    np.testing.assert_allclose(param.numpy(), theta, rtol=RTOL, atol=ATOL)
