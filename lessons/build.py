@@ -60,6 +60,9 @@ from nbclient import NotebookClient
 
 LESSONS = Path(__file__).resolve().parent
 TIMEOUT = 60
+STARTUP_TIMEOUT = 120
+"""Seconds a kernel may take to answer after its start, twice nbclient's default: CI starts kernels while its
+other runs load every core."""
 _WIDGET = "application/vnd.jupyter.widget-view+json"
 _ADDRESS = re.compile(r"<[^<>]* at 0x[0-9a-fA-F]+>")
 _FIGURE = re.compile(r"<Figure size [^<>]*>\n?")
@@ -107,15 +110,27 @@ def pairing() -> dict[str, str]:
 
 
 def execute(source: Path) -> nbformat.NotebookNode:
-    """Read a jupytext source, run it top to bottom in a fresh kernel and normalise it."""
+    """Read a jupytext source, run it top to bottom in a fresh kernel and normalise it.
+
+    A kernel that does not answer within :data:`STARTUP_TIMEOUT` is replaced once by
+    another: kernels started at the same moment by parallel test workers can race for the
+    same ports, and the loser never answers. Nothing of the notebook has run by then.
+    """
     nb = jupytext.read(source)
     nb.metadata["jupytext"] = pairing()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    client = NotebookClient(
-        nb, timeout=TIMEOUT, kernel_name="python3", record_timing=False,
-        resources={"metadata": {"path": str(source.parent)}},
-    )
-    client.execute()
+    for start in range(2):
+        client = NotebookClient(
+            nb, timeout=TIMEOUT, startup_timeout=STARTUP_TIMEOUT, kernel_name="python3", record_timing=False,
+            resources={"metadata": {"path": str(source.parent)}},
+        )
+        try:
+            client.execute()
+        except RuntimeError as err:
+            if start == 0 and str(err).startswith("Kernel didn't respond"):
+                continue
+            raise
+        break
     return normalise(nb)
 
 

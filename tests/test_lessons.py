@@ -77,6 +77,31 @@ def test_check_catches_a_header_and_lost_slide_metadata(tmp_path):
     assert build.drift(copy) == [f"{copy.with_suffix('.ipynb').name} has lost or changed its slide metadata"]
 
 
+@pytest.mark.parametrize(("failures", "error", "starts"), [
+    (["Kernel didn't respond in 60 seconds"], None, 2),  # a kernel that lost the race for its ports: another
+    (["Kernel didn't respond in 60 seconds"] * 2, "Kernel didn't respond", 2),  # twice: the error, not a loop
+    (["Kernel died before replying to kernel_info"], "Kernel died", 1),  # anything else: at once
+])
+def test_a_kernel_that_does_not_answer_is_replaced_once(monkeypatch, failures, error, starts):
+    started = []
+
+    class Client:
+        def __init__(self, nb, **options):
+            started.append(options["startup_timeout"])
+
+        def execute(self):
+            if len(started) <= len(failures):
+                raise RuntimeError(failures[len(started) - 1])
+
+    monkeypatch.setattr(build, "NotebookClient", Client)
+    if error is None:
+        assert build.execute(LESSON_SOURCES[0]).cells
+    else:
+        with pytest.raises(RuntimeError, match=error):
+            build.execute(LESSON_SOURCES[0])
+    assert started == [build.STARTUP_TIMEOUT] * starts
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("source", SOURCES, ids=[p.stem for p in SOURCES])
 def test_lesson_runs_and_matches_committed_output(source):
