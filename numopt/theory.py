@@ -376,5 +376,6 @@ def radam_rectification(beta2: float, t: ArrayLike) -> np.ndarray:
     :func:`sma_length`. It rises from near 0 to 1.
     """
     rho, rho_inf = sma_length(beta2, t), 2.0 / (1.0 - beta2) - 1.0
-    with np.errstate(invalid="ignore"):
-        return np.sqrt((rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho))
+    with np.errstate(invalid="ignore"):  # the root is of a negative number for 2 < ρ_t < 4
+        r = np.sqrt((rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho))
+    return np.where(rho > 4, r, np.nan)  # ρ_t < 2 (t = 1) gives a real root, of a variance that does not exist

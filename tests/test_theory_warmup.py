@@ -45,4 +45,5 @@ def test_radam_rectification_is_the_ratio_of_the_expanded_variances():
     expanded = rho / (2 * (rho - 2) * (rho - 4))
     assert np.allclose(theory.radam_rectification(0.999, t) ** 2, (rho_inf / (2 * 1997 * 1995)) / expanded, rtol=1e-12)
     assert np.isnan(theory.radam_rectification(0.999, 4))  # ρ_4 = 3.998 ≤ 4: no rectification
+    assert np.isnan(theory.radam_rectification(0.999, 1))  # ρ_1 = 1: the formula's root is real, but no rectification
     assert theory.radam_rectification(0.999, 10**6) == pytest.approx(1.0, rel=1e-9)
