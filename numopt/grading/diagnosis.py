@@ -21,9 +21,12 @@ Two kinds of evidence:
 (:mod:`~numopt.grading.textbook`: a bias correction missing or with another
 exponent, ε inside the root, g for g², the corrected moment kept as state, t
 one ahead or frozen, a dropped history, a max fed back, Nadam's gradient term
-uncorrected) or one hyperparameter acting with another value (β2 acting as
-0.01, ε as 1e-4, η as 1 − β1); then two of these at once, variants included
-(Kingma & Ba's efficient ordering without its m̂ correction). The first that
+uncorrected, a moment never kept between steps, an average written as a sum)
+or one hyperparameter acting with another value (β2 acting as 0.01, ε as 1e-4,
+η as 1 − β1) or read where another belongs (β1 for β2); for any other
+algorithm, a state array never kept between steps or a hyperparameter's value;
+then two of these at once, variants included (Kingma & Ba's efficient ordering
+without its m̂ correction). The first that
 explains every recorded step names the mistakes, each with its numbers.
 """
 
@@ -41,7 +44,7 @@ from ..stepthrough import explain
 from .candidates import Candidate, CandidateError, Reference, Session
 from .cases import SHAPE
 from .compare import Tolerance
-from .mutants import CORRECTIONS, FAMILY, Mutant, _textbook, catalogue_for, correction
+from .mutants import CORRECTIONS, FAMILY, Mutant, _not_kept, _textbook, catalogue_for, correction
 from .results import CaseResult
 
 __all__ = ["STATE_NAMES", "Trace", "diagnose", "explains", "first_differing_line", "probe_traces",
@@ -283,6 +286,14 @@ def _changes(key: str, hp: Mapping[str, Any]) -> list[Change]:
                                   {"swap_beta2": True}))
             changes.append(Change(f"v's history dropped: {b2} added instead of multiplying the old v "
                                   f"(v ← {b2} + (1 − {b2}) g²)", {"history_dropped": "v"}))
+        for moment, beta in (("m", "β1"), ("v", b2)):
+            if moment == "v" or has_m:
+                changes.append(Change(f"{moment}'s new value never kept: every step starts it from its first value "
+                                      f"(the state not stored or not returned)", {"not_kept": moment}))
+            if (moment == "m" and has_m and hp.get("beta1", 0) > 0) or (moment == "v" and family != "adagrad"):
+                changes.append(Change(f"the factor 1 − {beta} missing in {moment} (a sum, not an average: "
+                                      f"{moment} ← {beta} {moment} + {'g' if moment == 'm' else 'g²'})",
+                                      {"sum_not_average": moment}))
         if hp.get("amsgrad"):
             changes.append(Change("the max fed back into the moving average (v ← β2 v_max + (1 − β2) g²)",
                                   {"max_fed_back": True}))
@@ -297,6 +308,15 @@ def _changes(key: str, hp: Mapping[str, Any]) -> list[Change]:
         if "efficient" in hp and not hp["efficient"] and not hp.get("eps_in_sqrt"):
             changes.append(Change("Kingma & Ba's efficient ordering θ ← θ − η √(1 − β2ᵗ)/(1 − β1ᵗ) · m / (√v + ε), "
                                   "ε not scaled", {"efficient": True}, variant="efficient"))
+    else:
+        for name in OPTIMIZERS[key](**hp)._kept_state():
+            changes.append(Change(f"the state {name}'s new value never kept: every step starts it from its first "
+                                  f"value (the state not stored, or its update line missing)", {"not_kept": name}))
+    for name, other in (("beta2", "beta1"), ("beta1", "beta2")):
+        if isinstance(hp.get(name), float) and isinstance(hp.get(other), float) and hp[name] != hp[other]:
+            said, read = _SYMBOL[name], _SYMBOL[other]
+            changes.append(Change(f"{read} read where {said} belongs ({said} acting as {read}, lines copied from "
+                                  f"the other moment)", {"values_from": {name: other}}))
     for name in ("lr", "beta1", "beta2", "beta", "rho", "mu", "eps"):
         if isinstance(hp.get(name), float) and not isinstance(hp[name], bool):
             for value, why in _tried_values(name, hp, defaults[name]):
@@ -310,8 +330,9 @@ def _builder(key: str, knobs: Mapping[str, Any]) -> Callable[[str, dict], Any]:
     """The optimizer with ``knobs``: the textbook's (Adam family) or numopt's class at other values."""
     if key in FAMILY:
         return _textbook(**knobs)
-    values = knobs.get("values", {})
-    return lambda k, hp: OPTIMIZERS[k](**{**hp, **values})
+    values, values_from = knobs.get("values", {}), knobs.get("values_from", {})
+    build = _not_kept(knobs["not_kept"]) if "not_kept" in knobs else lambda k, hp: OPTIMIZERS[k](**hp)
+    return lambda k, hp: build(k, {**hp, **{name: hp[other] for name, other in values_from.items()}, **values})
 
 
 def _combined(a: Change, b: Change) -> Change | None:
@@ -335,7 +356,7 @@ def _hypotheses(key: str, hp: Mapping[str, Any]) -> Iterator[tuple[str, list[Cha
     """Stages of hypotheses: single changes, then pairs (a variant with a mistake included)."""
     singles = _changes(key, hp)
     if key not in FAMILY:
-        singles = [c for c in singles if "values" in c.knobs]
+        singles = [c for c in singles if c.knobs.keys() <= {"values", "values_from", "not_kept"}]
     yield "single", singles
     pairs = []
     for a, b in itertools.combinations(singles, 2):

@@ -128,6 +128,19 @@ def _override(make_update: Callable[[type[Optimizer]], Callable]) -> Builder:
     return build
 
 
+def _not_kept(name: str) -> Builder:
+    """The reference with state ``name`` at its first value before every step: its new value is never kept."""
+
+    def make(base: type[Optimizer]) -> Callable:
+        def _update(self, theta, g, t, lr, **state):
+            state[name][...] = self._initial_state(theta)[name]  # as before step 1, whatever the last step made
+            base._update(self, theta, g, t, lr, **state)
+
+        return _update
+
+    return _override(make)
+
+
 def _wrong_sign(base: type[Optimizer]) -> Callable:
     def _update(self, theta, g, t, lr, **state):
         base._update(self, theta, g, t, -lr, **state)  # θ moves by +η(...) instead of −η(...)

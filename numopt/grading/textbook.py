@@ -5,8 +5,9 @@ this module writes the same updates (Adam, AdamW, Nadam, AdaX, RMSProp,
 AdaGrad) once more, in one function, from the papers' equations, so that the
 grader can turn *knobs*: each knob is one way a student's code departs from
 the textbook (a bias correction missing or with the wrong exponent, ε inside
-the root, g for g², the corrected moment stored as the state, a hyperparameter
-acting with another value ...). With every knob at its default it reproduces
+the root, g for g², the corrected moment stored as the state, a moment never
+kept between steps, an average written as a sum, a hyperparameter acting with
+another value or read where another belongs ...). With every knob at its default it reproduces
 numopt (a test checks this on every algorithm of the family); the catalogue of
 mistakes (:mod:`~numopt.grading.mutants`) and the structural diagnosis
 (:mod:`~numopt.grading.diagnosis`) are built on it.
@@ -78,8 +79,11 @@ class Knobs:
     store_corrected_m: bool = False  # the state kept (returned) is m̂, not m
     store_corrected_v: bool = False  # the state kept is v̂, not v
     history_dropped: str = ""  # "m" or "v": β added instead of multiplying the old moment (m ← β + (1 − β) g)
+    not_kept: str = ""  # "m" or "v": the moment's new value never kept, every step starts it from its first value
+    sum_not_average: str = ""  # "m" or "v": the factor 1 − β missing (m ← β m + g)
     max_fed_back: bool = False  # AMSGrad: v ← β2 v_max + (1 − β2) g², the max fed back into the average
     values: Mapping[str, float] = field(default_factory=dict)  # hyperparameters acting with other values
+    values_from: Mapping[str, str] = field(default_factory=dict)  # {"beta2": "beta1"}: β1 read where β2 belongs
 
 
 def update(
@@ -111,7 +115,7 @@ def update(
     decoupled, dozat : bool
         AdamW's decoupled weight decay; Nadam with Dozat's correction.
     """
-    values = {**hp, **k.values}
+    values = {**hp, **{name: hp[other] for name, other in k.values_from.items()}, **k.values}
     lr = float(k.values.get("lr", lr))
     t = t + k.t_shift if k.t_fixed is None else k.t_fixed
     correct_m = k.correct_m or corrections[0]
@@ -124,9 +128,14 @@ def update(
     b1 = values.get("beta1", 0.0)
     b2 = values.get("beta2", values.get("beta", 0.0))
     g2 = g if k.g_not_squared else g * g
+    if k.not_kept == "m" and m is not None:
+        m[...] = 0.0
+    if k.not_kept == "v":
+        v[...] = values.get("initial_accumulator_value", 0.0)
     if m is not None:
         a1 = 1 - b1 if k.swap_beta1 else b1
-        m[...] = a1 * (1.0 if k.history_dropped == "m" else m) + (1 - a1) * g
+        new_g1 = 1.0 if k.sum_not_average == "m" else 1 - a1
+        m[...] = a1 * (1.0 if k.history_dropped == "m" else m) + new_g1 * g
     previous = v_max if (k.max_fed_back and v_max is not None) else v
     if family == "adagrad":
         v += g2
@@ -134,7 +143,8 @@ def update(
         v[...] = (1 + b2) * v + b2 * g2
     else:
         a2 = 1 - b2 if k.swap_beta2 else b2
-        v[...] = a2 * (1.0 if k.history_dropped == "v" else previous) + (1 - a2) * g2
+        new_g2 = 1.0 if k.sum_not_average == "v" else 1 - a2
+        v[...] = a2 * (1.0 if k.history_dropped == "v" else previous) + new_g2 * g2
     if v_max is not None:
         v_max[...] = np.maximum(v_max, v)
     raw_v = v_max if v_max is not None else v

@@ -5,7 +5,9 @@
 Each folder's expected.json gives, per file, the function or class graded, the
 algorithm, the assignment's hyperparameters, an optional --signature spec, the
 verdict a TA expects and, for a failing file, phrases the diagnosis must contain
-(one per mistake the file makes).
+(one per mistake the file makes). A mistake counts as named when its phrase is in the
+diagnosis itself, "your update matches ...": not in the file's name, and not in the box line
+that the state note quotes.
 """
 
 from __future__ import annotations
@@ -25,9 +27,9 @@ def outcome(folder: Path, file: str, spec: dict) -> tuple[bool, bool | None, str
     form = SIGNATURE + spec["signature"] if "signature" in spec else None
     report = grade(f"{folder / file}:{spec['name']}", spec["algorithm"], spec.get("hp", {}), form=form)
     right = report.passed == (spec["verdict"] == "pass")
-    summary = report.summary()
-    named = None if spec["verdict"] == "pass" else all(m in summary for m in spec["mistakes"])
-    return right, named, summary
+    diagnosis = "" if report.diagnosis is None else report.diagnosis.sentence(report.algorithm, report.hp)
+    named = None if spec["verdict"] == "pass" else all(m in diagnosis for m in spec["mistakes"])
+    return right, named, report.summary()
 
 
 def measure(part: str, verbose: bool = False) -> dict[str, int]:
