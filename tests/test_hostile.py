@@ -6,6 +6,7 @@ results folder rewritten, a half frame hung the grader, grandchildren outlived t
 docs/grading.md ("Threat model") states each guarantee and its limit.
 """
 
+import csv
 import json
 import os
 import shutil
@@ -19,6 +20,7 @@ import pytest
 
 from numopt.cli import main
 from numopt.grading import default_cases, grade
+from numopt.grading.batch import grade_folder
 from numopt.grading.sandbox import isolation
 
 HOSTILE = Path(__file__).parent / "hostile"
@@ -107,7 +109,7 @@ def test_half_a_frame_then_sleep_is_cut_off_by_the_time_limit():
     assert "step(params, grads) did not return within 1 s at step 1" in report.summary()
 
 
-@pytest.mark.parametrize("attack", ["forges_wrong_shape", "forges_garbage"])
+@pytest.mark.parametrize("attack", ["forges_wrong_shape", "forges_garbage", "forges_deep_json", "forges_huge_shape"])
 def test_a_forged_reply_breaks_the_protocol_in_one_line(attack, capsys):
     assert main(["grade", hostile(attack), "-a", "adam", "--json"]) == 1
     out, err = capsys.readouterr()
@@ -220,3 +222,102 @@ def test_an_error_message_does_not_carry_the_hidden_cases():
     for value in (*case.theta0.ravel()[:3], *case.grads[0].ravel()[:3]):
         assert f"{value:.4f}"[-6:] not in seen  # digits of the hidden parameters and gradients
     assert "1234" not in seen and "raised ValueError at step 1" in seen
+
+
+# ---------------------------------------------------------------------------- what the adapter says
+def test_text_forged_by_patching_the_adapter_stays_one_bounded_printable_line_per_item(tmp_path):
+    report = grade(hostile("forges_report_text"), "adam")
+    one_line_failure(report)
+    text = report.to_text()
+    assert len(report.notes) <= 10 and len(text) < 20_000, len(text)
+    assert "\x1b" not in text and "\nzed,9,9" not in text
+    assert not any(line.lstrip().startswith(("PASS  every case", "Public checks passed")) for line in text.splitlines())
+    shutil.copy(HOSTILE / "forges_report_text.py", tmp_path / "mallory.py")
+    shutil.copy(RIGHT_ADAM, tmp_path / "alice.py")
+    results = grade_folder(tmp_path, "adam", tmp_path / "out", workers=1)
+    rows = list(csv.reader((tmp_path / "out" / "scores.csv").read_text().splitlines()))
+    assert [r[0] for r in rows] == ["student", "alice", "mallory"] and [r.passed for r in results] == [True, False]
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row), rows
+
+
+def test_a_reply_that_crashes_the_decoder_costs_only_its_own_submission_in_a_batch(tmp_path):
+    for student, source in (("alice", RIGHT_ADAM), ("mallory", HOSTILE / "forges_deep_json.py"),
+                            ("zed", RIGHT_ADAM)):
+        shutil.copy(source, tmp_path / f"{student}.py")
+    results = grade_folder(tmp_path, "adam", tmp_path / "out", workers=1)
+    assert [(r.student, r.passed) for r in results] == [("alice", True), ("mallory", False), ("zed", True)]
+    assert "broke the grading protocol" in results[1].diagnosis
+
+
+# ---------------------------------------------------------------------------- what the grader lets in
+_READS_ITS_SIBLING = """try:
+    import notes
+except Exception:
+    pass
+
+
+class Adam:
+    def step(self, params, grads):
+        raise RuntimeError(open("/submission/notes.py").read())
+"""
+
+
+def test_a_symbolic_link_beside_a_submission_shows_the_sandbox_nothing_it_points_at(tmp_path):
+    (tmp_path / "secret.txt").write_text("HIDDEN_SEED = 424242")
+    (tmp_path / "secret.txt").chmod(0o600)
+    folder = tmp_path / "subs" / "mallory"
+    folder.mkdir(parents=True)
+    (folder / "student.py").write_text(_READS_ITS_SIBLING)
+    (folder / "notes.py").symlink_to(tmp_path / "secret.txt")
+    report = grade(f"{folder / 'student.py'}:Adam", "adam", time_limit=3)
+    one_line_failure(report)
+    assert "424242" not in report.to_text() and "No such file" in report.summary()
+
+
+def test_a_submission_that_is_a_symbolic_link_is_not_graded(tmp_path):
+    subs = tmp_path / "subs"
+    (subs / "alice").mkdir(parents=True)
+    shutil.copy(RIGHT_ADAM, subs / "alice" / "adam.py")
+    (subs / "eve").mkdir()
+    (subs / "eve" / "student.py").symlink_to(subs / "alice" / "adam.py")  # a classmate's work
+    (subs / "bob.py").symlink_to(subs / "alice" / "adam.py")
+    report = grade(f"{subs / 'eve' / 'student.py'}:Adam", "adam")
+    assert not report.passed and "is a symbolic link" in report.load_error
+    results = {r.student: r for r in grade_folder(subs, "adam", tmp_path / "out", workers=1)}
+    assert results["alice"].passed and not results["eve"].passed and not results["bob"].passed
+    assert "eve/ has 0 .py files" in results["eve"].diagnosis and "symbolic link" in results["bob"].diagnosis
+
+
+def test_the_gradescope_submission_cannot_link_to_the_autograders_source(tmp_path, capsys):
+    root = tmp_path / "autograder"
+    assert main(["assignment", "adam", "--gradescope", str(root / "source"), "--seed", "987654"]) == 0
+    capsys.readouterr()
+    (root / "submission").mkdir()
+    (root / "submission" / "src").symlink_to(root / "source")
+    (root / "submission" / "adam.py").write_text(
+        "try:\n    import src\nexcept Exception:\n    pass\n\n\nclass Adam:\n    def step(self, params, grads):\n"
+        "        import os\n        raise RuntimeError(' '.join(os.listdir('/submission')))\n")
+    env = {**os.environ, "NUMOPT_AUTOGRADER_ROOT": str(root), "NUMOPT_PYTHON": sys.executable}
+    env.pop("PYTHONPATH", None)
+    done = subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, capture_output=True,
+                          text=True, timeout=120, cwd=root)
+    assert done.returncode == 0, done.stderr
+    output = (root / "results" / "results.json").read_text()
+    assert "autograder.json" not in output and "run_autograder" not in output
+    assert "raised RuntimeError at step 1: adam.py" in output
+
+
+# ---------------------------------------------------------------------------- names in the results
+def test_names_that_collide_with_a_classmate_or_the_graders_files_are_all_graded_apart(tmp_path):
+    subs = tmp_path / "subs"
+    (subs / "alice").mkdir(parents=True)
+    shutil.copy(RIGHT_ADAM, subs / "alice" / "adam.py")
+    for name in ("alice.py", "scores.csv.py", '=HYPERLINK("http:__evil.example","x").py'):
+        (subs / name).write_text("class Adam:\n    def step(self, params, grads):\n        pass\n")
+    results = grade_folder(subs, "adam", tmp_path / "out", workers=1)
+    assert {r.student: r.passed for r in results} == {
+        "alice": True, "alice.py": False, "scores.csv.py": False, '=HYPERLINK("http:__evil.example","x")': False}
+    rows = list(csv.reader((tmp_path / "out" / "scores.csv").read_text().splitlines()))
+    assert len(rows) == 5 and rows[1][0] == '\'=HYPERLINK("http:__evil.example","x")'
+    assert json.loads((tmp_path / "out" / "alice" / "results.json").read_text())["score"] == 9
+

@@ -55,7 +55,7 @@ from .. import OPTIMIZERS
 from .grader import default_names
 from .sandbox import isolation, require_isolation
 
-__all__ = ["BatchResult", "find_submissions", "grade_folder"]
+__all__ = ["BatchResult", "choose_file", "find_submissions", "grade_folder", "own_files"]
 
 PREFERRED_FILES = ("student.py", "optim.py", "submission.py")
 """File names chosen, in this order, in a student folder with several ``.py`` files."""
@@ -91,21 +91,48 @@ def find_submissions(folder: str | Path, algorithm: str, file: str | None = None
         raise ValueError(f"SUBMISSIONS={str(folder)!r} is not a folder; expected one file or folder per student")
     found: dict[str, Path | str] = {}
     for entry in sorted(folder.iterdir()):
-        if entry.name.startswith((".", "_")):
+        if entry.name.startswith((".", "_")) or not (entry.is_dir() or entry.suffix == ".py"):
             continue
-        if entry.is_file() and entry.suffix == ".py":
-            found[entry.stem] = entry
+        student = _student_name(entry, found)
+        if entry.is_symlink():
+            found[student] = f"{entry.name} is a symbolic link; expected a file or folder of the student's own"
+        elif entry.is_file():
+            found[student] = entry
         elif entry.is_dir():
-            files = sorted(p for p in entry.rglob("*.py") if not p.name.startswith("_"))
-            wanted = [file] if file else [*PREFERRED_FILES, f"{algorithm}.py"]
-            chosen = next((p for name in wanted for p in files if p.name == name), None)
-            if chosen is None and len(files) == 1 and not file:
-                chosen = files[0]
-            found[entry.name] = chosen or (
-                f"{entry.name}/ has {len(files)} .py files ({', '.join(p.name for p in files[:5]) or 'none'}); "
-                f"expected one, or one named {' or '.join(wanted)}"
-            )
+            found[student] = choose_file(entry, algorithm, file, f"{entry.name}/")
     return found
+
+
+RESERVED = ("scores.csv",)
+"""Names in RESULTS that are the grader's: no student's results folder may take one."""
+
+
+def _student_name(entry: Path, found: Mapping[str, object]) -> str:
+    """The student's name: the file's stem or the folder's name, made unique (``alice`` and ``alice.py``)."""
+    name = entry.stem if entry.suffix == ".py" and not entry.is_dir() else entry.name
+    if name in found or name in RESERVED:
+        name = entry.name
+    while name in found or name in RESERVED:
+        name += "_"
+    return name
+
+
+def own_files(folder: Path) -> list[Path]:
+    """The ``.py`` files in a student's folder: its own, so no symbolic link on the way, none named ``_*``."""
+    root = folder.resolve()
+    return sorted(p for p in folder.rglob("*.py") if not p.name.startswith("_") and not p.is_symlink()
+                  and p.is_file() and root in p.resolve().parents)
+
+
+def choose_file(folder: Path, algorithm: str, file: str | None, who: str) -> Path | str:
+    """The file to grade in a student's folder, or a sentence (starting with ``who``) saying why none was chosen."""
+    files = own_files(folder)
+    wanted = [file] if file else [*PREFERRED_FILES, f"{algorithm}.py"]
+    chosen = next((p for name in wanted for p in files if p.name == name), None)
+    if chosen is None and len(files) == 1 and not file:
+        chosen = files[0]
+    return chosen or (f"{who} has {len(files)} .py files ({', '.join(p.name for p in files[:5]) or 'none'}); "
+                      f"expected one, or one named {' or '.join(wanted)}")
 
 
 def _grade_one(student: str, source: Path | str, algorithm: str, name: str, options: Mapping[str, Any]) -> BatchResult:
@@ -219,6 +246,9 @@ def _grade_all(found: dict[str, Path | str], algorithm: str, name: str, out: Pat
                     if tries[student] < 2:
                         continue  # graded again in a new pool
                     result = _failed(student, "the grading worker died twice while grading this submission")
+                except Exception as err:  # a grader's error on one submission costs that submission only
+                    result = _failed(student, f"the grader failed on this submission ({type(err).__name__}); "
+                                              "tell your instructor")
                 done[student] = result
                 _write_result(out, result, done)
                 if progress is not None:
@@ -247,8 +277,14 @@ def _write_result(out: Path, result: BatchResult, done: Mapping[str, BatchResult
     writer = csv.writer(table)
     writer.writerow(["student", "score", "max_score", "first_failing_case", "diagnosis"])
     for r in sorted(done.values(), key=lambda r: r.student):
-        writer.writerow([r.student, r.score, r.max_score, r.first_failure, r.diagnosis])
+        writer.writerow([_cell(r.student), r.score, r.max_score, _cell(r.first_failure), _cell(r.diagnosis)])
     _replace(out / "scores.csv", table.getvalue())
+
+
+def _cell(text: str) -> str:
+    """A text cell of scores.csv: one printable line, never read as a formula by a spreadsheet."""
+    line = "".join(c if c.isprintable() else " " for c in text)
+    return "'" + line if line.startswith(("=", "+", "-", "@")) else line
 
 
 @contextlib.contextmanager

@@ -109,7 +109,7 @@ def write_autograder(
 
 def main(argv: list[str] | None = None) -> int:
     """Grade ``ROOT/submission`` with ``ROOT/source/autograder.json``; write ``ROOT/results/results.json``."""
-    from .batch import PREFERRED_FILES
+    from .batch import choose_file
     from .grader import grade
 
     args = argv if argv is not None else sys.argv[1:]
@@ -119,13 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     if algorithm not in OPTIMIZERS:
         raise SystemExit(f"autograder.json: algorithm {algorithm!r} is unknown")
     submission = root / "submission"
-    files = sorted(p for p in submission.rglob("*.py") if not p.name.startswith("_")) if submission.is_dir() else []
-    preferred = [*PREFERRED_FILES, f"{algorithm}.py"]
-    chosen = files[0] if len(files) == 1 else next((p for n in preferred for p in files if p.name == n), None)
-    source: Path | str = chosen or (
-        f"your submission has {len(files)} .py files ({', '.join(p.name for p in files[:5]) or 'none'}); "
-        f"expected one, or one named {' or '.join(preferred)}"
-    )
+    source: Path | str = (choose_file(submission, algorithm, None, "your submission") if submission.is_dir()
+                          else "your submission has no .py file; expected one")
     options = {"hp": config["hp"], "allow": tuple(config["allow"]), "seed": config["seed"],
                "time_limit": config["time_limit"]}
     if not isolation().available and unprivileged_fallback():  # the submission runs as a user who cannot read these

@@ -64,7 +64,7 @@ from typing import Any
 
 import numpy as np
 
-from .candidates import CandidateError, CandidateLoadError, Reference
+from .candidates import FORMS, SIGNATURE, CandidateError, CandidateLoadError, Reference
 from .child import HEADER, decode, encode
 
 __all__ = [
@@ -99,6 +99,12 @@ START_LIMIT = 60.0
 
 SOURCE_LIMIT = 1 << 20
 """Largest submission file graded, bytes."""
+
+TEXT_LIMIT = 100_000
+"""Characters of any one text from the sandbox read at all (a message, a note, a traceback)."""
+
+NOTES_LIMIT = 10
+"""Notes from the sandbox kept for a report."""
 
 SANDBOX_UID = 65534
 """The user (``nobody``) a submission runs as inside its sandbox."""
@@ -213,6 +219,8 @@ def _imported_siblings(submission: Path, most: int = 50) -> list[Path]:
 
     Followed from module to module (not into packages); at most ``most``. A file
     that does not parse has none (its import fails in the sandbox with the reason).
+    A symbolic link is never one (links inside a ``helpers/`` folder resolve
+    inside the sandbox, where only its own files are).
     """
     folder, found, todo = submission.parent, [], [submission]
     while todo and len(found) < most:
@@ -226,6 +234,8 @@ def _imported_siblings(submission: Path, most: int = 50) -> list[Path]:
                   if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module}
         for name in sorted(names):
             for path in (folder / f"{name}.py", folder / name):
+                if path.is_symlink():  # bound by the grader, it would show the sandbox whatever it points at
+                    continue
                 if path.exists() and path != submission and path not in found and len(found) < most:
                     found.append(path)
                     if path.suffix == ".py":
@@ -413,8 +423,8 @@ class Sandbox:
         for path in [self.submission, *_imported_siblings(self.submission)]:
             if path.is_file():
                 shutil.copy(path, folder / path.name)
-            else:
-                shutil.copytree(path, folder / path.name)
+            else:  # links copied as links: the submission's user resolves them, with its own rights
+                shutil.copytree(path, folder / path.name, symlinks=True)
         for path in folder.rglob("*"):
             path.chmod(0o755 if path.is_dir() else 0o644)
         return folder
@@ -587,6 +597,8 @@ class RemoteCandidate:
         self.redact = redact
         self.args = (path, name, form, self.label, time_limit, memory_limit, qualname)
         file = Path(path).name
+        if sandbox is None and Path(path).is_symlink():
+            raise CandidateLoadError(f"{file} is a symbolic link; expected a file of the submission's own")
         if sandbox is None and Path(path).stat().st_size > SOURCE_LIMIT:
             raise CandidateLoadError(f"{file} is over {SOURCE_LIMIT} bytes; expected a source file")
         self.sandbox = sandbox or Sandbox(path, memory_limit, time_budget)
@@ -595,7 +607,7 @@ class RemoteCandidate:
             prepare = {"reference": asdict(reference), "hp": hp, "explicit": sorted(explicit), "form": form,
                        "label": self.label, "slot": slot}
             self._load(file, qualname or name, sandbox is None, prepare)
-        except CandidateLoadError:
+        except BaseException:  # a load error, or anything else: no sandbox outlives a failed load
             if sandbox is None:  # a sandbox of its own: nothing more will run in it
                 self.sandbox.close()
             raise
@@ -605,17 +617,19 @@ class RemoteCandidate:
         try:
             request = {"do": "import", "path": self.sandbox.path, "name": name}
             reply = self._ask(request) if importing else {"name": name}
-            self.found = _text(reply, "name")  # the name graded, of alternatives "Adam|adam"
+            self.found = self.clean(_text(reply, "name"))  # the name graded, of alternatives "Adam|adam"
         except _ChildGoneError as gone:
             raise CandidateLoadError(self._load_gone(gone, f"importing {file}", "a module that only defines things "
                                                     "(is there an endless loop at module level?)")) from None
         built = f"{self.found}(...)"
         try:
             reply = self._ask({"do": "prepare", **prepare})
-            self.form, self.what = _text(reply, "form"), _text(reply, "what")
-            self.notes = [str(n) for n in _field(reply, "notes", list)]
-            self.accepted = {str(n) for n in _field(reply, "accepted", list)}
-            built = f"{built[:-5]}({_text(reply, 'arguments')})"
+            self.form, self.what = _text(reply, "form"), self.clean(_text(reply, "what"))
+            if self.form not in FORMS and not self.form.startswith(SIGNATURE):
+                raise _ChildGoneError("broke the grading protocol (a form that does not exist)")
+            self.notes = [self.clean(str(n)) for n in _field(reply, "notes", list)[:NOTES_LIMIT]]
+            self.accepted = {str(n) for n in _field(reply, "accepted", list)} & set(prepare["hp"])
+            built = f"{built[:-5]}({self.clean(_text(reply, 'arguments'))})"
             self._ask({"do": "construct", "slot": prepare["slot"]})
         except _ChildGoneError as gone:
             raise CandidateLoadError(self._load_gone(gone, built, "the constructor to store the hyperparameters "
@@ -636,8 +650,13 @@ class RemoteCandidate:
         return reply
 
     def clean(self, text: str, step: int | None = None) -> str:
-        """The submission's own message, one bounded line; its digits hidden (but the step's) when cases are hidden."""
-        line = " ".join(text.split())[:500]
+        """Text from the sandbox as one bounded, printable line; its digits hidden (but the step's) if cases are.
+
+        Everything the child sends is the submission's to forge (its code can
+        patch the adapter): control characters, newlines and length are taken
+        out before any of it reaches a report, results.json or scores.csv.
+        """
+        line = " ".join("".join(c if c.isprintable() else " " for c in text[:TEXT_LIMIT]).split())[:500]
         if not self.redact:
             return line
         hidden = "".join("#" if c.isdigit() else c for c in line)
@@ -658,6 +677,12 @@ class RemoteCandidate:
     def close(self) -> None:
         """End the sandbox."""
         self.sandbox.close()
+
+
+def _printable_lines(text: str) -> str:
+    """A traceback from the sandbox: at most 60 lines of 200 printable characters."""
+    lines = text[:TEXT_LIMIT].splitlines()[-60:]
+    return "\n".join("".join(c if c.isprintable() else " " for c in line)[:200] for line in lines)
 
 
 def _field(reply: dict, name: str, kind: type) -> Any:
@@ -689,7 +714,7 @@ class RemoteSession:
         try:
             reply = c.sandbox.request(message, c.time_limit)
             if "error" in reply:
-                details = "" if c.redact else str(reply.get("details", ""))
+                details = "" if c.redact else _printable_lines(str(reply.get("details", "")))
                 raise CandidateError(c.clean(_text(reply, "error"), t), details)
             new, state = reply.get("theta"), reply.get("state")
             if not _well_formed(new, state, np.shape(theta)):
