@@ -347,7 +347,15 @@ class _AdamSlip:
         self.v = self.beta2 * self.v + (1 - self.beta2) * grads**2
         m_hat = self.m / (1 - b1**self.t)
         v_hat = self.v / (1 - self.beta2**self.t)
-        params -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+        c1, c2 = 1 - b1**self.t, 1 - self.beta2**self.t
+        if self.slip == "eps in the step":
+            params -= self.lr * (m_hat / np.sqrt(v_hat) + self.eps)
+        elif self.slip == "corrected twice":
+            params -= self.lr * np.sqrt(c2) / c1 * m_hat / (np.sqrt(v_hat) + self.eps)
+        elif self.slip == "efficient without the root":
+            params -= self.lr * c2 / c1 * self.m / (np.sqrt(self.v) + self.eps)
+        else:
+            params -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
 
 
 class _NagBufferNotKept:
@@ -365,8 +373,11 @@ class _NagBufferNotKept:
     ("m not kept", "m's new value never kept"),
     ("m summed", "the factor 1 − β1 missing in m"),
     ("beta2 for beta1", "β2 read where β1 belongs"),
+    ("eps in the step", "ε added to the step"),
+    ("corrected twice", "the bias corrections applied twice"),
+    ("efficient without the root", "the efficient ordering without the root"),
 ])
-def test_a_moment_never_kept_an_average_written_as_a_sum_and_a_beta_read_for_the_other_are_named(slip, named):
+def test_structural_slips_in_adam_are_named(slip, named):
     candidate = type("Adam", (_AdamSlip,), {"slip": slip})
     report = grade(candidate, "adam")
     assert not report.passed
@@ -377,3 +388,53 @@ def test_a_state_array_never_kept_is_named_for_an_algorithm_outside_the_adam_fam
     report = grade(_NagBufferNotKept, "nag", {"lr": 0.01, "beta": 0.9})
     assert not report.passed
     assert "the state b's new value never kept" in report.diagnosis.sentence("nag", report.hp), report.summary()
+
+
+class _SgdSlip:
+    """SGD (``lr``) with θ for g, or a step size the student decays as η/(t + 1) with t from 1."""
+
+    slip = ""
+
+    def __init__(self, lr=0.01):
+        self.lr, self.t = lr, 0
+
+    def step(self, params, grads):
+        self.t += 1
+        if self.slip == "theta for g":
+            params -= self.lr * params.copy()
+        else:
+            params -= self.lr / (self.t + 1) * grads
+
+
+class _AdamWDecayLast:
+    """AdamW whose decoupled decay θ(1 − ηλ) is applied to θ_t, after the Adam step."""
+
+    def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.1):
+        self.lr, self.beta1, self.beta2, self.eps, self.weight_decay = lr, beta1, beta2, eps, weight_decay
+        self.m = self.v = 0.0
+        self.t = 0
+
+    def step(self, params, grads):
+        self.t += 1
+        self.m = self.beta1 * self.m + (1 - self.beta1) * grads
+        self.v = self.beta2 * self.v + (1 - self.beta2) * grads**2
+        m_hat, v_hat = self.m / (1 - self.beta1**self.t), self.v / (1 - self.beta2**self.t)
+        params -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+        params *= 1 - self.lr * self.weight_decay
+
+
+@pytest.mark.parametrize(("slip", "named"), [
+    ("theta for g", "θ read where the gradient g belongs"),
+    ("decayed", "η decayed inside the step as η/(t + 1)"),
+])
+def test_theta_for_g_and_a_step_size_decayed_by_the_student_are_named_outside_the_adam_family(slip, named):
+    report = grade(type("SGD", (_SgdSlip,), {"slip": slip}), "sgd", {"lr": 0.01})
+    assert not report.passed
+    assert named in report.diagnosis.sentence("sgd", report.hp), report.summary()
+
+
+def test_decoupled_decay_applied_after_the_step_is_named():
+    report = grade(_AdamWDecayLast, "adamw", {"weight_decay": 0.1})
+    assert not report.passed
+    assert "decay applied after the step" in report.diagnosis.sentence("adamw", report.hp), report.summary()
+

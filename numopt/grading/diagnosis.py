@@ -33,6 +33,7 @@ explains every recorded step names the mistakes, each with its numbers.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -44,7 +45,7 @@ from ..stepthrough import explain
 from .candidates import Candidate, CandidateError, Reference, Session
 from .cases import SHAPE
 from .compare import Tolerance
-from .mutants import CORRECTIONS, FAMILY, Mutant, _not_kept, _textbook, catalogue_for, correction
+from .mutants import CORRECTIONS, FAMILY, Mutant, _adapted, _textbook, catalogue_for, correction
 from .results import CaseResult
 
 __all__ = ["STATE_NAMES", "Trace", "diagnose", "explains", "first_differing_line", "probe_traces",
@@ -210,6 +211,14 @@ class Change:
     variant: str | None = None
 
 
+LR_DECAYS: dict[str, Callable[[float], Callable[[int], float]]] = {
+    "η/√t": lambda lr: lambda t: lr / math.sqrt(t),
+    "η/√(t + 1)": lambda lr: lambda t: lr / math.sqrt(t + 1),
+    "η/t": lambda lr: lambda t: lr / t,
+    "η/(t + 1)": lambda lr: lambda t: lr / (t + 1),
+}
+"""Step sizes a student's step may decay by itself (t counted from 1, or from 0 as t + 1)."""
+
 _SYMBOL = {"lr": "η", "beta": "β", "beta1": "β1", "beta2": "β2", "eps": "ε", "rho": "ρ", "mu": "μ", "gamma": "γ"}
 _TRIED: dict[str, tuple[float, ...]] = {
     "eps": (1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-10, 1e-12, 1e-16, 0.0),
@@ -276,7 +285,19 @@ def _changes(key: str, hp: Mapping[str, Any]) -> list[Change]:
         changes += [
             Change("no square root (dividing by v̂ + ε instead of √v̂ + ε)", {"no_sqrt": True}),
             Change("v accumulating g instead of g²", {"g_not_squared": True}),
+            Change("ε added to the step, η (… / √v̂ + ε), instead of to the root (a parenthesis misplaced)",
+                   {"eps_added_to_step": True}),
         ]
+        if has_m and correct_m == "adam":
+            changes += [
+                Change("the bias corrections applied twice: the efficient ordering's η √(1 − β2ᵗ) / (1 − β1ᵗ) "
+                       "on m̂ / (√v̂ + ε)", {"corrected_twice": True}),
+                Change("the efficient ordering without the root: η (1 − β2ᵗ) / (1 − β1ᵗ) where "
+                       "η √(1 − β2ᵗ) / (1 − β1ᵗ) belongs", {"efficient_no_root": True}),
+            ]
+        if getattr(OPTIMIZERS[key], "decoupled", False) and hp.get("weight_decay", 0) > 0:
+            changes.append(Change("the decoupled weight decay applied after the step, to θ_t, instead of to "
+                                  "θ_{t-1}", {"decay_after": True}))
         if has_m and 0 < hp.get("beta1", 0) < 1 and hp["beta1"] != 0.5:
             changes.append(Change("β1 and 1 − β1 swapped in m (m ← (1 − β1) m + β1 g)", {"swap_beta1": True}))
             changes.append(Change("m's history dropped: β1 added instead of multiplying the old m "
@@ -312,6 +333,10 @@ def _changes(key: str, hp: Mapping[str, Any]) -> list[Change]:
         for name in OPTIMIZERS[key](**hp)._kept_state():
             changes.append(Change(f"the state {name}'s new value never kept: every step starts it from its first "
                                   f"value (the state not stored, or its update line missing)", {"not_kept": name}))
+    changes.append(Change("θ read where the gradient g belongs", {"theta_for_g": True}))
+    if isinstance(hp.get("lr"), float):
+        changes += [Change(f"η decayed inside the step as {name} (the assignment's η is constant)",
+                           {"lr_decay": name}) for name in LR_DECAYS]
     for name, other in (("beta2", "beta1"), ("beta1", "beta2")):
         if isinstance(hp.get(name), float) and isinstance(hp.get(other), float) and hp[name] != hp[other]:
             said, read = _SYMBOL[name], _SYMBOL[other]
@@ -328,11 +353,20 @@ def _changes(key: str, hp: Mapping[str, Any]) -> list[Change]:
 
 def _builder(key: str, knobs: Mapping[str, Any]) -> Callable[[str, dict], Any]:
     """The optimizer with ``knobs``: the textbook's (Adam family) or numopt's class at other values."""
+    decay = LR_DECAYS.get(knobs.get("lr_decay", ""))
     if key in FAMILY:
-        return _textbook(**knobs)
-    values, values_from = knobs.get("values", {}), knobs.get("values_from", {})
-    build = _not_kept(knobs["not_kept"]) if "not_kept" in knobs else lambda k, hp: OPTIMIZERS[k](**hp)
-    return lambda k, hp: build(k, {**hp, **{name: hp[other] for name, other in values_from.items()}, **values})
+        build = _textbook(**{name: value for name, value in knobs.items() if name != "lr_decay"})
+        changed: Callable[[dict], dict] = dict
+    else:
+        build = _adapted(knobs.get("not_kept", ""), knobs.get("theta_for_g", False))
+        values, values_from = knobs.get("values", {}), knobs.get("values_from", {})
+
+        def changed(hp: dict) -> dict:
+            return {**hp, **{name: hp[other] for name, other in values_from.items()}, **values}
+
+    if decay is None:
+        return lambda k, hp: build(k, changed(hp))
+    return lambda k, hp: build(k, {**changed(hp), "lr": decay(hp["lr"])})
 
 
 def _combined(a: Change, b: Change) -> Change | None:
@@ -356,7 +390,8 @@ def _hypotheses(key: str, hp: Mapping[str, Any]) -> Iterator[tuple[str, list[Cha
     """Stages of hypotheses: single changes, then pairs (a variant with a mistake included)."""
     singles = _changes(key, hp)
     if key not in FAMILY:
-        singles = [c for c in singles if c.knobs.keys() <= {"values", "values_from", "not_kept"}]
+        singles = [c for c in singles if c.knobs.keys() <= {"values", "values_from", "not_kept", "theta_for_g",
+                                                             "lr_decay"}]
     yield "single", singles
     pairs = []
     for a, b in itertools.combinations(singles, 2):

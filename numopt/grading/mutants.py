@@ -128,13 +128,14 @@ def _override(make_update: Callable[[type[Optimizer]], Callable]) -> Builder:
     return build
 
 
-def _not_kept(name: str) -> Builder:
-    """The reference with state ``name`` at its first value before every step: its new value is never kept."""
+def _adapted(not_kept: str = "", theta_for_g: bool = False) -> Builder:
+    """The reference with state ``not_kept`` at its first value before every step, and/or θ read where g belongs."""
 
     def make(base: type[Optimizer]) -> Callable:
         def _update(self, theta, g, t, lr, **state):
-            state[name][...] = self._initial_state(theta)[name]  # as before step 1, whatever the last step made
-            base._update(self, theta, g, t, lr, **state)
+            if not_kept:
+                state[not_kept][...] = self._initial_state(theta)[not_kept]  # as before step 1, whatever came since
+            base._update(self, theta, theta.copy() if theta_for_g else g, t, lr, **state)
 
         return _update
 

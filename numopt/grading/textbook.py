@@ -84,6 +84,11 @@ class Knobs:
     max_fed_back: bool = False  # AMSGrad: v ← β2 v_max + (1 − β2) g², the max fed back into the average
     values: Mapping[str, float] = field(default_factory=dict)  # hyperparameters acting with other values
     values_from: Mapping[str, str] = field(default_factory=dict)  # {"beta2": "beta1"}: β1 read where β2 belongs
+    eps_added_to_step: bool = False  # θ ← θ − η(m̂ / √v̂ + ε): a parenthesis misplaced
+    corrected_twice: bool = False  # the efficient ordering's η √c2 / c1 applied to m̂ / (√v̂ + ε)
+    efficient_no_root: bool = False  # the efficient ordering with c2 / c1 for √c2 / c1
+    decay_after: bool = False  # decoupled decay applied to θ_t after the step, not to θ_{t-1}
+    theta_for_g: bool = False  # θ read where g belongs
 
 
 def update(
@@ -121,9 +126,11 @@ def update(
     correct_m = k.correct_m or corrections[0]
     correct_v = k.correct_v or corrections[1]
     decay = values.get("weight_decay", 0.0)
-    if decay and decoupled:
+    if k.theta_for_g:
+        g = theta.copy()
+    if decay and decoupled and not k.decay_after:
         theta *= 1.0 - lr * decay
-    elif decay:
+    elif decay and not decoupled:
         g = g + decay * theta
     b1 = values.get("beta1", 0.0)
     b2 = values.get("beta2", values.get("beta", 0.0))
@@ -158,8 +165,14 @@ def update(
     in_sqrt = values.get("eps_in_sqrt", False) if k.eps_in_sqrt is None else k.eps_in_sqrt
     efficient = values.get("efficient", False) if k.efficient is None else k.efficient
     eps = float(values.get("eps", 0.0) if k.eps_value is None else k.eps_value)
-    if efficient and m is not None:
+    if k.corrected_twice and m is not None:
+        step = lr * math.sqrt(c2) / c1 * direction / (np.sqrt(v_hat) + eps)
+    elif k.efficient_no_root and m is not None:
+        step = lr * c2 / c1 * m / (np.sqrt(raw_v) + eps)
+    elif efficient and m is not None:
         step = lr * math.sqrt(c2) / c1 * m / (np.sqrt(raw_v) + eps)
+    elif k.eps_added_to_step:
+        step = lr * (direction / np.sqrt(v_hat) + eps)
     elif k.no_sqrt:
         step = lr * direction / (v_hat + eps)
     elif in_sqrt:
@@ -167,6 +180,8 @@ def update(
     else:
         step = lr * direction / (np.sqrt(v_hat) + eps)
     theta -= step
+    if decay and decoupled and k.decay_after:
+        theta *= 1.0 - lr * decay
     if k.store_corrected_m and m is not None:
         m[...] = m / c1
     if k.store_corrected_v:
