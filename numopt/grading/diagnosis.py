@@ -21,11 +21,13 @@ Two kinds of evidence:
 (:mod:`~numopt.grading.textbook`: a bias correction missing or with another
 exponent, ε inside the root, g for g², the corrected moment kept as state, t
 one ahead or frozen, a dropped history, a max fed back, Nadam's gradient term
-uncorrected, a moment never kept between steps, an average written as a sum)
-or one hyperparameter acting with another value (β2 acting as 0.01, ε as 1e-4,
-η as 1 − β1) or read where another belongs (β1 for β2); for any other
-algorithm, a state array never kept between steps or a hyperparameter's value;
-then two of these at once, variants included (Kingma & Ba's efficient ordering
+uncorrected, a moment never kept between steps, an average written as a sum, ε
+added to the step, the corrections applied twice, the efficient ordering
+without its root, decoupled decay after the step) or one hyperparameter acting
+with another value (β2 acting as 0.01, ε as 1e-4, η as 1 − β1) or read where
+another belongs (β1 for β2); for every algorithm, θ read for g and a step size
+the student decays (η/√t ...); for the others, a state array never kept
+between steps or a hyperparameter's value; then two of these at once, variants included (Kingma & Ba's efficient ordering
 without its m̂ correction). The first that
 explains every recorded step names the mistakes, each with its numbers.
 """
