@@ -27,9 +27,10 @@ without its root, decoupled decay after the step) or one hyperparameter acting
 with another value (β2 acting as 0.01, ε as 1e-4, η as 1 − β1) or read where
 another belongs (β1 for β2); for every algorithm, θ read for g and a step size
 the student decays (η/√t ...); for the others, a state array never kept
-between steps or a hyperparameter's value; then two of these at once, variants included (Kingma & Ba's efficient ordering
-without its m̂ correction). The first that
-explains every recorded step names the mistakes, each with its numbers.
+between steps or a hyperparameter's value; then two of these at once,
+variants included (Kingma & Ba's efficient ordering without its m̂
+correction). The first that explains every recorded step names the mistakes,
+each with its numbers.
 """
 
 from __future__ import annotations
