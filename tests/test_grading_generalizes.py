@@ -438,3 +438,9 @@ def test_decoupled_decay_applied_after_the_step_is_named():
     assert not report.passed
     assert "decay applied after the step" in report.diagnosis.sentence("adamw", report.hp), report.summary()
 
+
+
+def test_hidden_cases_hide_the_digits_of_messages_but_not_of_the_call_a_course_function_gets():
+    """Digits are hidden in what a submission says after a hidden case ran, not in its signature, said before."""
+    report = graded("holberton_adam_ok.py", seed=5)
+    assert report.passed and "beta1, beta2" in report.call

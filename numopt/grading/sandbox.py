@@ -617,19 +617,19 @@ class RemoteCandidate:
         try:
             request = {"do": "import", "path": self.sandbox.path, "name": name}
             reply = self._ask(request) if importing else {"name": name}
-            self.found = self.clean(_text(reply, "name"))  # the name graded, of alternatives "Adam|adam"
+            self.found = _one_line(_text(reply, "name"))  # the name graded, of alternatives "Adam|adam"
         except _ChildGoneError as gone:
             raise CandidateLoadError(self._load_gone(gone, f"importing {file}", "a module that only defines things "
                                                     "(is there an endless loop at module level?)")) from None
         built = f"{self.found}(...)"
         try:
             reply = self._ask({"do": "prepare", **prepare})
-            self.form, self.what = _text(reply, "form"), self.clean(_text(reply, "what"))
+            self.form, self.what = _text(reply, "form"), _one_line(_text(reply, "what"))
             if self.form not in FORMS and not self.form.startswith(SIGNATURE):
                 raise _ChildGoneError("broke the grading protocol (a form that does not exist)")
-            self.notes = [self.clean(str(n)) for n in _field(reply, "notes", list)[:NOTES_LIMIT]]
+            self.notes = [_one_line(str(n)) for n in _field(reply, "notes", list)[:NOTES_LIMIT]]
             self.accepted = {str(n) for n in _field(reply, "accepted", list)} & set(prepare["hp"])
-            built = f"{built[:-5]}({self.clean(_text(reply, 'arguments'))})"
+            built = f"{built[:-5]}({_one_line(_text(reply, 'arguments'))})"
             self._ask({"do": "construct", "slot": prepare["slot"]})
         except _ChildGoneError as gone:
             raise CandidateLoadError(self._load_gone(gone, built, "the constructor to store the hyperparameters "
@@ -650,13 +650,8 @@ class RemoteCandidate:
         return reply
 
     def clean(self, text: str, step: int | None = None) -> str:
-        """Text from the sandbox as one bounded, printable line; its digits hidden (but the step's) if cases are.
-
-        Everything the child sends is the submission's to forge (its code can
-        patch the adapter): control characters, newlines and length are taken
-        out before any of it reaches a report, results.json or scores.csv.
-        """
-        line = " ".join("".join(c if c.isprintable() else " " for c in text[:TEXT_LIMIT]).split())[:500]
+        """The submission's message as one line (:func:`_one_line`); digits hidden (but the step's) if cases are."""
+        line = _one_line(text)
         if not self.redact:
             return line
         hidden = "".join("#" if c.isdigit() else c for c in line)
@@ -677,6 +672,17 @@ class RemoteCandidate:
     def close(self) -> None:
         """End the sandbox."""
         self.sandbox.close()
+
+
+def _one_line(text: str) -> str:
+    """Text from the sandbox as one printable line of at most 500 characters.
+
+    Everything the child sends is the submission's to forge (its code can patch
+    the adapter): control characters, newlines and length are taken out before
+    any of it reaches a report, results.json or scores.csv. What it sends before
+    the first step (its name, form, notes) cannot hold a hidden case's numbers.
+    """
+    return " ".join("".join(c if c.isprintable() else " " for c in text[:TEXT_LIMIT]).split())[:500]
 
 
 def _printable_lines(text: str) -> str:
