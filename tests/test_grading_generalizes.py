@@ -444,3 +444,31 @@ def test_hidden_cases_hide_the_digits_of_messages_but_not_of_the_call_a_course_f
     """Digits are hidden in what a submission says after a hidden case ran, not in its signature, said before."""
     report = graded("holberton_adam_ok.py", seed=5)
     assert report.passed and "beta1, beta2" in report.call
+
+
+class _ListAdam:
+    """Adam over a list of arrays; with ``t_per_array`` its t advances once per array, not once per step."""
+
+    t_per_array = False
+
+    def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+        self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
+        self.m = self.v = None
+        self.t = 0
+
+    def step(self, params, grads):
+        if self.m is None:
+            self.m, self.v = [np.zeros_like(p) for p in params], [np.zeros_like(p) for p in params]
+        self.t += 0 if self.t_per_array else 1
+        for i, (p, g) in enumerate(zip(params, grads, strict=True)):
+            self.t += 1 if self.t_per_array else 0
+            self.m[i] = self.beta1 * self.m[i] + (1 - self.beta1) * g
+            self.v[i] = self.beta2 * self.v[i] + (1 - self.beta2) * g**2
+            m_hat, v_hat = self.m[i] / (1 - self.beta1**self.t), self.v[i] / (1 - self.beta2**self.t)
+            p -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+
+
+def test_a_list_of_arrays_is_graded_as_several_arrays_so_a_t_counted_per_array_shows():
+    assert grade(type("Adam", (_ListAdam,), {}), "adam").passed
+    report = grade(type("Adam", (_ListAdam,), {"t_per_array": True}), "adam")
+    assert not report.passed and "t first differs" in report.summary(), report.summary()

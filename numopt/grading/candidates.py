@@ -774,17 +774,29 @@ class Session:
 
     # ---- object forms
     def _wrap(self, array: np.ndarray) -> Any:
-        """``array`` in the container the method takes: itself, ``{"W": array}`` or ``[array]``."""
+        """``array`` in the container the method takes: itself, or two arrays as a network has them.
+
+        A dict or a list gets the array's first two rows and the rest as two
+        arrays (views), ``{"W": ..., "b": ...}`` or ``[W, b]``: a state shared
+        between a network's arrays, or a t counted once per array, shows.
+        """
         form = self.candidate.form
-        return {"W": array} if form == "dict" else [array] if form == "list" else array
+        return {"W": array[:2], "b": array[2:]} if form == "dict" else [array[:2], array[2:]] if form == "list" \
+            else array
 
     @staticmethod
     def _unwrap(container: Any) -> Any:
+        """The one array that :meth:`_wrap` wrapped (or that a container of one holds); else ``container``."""
         if isinstance(container, dict) and len(container) == 1:
             return next(iter(container.values()))
         if isinstance(container, list) and len(container) == 1:
             return container[0]
-        return container
+        parts = [container.get("W"), container.get("b")] if isinstance(container, dict) and len(container) == 2 \
+            else container if isinstance(container, list) and len(container) == 2 else None
+        try:
+            return container if parts is None else np.concatenate([np.asarray(p, dtype=float) for p in parts])
+        except (TypeError, ValueError):  # not two arrays of a network: the step's checks say what it is
+            return container
 
     def _invoke(self, params: Any, grads: Any) -> Any:
         """Call the method: params and grads in its order, or a layer and the gradients (Keras-like)."""
@@ -793,7 +805,7 @@ class Session:
             if self.layer is None:
                 self.layer = _Layer([self._unwrap(params)])
             self.layer.params[0] = self._unwrap(params)
-            return method(self.layer, grads if isinstance(grads, list) else [self._unwrap(grads)])
+            return method(self.layer, [self._unwrap(grads)])
         if self.candidate.gradient_first:
             return method(grads, params)
         return method(params, grads)
@@ -820,7 +832,7 @@ class Session:
             return returned  # one array's new values as a list of numbers
         if isinstance(returned, np.ndarray):
             return returned
-        if isinstance(returned, (dict, list)) and len(returned) == 1:
+        if isinstance(returned, (dict, list)) and len(returned) == len(params):
             params = returned
         return self._unwrap(params)
 
