@@ -343,17 +343,20 @@ class _AdamSlip:
         self.t += 1
         b1 = self.beta2 if self.slip == "beta2 for beta1" else self.beta1
         old_m = 0.0 if self.slip == "m not kept" else self.m
-        self.m = b1 * old_m + (1.0 if self.slip == "m summed" else 1 - b1) * grads
+        decay = 1.0 if self.slip == "m never decayed" else b1
+        self.m = decay * old_m + (1.0 if self.slip == "m summed" else 1 - b1) * grads
         self.v = self.beta2 * self.v + (1 - self.beta2) * grads**2
-        m_hat = self.m / (1 - b1**self.t)
-        v_hat = self.v / (1 - self.beta2**self.t)
         c1, c2 = 1 - b1**self.t, 1 - self.beta2**self.t
+        m_hat = self.m / c1
+        v_hat = self.v / ((1 - self.beta2) ** self.t if self.slip == "power outside" else c2)
         if self.slip == "eps in the step":
             params -= self.lr * (m_hat / np.sqrt(v_hat) + self.eps)
         elif self.slip == "corrected twice":
             params -= self.lr * np.sqrt(c2) / c1 * m_hat / (np.sqrt(v_hat) + self.eps)
         elif self.slip == "efficient without the root":
             params -= self.lr * c2 / c1 * self.m / (np.sqrt(self.v) + self.eps)
+        elif self.slip == "eps times the step":
+            params -= (self.lr / np.sqrt(v_hat) + self.eps) * m_hat
         else:
             params -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
 
@@ -376,6 +379,9 @@ class _NagBufferNotKept:
     ("eps in the step", "ε added to the step"),
     ("corrected twice", "the bias corrections applied twice"),
     ("efficient without the root", "the efficient ordering without the root"),
+    ("m never decayed", "the factor β1 missing on the old m"),
+    ("power outside", "(1 − β2)ᵗ where 1 − β2ᵗ belongs in v̂"),
+    ("eps times the step", "ε added to η / √v̂ and multiplying the gradient"),
 ])
 def test_structural_slips_in_adam_are_named(slip, named):
     candidate = type("Adam", (_AdamSlip,), {"slip": slip})

@@ -21,9 +21,10 @@ Two kinds of evidence:
 (:mod:`~numopt.grading.textbook`: a bias correction missing or with another
 exponent, ε inside the root, g for g², the corrected moment kept as state, t
 one ahead or frozen, a dropped history, a max fed back, Nadam's gradient term
-uncorrected, a moment never kept between steps, an average written as a sum, ε
-added to the step, the corrections applied twice, the efficient ordering
-without its root, decoupled decay after the step) or one hyperparameter acting
+uncorrected, a moment never kept between steps, an average written as a sum,
+an old moment never decayed, (1 − β)ᵗ for 1 − βᵗ, ε added to the step or to
+η/√v̂, the corrections applied twice, the efficient ordering without its root,
+decoupled decay after the step) or one hyperparameter acting
 with another value (β2 acting as 0.01, ε as 1e-4, η as 1 − β1) or read where
 another belongs (β1 for β2); for every algorithm, θ read for g and a step size
 the student decays (η/√t ...); for the others, a state array never kept
@@ -268,7 +269,12 @@ def _changes(key: str, hp: Mapping[str, Any]) -> list[Change]:
                 Change("the bias-corrected m̂ kept as the state m (the next step starts from m̂)",
                        {"store_corrected_m": True}),
             ]
+        if correct_m == "adam" and hp.get("beta1", 0) > 0:
+            changes.append(Change("(1 − β1)ᵗ where 1 − β1ᵗ belongs in m̂ (the power outside the bracket)",
+                                  {"correct_m": "power_outside"}))
         if correct_v == "adam":
+            changes.append(Change(f"(1 − {b2})ᵗ where 1 − {b2}ᵗ belongs in v̂ (the power outside the bracket)",
+                                  {"correct_v": "power_outside"}))
             changes += [
                 Change(f"no bias correction on v̂ (v̂ = v instead of v / (1 − {b2}ᵗ))", {"correct_v": "none"}),
                 Change(f"1 − {b2}² where 1 − {b2}ᵗ belongs in v̂ ({b2}**2 for {b2}**t)", {"correct_v": "squared"}),
@@ -290,6 +296,8 @@ def _changes(key: str, hp: Mapping[str, Any]) -> list[Change]:
             Change("v accumulating g instead of g²", {"g_not_squared": True}),
             Change("ε added to the step, η (… / √v̂ + ε), instead of to the root (a parenthesis misplaced)",
                    {"eps_added_to_step": True}),
+            Change("ε added to η / √v̂ and multiplying the gradient, (η / √v̂ + ε) …, instead of in the "
+                   "denominator (a parenthesis misplaced)", {"eps_times_g": True}),
         ]
         if has_m and correct_m == "adam":
             changes += [
@@ -315,9 +323,11 @@ def _changes(key: str, hp: Mapping[str, Any]) -> list[Change]:
                 changes.append(Change(f"{moment}'s new value never kept: every step starts it from its first value "
                                       f"(the state not stored or not returned)", {"not_kept": moment}))
             if (moment == "m" and has_m and hp.get("beta1", 0) > 0) or (moment == "v" and family != "adagrad"):
+                new = "g" if moment == "m" else "g²"
                 changes.append(Change(f"the factor 1 − {beta} missing in {moment} (a sum, not an average: "
-                                      f"{moment} ← {beta} {moment} + {'g' if moment == 'm' else 'g²'})",
-                                      {"sum_not_average": moment}))
+                                      f"{moment} ← {beta} {moment} + {new})", {"sum_not_average": moment}))
+                changes.append(Change(f"the factor {beta} missing on the old {moment}, never decayed: "
+                                      f"{moment} ← {moment} + (1 − {beta}) {new}", {"old_not_decayed": moment}))
         if hp.get("amsgrad"):
             changes.append(Change("the max fed back into the moving average (v ← β2 v_max + (1 − β2) g²)",
                                   {"max_fed_back": True}))

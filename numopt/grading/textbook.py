@@ -40,7 +40,8 @@ def correction(kind: str, beta: float, t: int) -> float:
     """The divisor of a bias correction at step t.
 
     ``"adam"``: 1 − βᵗ; ``"adax"``: (1 + β)ᵗ − 1; ``"squared"``: 1 − β² (a
-    student's ``beta**2`` for ``beta**t``); ``"ahead"``: 1 − βᵗ⁺¹; anything
+    student's ``beta**2`` for ``beta**t``); ``"ahead"``: 1 − βᵗ⁺¹;
+    ``"power_outside"``: (1 − β)ᵗ (a student's ``(1 - beta)**t``); anything
     else: 1. From :mod:`numopt.theory`; both are 0 at t = 0, so a t off by one
     divides by zero as a student's ``1 - beta**t`` does.
     """
@@ -52,6 +53,8 @@ def correction(kind: str, beta: float, t: int) -> float:
         return float(theory.bias_correction(beta, 2))
     if kind == "ahead":
         return float(theory.bias_correction(beta, t + 1))
+    if kind == "power_outside":
+        return (1.0 - beta) ** t
     return 1.0
 
 
@@ -81,6 +84,8 @@ class Knobs:
     history_dropped: str = ""  # "m" or "v": β added instead of multiplying the old moment (m ← β + (1 − β) g)
     not_kept: str = ""  # "m" or "v": the moment's new value never kept, every step starts it from its first value
     sum_not_average: str = ""  # "m" or "v": the factor 1 − β missing (m ← β m + g)
+    old_not_decayed: str = ""  # "m" or "v": the factor β missing on the old moment (v ← v + (1 − β) g²)
+    eps_times_g: bool = False  # θ ← θ − (η / √v̂ + ε) m̂: a parenthesis misplaced
     max_fed_back: bool = False  # AMSGrad: v ← β2 v_max + (1 − β2) g², the max fed back into the average
     values: Mapping[str, float] = field(default_factory=dict)  # hyperparameters acting with other values
     values_from: Mapping[str, str] = field(default_factory=dict)  # {"beta2": "beta1"}: β1 read where β2 belongs
@@ -142,7 +147,8 @@ def update(
     if m is not None:
         a1 = 1 - b1 if k.swap_beta1 else b1
         new_g1 = 1.0 if k.sum_not_average == "m" else 1 - a1
-        m[...] = a1 * (1.0 if k.history_dropped == "m" else m) + new_g1 * g
+        old_m = 1.0 if k.history_dropped == "m" else m
+        m[...] = (1.0 if k.old_not_decayed == "m" else a1) * old_m + new_g1 * g
     previous = v_max if (k.max_fed_back and v_max is not None) else v
     if family == "adagrad":
         v += g2
@@ -151,7 +157,8 @@ def update(
     else:
         a2 = 1 - b2 if k.swap_beta2 else b2
         new_g2 = 1.0 if k.sum_not_average == "v" else 1 - a2
-        v[...] = a2 * (1.0 if k.history_dropped == "v" else previous) + new_g2 * g2
+        old_v = 1.0 if k.history_dropped == "v" else previous
+        v[...] = (1.0 if k.old_not_decayed == "v" else a2) * old_v + new_g2 * g2
     if v_max is not None:
         v_max[...] = np.maximum(v_max, v)
     raw_v = v_max if v_max is not None else v
@@ -173,6 +180,8 @@ def update(
         step = lr * math.sqrt(c2) / c1 * m / (np.sqrt(raw_v) + eps)
     elif k.eps_added_to_step:
         step = lr * (direction / np.sqrt(v_hat) + eps)
+    elif k.eps_times_g:
+        step = (lr / np.sqrt(v_hat) + eps) * direction
     elif k.no_sqrt:
         step = lr * direction / (v_hat + eps)
     elif in_sqrt:
