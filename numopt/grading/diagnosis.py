@@ -379,7 +379,7 @@ def _builder(key: str, knobs: Mapping[str, Any]) -> Callable[[str, dict], Any]:
 
     if decay is None:
         return lambda k, hp: build(k, changed(hp))
-    return lambda k, hp: build(k, {**changed(hp), "lr": decay(hp["lr"])})
+    return lambda k, hp: build(k, {**changed(hp), "lr": decay(changed(hp)["lr"])})
 
 
 def _combined(a: Change, b: Change) -> Change | None:
