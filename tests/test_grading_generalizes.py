@@ -478,3 +478,44 @@ def test_a_list_of_arrays_is_graded_as_several_arrays_so_a_t_counted_per_array_s
     assert grade(type("Adam", (_ListAdam,), {}), "adam").passed
     report = grade(type("Adam", (_ListAdam,), {"t_per_array": True}), "adam")
     assert not report.passed and "t first differs" in report.summary(), report.summary()
+
+
+def test_a_course_function_that_returns_more_values_than_its_state_is_read_for_the_first_ones(tmp_path):
+    """Coursera's 2021 Adam returns ``parameters, v, s, v_corrected, s_corrected``: the extra two are not state."""
+    source = (DEV / "coursera_adam_ok.py").read_text(encoding="utf-8")
+    assert "    return parameters, v, s\n" in source
+    (tmp_path / "adam.py").write_text(source.replace("    return parameters, v, s\n",
+                                                     "    return parameters, v, s, dict(v), dict(s)\n"))
+    assert grade(f"{tmp_path / 'adam.py'}:update_parameters_with_adam", "adam").passed
+
+
+class _MomentumLate:
+    """Momentum (b ← βb + g, θ ← θ − ηb) that moves θ with b before this step updates it."""
+
+    def __init__(self, lr=0.01, beta=0.9):
+        self.lr, self.beta, self.b = lr, beta, 0.0
+
+    def step(self, params, grads):
+        params -= self.lr * self.b
+        self.b = self.beta * self.b + grads
+
+
+class _MomentumNesterov:
+    """Momentum written as v ← μv − ηg, θ ← θ + μv − ηg: Sutskever's Nesterov step, not plain momentum."""
+
+    def __init__(self, lr=0.01, momentum=0.9):
+        self.lr, self.momentum, self.v = lr, momentum, 0.0
+
+    def step(self, params, grads):
+        self.v = self.momentum * self.v - self.lr * grads
+        params += self.momentum * self.v - self.lr * grads
+
+
+@pytest.mark.parametrize(("candidate", "named"), [
+    (_MomentumLate, "the update one step late"),
+    (_MomentumNesterov, "NAG, Nesterov's look-ahead step"),
+])
+def test_a_momentum_one_step_late_or_nesterovs_instead_is_named(candidate, named):
+    report = grade(candidate, "momentum")
+    assert not report.passed
+    assert named in report.diagnosis.sentence("momentum", report.hp), report.summary()

@@ -888,11 +888,11 @@ class Session:
         params_name = next(name for name, role in sig.args if role == "params")
         names = sig.returns or (params_name, *sig.states)
         if isinstance(returned, tuple):
-            if len(returned) != len(names):
+            if len(returned) < len(names):
                 raise CandidateError(f"{self.candidate.what} returned {len(returned)} values at step {t}; expected "
                                      f"{len(names)} ({', '.join(names)})")
-            new = returned[0]
-            for name, value in zip(names[1:], returned[1:], strict=True):
+            new = returned[0]  # more values are more to read (Coursera's 2021 Adam adds v_corrected, s_corrected)
+            for name, value in zip(names[1:], returned[1:len(names)], strict=True):
                 self.memory[name] = value
         else:
             new = params if returned is None else returned

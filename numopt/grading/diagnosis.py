@@ -49,7 +49,7 @@ from ..stepthrough import explain
 from .candidates import Candidate, CandidateError, Reference, Session
 from .cases import SHAPE
 from .compare import Tolerance
-from .mutants import CORRECTIONS, FAMILY, Mutant, _adapted, _textbook, catalogue_for, correction
+from .mutants import CORRECTIONS, FAMILY, Mutant, _adapted, _textbook, catalogue_for, correction, one_step_late
 from .results import CaseResult
 
 __all__ = ["STATE_NAMES", "Trace", "diagnose", "explains", "first_differing_line", "probe_traces",
@@ -347,6 +347,8 @@ def _changes(key: str, hp: Mapping[str, Any]) -> list[Change]:
             changes.append(Change(f"the state {name}'s new value never kept: every step starts it from its first "
                                   f"value (the state not stored, or its update line missing)", {"not_kept": name}))
     changes.append(Change("θ read where the gradient g belongs", {"theta_for_g": True}))
+    changes.append(Change("the update one step late: each step moves θ by the change the step before computed "
+                          "(the velocity or moments used before this step updates them)", {"one_step_late": True}))
     if isinstance(hp.get("lr"), float):
         changes += [Change(f"η decayed inside the step as {name} (the assignment's η is constant)",
                            {"lr_decay": name}) for name in LR_DECAYS]
@@ -366,6 +368,8 @@ def _changes(key: str, hp: Mapping[str, Any]) -> list[Change]:
 
 def _builder(key: str, knobs: Mapping[str, Any]) -> Callable[[str, dict], Any]:
     """The optimizer with ``knobs``: the textbook's (Adam family) or numopt's class at other values."""
+    if knobs.get("one_step_late"):
+        return one_step_late(_builder(key, {name: value for name, value in knobs.items() if name != "one_step_late"}))
     decay = LR_DECAYS.get(knobs.get("lr_decay", ""))
     if key in FAMILY:
         build = _textbook(**{name: value for name, value in knobs.items() if name != "lr_decay"})
@@ -404,7 +408,7 @@ def _hypotheses(key: str, hp: Mapping[str, Any]) -> Iterator[tuple[str, list[Cha
     singles = _changes(key, hp)
     if key not in FAMILY:
         singles = [c for c in singles if c.knobs.keys() <= {"values", "values_from", "not_kept", "theta_for_g",
-                                                             "lr_decay"}]
+                                                             "lr_decay", "one_step_late"}]
     yield "single", singles
     pairs = []
     for a, b in itertools.combinations(singles, 2):

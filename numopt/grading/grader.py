@@ -143,7 +143,8 @@ def run_case(
                 if np.array_equal(x, before) and not np.array_equal(y, theta):
                     result.failure = result.failure or (
                         f"step {k} left the parameters unchanged; expected the parameters to be updated in place "
-                        "(params -= ..., not params = params - ...) or the new ones returned"
+                        "(params -= ..., not params = params - ...) or the new ones returned, by this step's "
+                        "velocity or moments (updated before they move the parameters)"
                     )
                 if _float32(x) and not _float32(y):
                     result.failure = result.failure or (

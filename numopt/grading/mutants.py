@@ -104,10 +104,11 @@ def _flip(switch: str) -> Builder:
 
 
 def _as(other: Mapping[str, str]) -> Builder:
-    """Another registry class, built with the same hyperparameters."""
+    """Another registry class, built with the hyperparameters it takes (Momentum's ``ewma`` is not NAG's)."""
 
     def build(key: str, hp: dict) -> Optimizer:
-        return OPTIMIZERS[other[key]](**hp)
+        cls = OPTIMIZERS[other[key]]
+        return cls(**{name: value for name, value in hp.items() if name in cls().hyperparameters})
 
     return build
 
@@ -140,6 +141,26 @@ def _adapted(not_kept: str = "", theta_for_g: bool = False) -> Builder:
         return _update
 
     return _override(make)
+
+
+class _OneStepLate:
+    """An optimizer whose every step applies the change its previous step computed (none at step 1)."""
+
+    def __init__(self, inner: Optimizer) -> None:
+        self.inner = inner
+        self.last: np.ndarray | None = None
+
+    def step(self, params: np.ndarray, grads: np.ndarray) -> None:
+        before = params.copy()
+        self.inner.step(params, grads)
+        change = params - before
+        params[...] = before if self.last is None else before + self.last  # the last step's change, not this one's
+        self.last = change
+
+
+def one_step_late(build: Builder) -> Builder:
+    """``build``'s optimizer, one step late: θ moved by the change computed at the step before."""
+    return lambda key, hp: _OneStepLate(build(key, hp))  # type: ignore[return-value]
 
 
 def _wrong_sign(base: type[Optimizer]) -> Callable:
@@ -380,6 +401,9 @@ CATALOGUE: tuple[Mutant, ...] = (
     Mutant("plain_momentum", ("nag",),
            "heavy-ball Momentum θ ← θ − ηb, without Nesterov's look-ahead term η(g + βb)",
            _as({"nag": "momentum"}), lambda hp: hp["beta"] > 0),
+    Mutant("nesterov", ("momentum",),
+           "NAG, Nesterov's look-ahead step θ ← θ − η(g + βb), where plain Momentum's θ ← θ − ηb belongs",
+           _as({"momentum": "nag"}), lambda hp: hp["beta"] > 0 and not hp["ewma"]),
     # ---- AdaDelta, EGU, EGSGD, Funnel
     Mutant("eps_outside_roots", ("adadelta",),
            "AdaDelta with ε outside the square roots, √E + ε (Zeiler puts it inside: √(E + ε))",
