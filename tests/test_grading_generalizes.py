@@ -519,3 +519,16 @@ def test_a_momentum_one_step_late_or_nesterovs_instead_is_named(candidate, named
     report = grade(candidate, "momentum")
     assert not report.passed
     assert named in report.diagnosis.sentence("momentum", report.hp), report.summary()
+
+
+class _AdamReturnsItsState(_AdamSlip):
+    """A right Adam on one array that updates it in place and returns its state: a dict of three entries."""
+
+    def step(self, params, grads):
+        super().step(params, grads)
+        return {"m": self.m, "v": self.v, "t": self.t}
+
+
+def test_a_step_on_one_array_that_returns_a_dict_of_its_state_is_read_from_the_array():
+    """Not taken for new parameters in a container: one array went in, and it holds the step."""
+    assert grade(_AdamReturnsItsState, "adam").passed

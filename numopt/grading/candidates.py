@@ -832,8 +832,8 @@ class Session:
             return returned  # one array's new values as a list of numbers
         if isinstance(returned, np.ndarray):
             return returned
-        if isinstance(returned, (dict, list)) and len(returned) == len(params):
-            params = returned
+        if isinstance(returned, (dict, list)) and isinstance(params, (dict, list)) and len(returned) == len(params):
+            params = returned  # the new arrays, returned in the container they came in
         return self._unwrap(params)
 
     # ---- course functions

@@ -7,10 +7,10 @@ grader can turn *knobs*: each knob is one way a student's code departs from
 the textbook (a bias correction missing or with the wrong exponent, ε inside
 the root, g for g², the corrected moment stored as the state, a moment never
 kept between steps, an average written as a sum, a hyperparameter acting with
-another value or read where another belongs ...). With every knob at its default it reproduces
-numopt (a test checks this on every algorithm of the family); the catalogue of
-mistakes (:mod:`~numopt.grading.mutants`) and the structural diagnosis
-(:mod:`~numopt.grading.diagnosis`) are built on it.
+another value or read where another belongs ...). With every knob at its
+default it reproduces numopt (a test checks this on every algorithm of the
+family); the catalogue of mistakes (:mod:`~numopt.grading.mutants`) and the
+structural diagnosis (:mod:`~numopt.grading.diagnosis`) are built on it.
 
 The update (one step, state arrays updated in place)::
 
