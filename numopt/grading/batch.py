@@ -53,7 +53,7 @@ from typing import Any
 
 from .. import OPTIMIZERS
 from .grader import default_names
-from .sandbox import isolation, require_isolation
+from .sandbox import isolation, printable, require_isolation
 
 __all__ = ["BatchResult", "choose_file", "find_submissions", "grade_folder", "own_files"]
 
@@ -283,7 +283,7 @@ def _write_result(out: Path, result: BatchResult, done: Mapping[str, BatchResult
 
 def _cell(text: str) -> str:
     """A text cell of scores.csv: one printable line, never read as a formula by a spreadsheet."""
-    line = "".join(c if c.isprintable() else " " for c in text)
+    line = printable(text)
     return "'" + line if line.startswith(("=", "+", "-", "@")) else line
 
 

@@ -791,10 +791,14 @@ class Session:
             return next(iter(container.values()))
         if isinstance(container, list) and len(container) == 1:
             return container[0]
-        parts = [container.get("W"), container.get("b")] if isinstance(container, dict) and len(container) == 2 \
-            else container if isinstance(container, list) and len(container) == 2 else None
+        if isinstance(container, dict) and container.keys() == {"W", "b"}:
+            parts = [container["W"], container["b"]]
+        elif isinstance(container, list) and len(container) == 2:
+            parts = container
+        else:
+            return container
         try:
-            return container if parts is None else np.concatenate([np.asarray(p, dtype=float) for p in parts])
+            return np.concatenate([np.asarray(p, dtype=float) for p in parts])
         except (TypeError, ValueError):  # not two arrays of a network: the step's checks say what it is
             return container
 

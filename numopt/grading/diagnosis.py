@@ -381,9 +381,11 @@ def _builder(key: str, knobs: Mapping[str, Any]) -> Callable[[str, dict], Any]:
         def changed(hp: dict) -> dict:
             return {**hp, **{name: hp[other] for name, other in values_from.items()}, **values}
 
-    if decay is None:
-        return lambda k, hp: build(k, changed(hp))
-    return lambda k, hp: build(k, {**changed(hp), "lr": decay(changed(hp)["lr"])})
+    def built(k: str, hp: dict) -> Any:
+        hp = changed(hp)
+        return build(k, hp if decay is None else {**hp, "lr": decay(hp["lr"])})
+
+    return built
 
 
 def _combined(a: Change, b: Change) -> Change | None:

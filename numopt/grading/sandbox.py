@@ -69,8 +69,8 @@ from .child import HEADER, decode, encode
 
 __all__ = [
     "FILE_LIMIT", "MEMORY_LIMIT", "OUTPUT_LIMIT", "PROCESS_LIMIT", "REPLY_LIMIT", "TIME_BUDGET", "Isolation",
-    "RemoteCandidate", "Sandbox", "UnsafeGradingError", "UnsafeGradingWarning", "isolation", "require_isolation",
-    "unprivileged_fallback",
+    "RemoteCandidate", "Sandbox", "UnsafeGradingError", "UnsafeGradingWarning", "isolation", "printable",
+    "require_isolation", "unprivileged_fallback",
 ]
 
 MEMORY_LIMIT = 1 << 30
@@ -682,13 +682,18 @@ def _one_line(text: str) -> str:
     any of it reaches a report, results.json or scores.csv. What it sends before
     the first step (its name, form, notes) cannot hold a hidden case's numbers.
     """
-    return " ".join("".join(c if c.isprintable() else " " for c in text[:TEXT_LIMIT]).split())[:500]
+    return " ".join(printable(text[:TEXT_LIMIT]).split())[:500]
 
 
 def _printable_lines(text: str) -> str:
     """A traceback from the sandbox: at most 60 lines of 200 printable characters."""
     lines = text[:TEXT_LIMIT].splitlines()[-60:]
-    return "\n".join("".join(c if c.isprintable() else " " for c in line)[:200] for line in lines)
+    return "\n".join(printable(line)[:200] for line in lines)
+
+
+def printable(text: str) -> str:
+    """``text`` with every character that is not printable (control, newline, format) made a space."""
+    return "".join(c if c.isprintable() else " " for c in text)
 
 
 def _field(reply: dict, name: str, kind: type) -> Any:
